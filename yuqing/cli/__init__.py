@@ -1,0 +1,95 @@
+"""The `yuqing` command line: a thin, lazily loaded front to every stage."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import click
+
+from yuqing.app import App, YuqingError
+from yuqing.config import ConfigError
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("yuqing.cli.core", "init_profile"),
+    "db": ("yuqing.cli.core", "db"),
+    "status": ("yuqing.cli.core", "status"),
+    "demo": ("yuqing.cli.demo_cmds", "demo"),
+    "crawl": ("yuqing.cli.crawl_cmds", "crawl"),
+    "worker": ("yuqing.cli.crawl_cmds", "worker"),
+    "analyze": ("yuqing.cli.analysis_cmds", "analyze"),
+    "score": ("yuqing.cli.analysis_cmds", "score"),
+    "train-sentiment": ("yuqing.cli.analysis_cmds", "train_sentiment"),
+    "queue": ("yuqing.cli.queue_cmds", "queue"),
+    "digest": ("yuqing.cli.digest_cmds", "digest"),
+    "web": ("yuqing.cli.web_cmds", "web"),
+    "users": ("yuqing.cli.web_cmds", "users"),
+    "run": ("yuqing.cli.run_cmds", "run"),
+    "backup": ("yuqing.cli.run_cmds", "backup"),
+}
+
+
+class LazyGroup(click.Group):
+    """Imports a subcommand only when it is used; turns expected errors into one line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """All command names, sorted."""
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """Import and return the named command."""
+        if name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[name]
+        return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context):
+        """Run the command; config errors exit 2 and user errors exit 1, without a traceback."""
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
+        except YuqingError as exc:
+            click.echo(f"错误: {exc}", err=True)
+            sys.exit(1)
+
+
+class AppHolder:
+    """Loads the App on first use so that `init` and `--help` need no valid profile."""
+
+    def __init__(self, config_dir: str | None, overrides: dict):
+        self.config_dir, self.overrides, self._app = config_dir, overrides, None
+
+    def get(self) -> App:
+        """The loaded application (validates the profile)."""
+        if self._app is None:
+            self._app = App.load(self.config_dir, self.overrides)
+        return self._app
+
+
+pass_app = click.make_pass_decorator(AppHolder)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_dir", envvar="YUQING_CONFIG", type=click.Path(file_okay=False),
+              help="配置目录（默认使用内置的示例配置；也可用 YUQING_CONFIG 指定）")
+@click.option("--database-url", default=None, help="数据库地址，覆盖配置与环境变量")
+@click.option("-v", "--verbose", count=True, help="输出更详细的日志")
+@click.version_option(package_name="yuqing")
+@click.pass_context
+def cli(ctx: click.Context, config_dir: str | None, database_url: str | None, verbose: int) -> None:
+    """市民政局网络舆情监测与回应助手。
+
+    采集提及本局的帖子，分析情感、类别、主题与热度，生成回应工单并提醒网络发言人，每周发送舆情周报。
+    """
+    logging.basicConfig(level=logging.WARNING - 10 * min(verbose, 2), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    overrides = {"database_url": database_url} if database_url else {}
+    ctx.obj = AppHolder(config_dir, overrides)
+    ctx.call_on_close(lambda: ctx.obj._app and ctx.obj._app.close())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="yuqing")

@@ -1,0 +1,72 @@
+"""Response rules: which items become cases, clocks, reminders, escalation, alert channels."""
+
+from pydantic import Field
+
+from yuqing.config.base import Section
+
+
+class CaseThresholds(Section):
+    """An analysed item becomes a case when any of these holds."""
+
+    max_level: int = Field(default=3, ge=1, le=4, description="Level Ⅲ (3) or more severe")
+    negative_below: float = Field(default=0.3, ge=0, le=1, description="Sentiment probability of positive")
+    min_hotness: float = Field(default=60.0, ge=0)
+    kinds: list[str] = Field(default_factory=lambda: ["consultation", "rumour", "complaint"])
+
+
+class Clock(Section):
+    """A response clock in calendar hours from first detection."""
+
+    hours: float = Field(gt=0)
+    label: str
+
+
+class ClocksConfig(Section):
+    """Clocks per situation (国办发〔2016〕61号 and 80号 defaults)."""
+
+    emergency_information: Clock = Clock(hours=5, label="发布权威信息")
+    emergency_press: Clock = Clock(hours=24, label="举行新闻发布会")
+    general_response: Clock = Clock(hours=48, label="予以回应")
+    consultation_ack: Clock = Clock(hours=24, label="受理答复")
+    consultation_answer_working_days: int = Field(default=7, ge=1)
+    triage_hours_severe: float = Field(default=1, gt=0)
+    reminders: list[float] = Field(default_factory=lambda: [0.5, 0.8])
+
+
+class RoutingConfig(Section):
+    """How cases find a commentator."""
+
+    reoffer_after_minutes: int = Field(default=60, ge=1)
+    escalation_ladder: list[str] = Field(
+        default_factory=lambda: ["commentator", "section_head", "spokesperson", "director"]
+    )
+
+
+class QuietHours(Section):
+    """Hours when only level Ⅰ/Ⅱ alerts go out (local time, HH:MM)."""
+
+    start: str = Field(default="22:00", pattern=r"^\d{2}:\d{2}$")
+    end: str = Field(default="07:30", pattern=r"^\d{2}:\d{2}$")
+
+
+class ChannelConfig(Section):
+    """A named alert channel; URLs and secrets are read from environment variables."""
+
+    type: str = Field(pattern="^(email|wecom|dingtalk|feishu|webhook)$")
+    url_env: str = ""
+    secret_env: str = ""
+    enabled: bool = True
+
+
+class ResponseConfig(Section):
+    """Everything the responder decides by."""
+
+    thresholds: CaseThresholds = CaseThresholds()
+    clocks: ClocksConfig = ClocksConfig()
+    routing: RoutingConfig = RoutingConfig()
+    quiet_hours: QuietHours = QuietHours()
+    channels: dict[str, ChannelConfig] = Field(
+        default_factory=lambda: {"email": ChannelConfig(type="email")}
+    )
+    max_delivery_attempts: int = Field(default=12, ge=1)
+    platform_limits: dict[str, int] = Field(default_factory=lambda: {"default": 150})

@@ -1,0 +1,100 @@
+"""Sources to watch: one entry per site, grouped by the kind of spider that reads it."""
+
+from typing import Annotated, Literal, Union
+
+from pydantic import Field
+
+from yuqing.config.base import Section
+
+
+class SourceBase(Section):
+    """Fields every source has, whatever its kind."""
+
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Stable short id")
+    name: str
+    enabled: bool = True
+    platform: str = Field(default="", description="Platform label stored on posts; defaults to the kind")
+    interval_minutes: int = Field(default=30, ge=1)
+    max_pages: int = Field(default=5, ge=1)
+    obey_robots: bool = True
+    cookies_env: str = Field(default="", description="Environment variable holding a Cookie header")
+    silent_alert_hours: float = Field(default=24.0, gt=0, description="Alert when no success for this long")
+
+
+class WeiboSource(SourceBase):
+    """Weibo mobile search JSON (m.weibo.cn container API)."""
+
+    kind: Literal["weibo"]
+    base_url: str = "https://m.weibo.cn"
+    keywords: list[str] = Field(min_length=1)
+    search_type: int = Field(default=61, description="1 综合, 61 实时, 60 热门")
+
+
+class FeedSource(SourceBase):
+    """RSS 2.0 or Atom feeds."""
+
+    kind: Literal["feed"]
+    urls: list[str] = Field(min_length=1)
+    follow_links: bool = False
+    content_css: str = Field(default="", description="Selector for the article body when following links")
+
+
+class HtmlSelectors(Section):
+    """CSS or XPath selectors (prefix XPath with 'xpath:') for a list-and-detail site."""
+
+    item: str
+    link: str
+    title: str = ""
+    date: str = ""
+    next_page: str = ""
+    body: str
+    detail_title: str = ""
+    detail_date: str = ""
+    author: str = ""
+
+
+class HtmlSource(SourceBase):
+    """A generic list-and-detail site: news, government portals, city forums."""
+
+    kind: Literal["html"]
+    start_urls: list[str] = Field(min_length=1)
+    selectors: HtmlSelectors
+    date_formats: list[str] = Field(default_factory=list)
+    encoding: str = Field(default="", description="Force an encoding when a site lies about it")
+
+
+class TiebaSource(SourceBase):
+    """Baidu Tieba forums: thread lists and thread pages."""
+
+    kind: Literal["tieba"]
+    base_url: str = "https://tieba.baidu.com"
+    forums: list[str] = Field(min_length=1)
+    thread_pages: int = Field(default=2, ge=1)
+
+
+class BoardSource(SourceBase):
+    """Government message boards such as 人民网领导留言板."""
+
+    kind: Literal["board"]
+    base_url: str = "https://liuyan.people.com.cn"
+    forum_ids: list[int] = Field(min_length=1)
+    page_size: int = Field(default=10, ge=1, le=100)
+
+
+SourceConfig = Annotated[
+    Union[WeiboSource, FeedSource, HtmlSource, TiebaSource, BoardSource],
+    Field(discriminator="kind"),
+]
+
+
+class SourcesConfig(Section):
+    """All sources plus crawl-wide politeness settings."""
+
+    user_agent: str = "Mozilla/5.0 (compatible; yuqing-monitor/0.1; +https://example.gov.cn/yuqing)"
+    concurrency_per_domain: int = Field(default=2, ge=1)
+    download_delay_seconds: float = Field(default=1.0, ge=0)
+    autothrottle: bool = True
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    retries: int = Field(default=3, ge=0)
+    max_response_bytes: int = Field(default=5_000_000, ge=10_000)
+    sources: list[SourceConfig] = Field(default_factory=list)

@@ -1,0 +1,67 @@
+"""A snapshot of the system for `yuqing status`: sources, queue and outbox."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from yuqing.storage.models import Case, Notification, Source
+
+CLOSED_STATES = ("closed", "no_response")
+
+
+@dataclass
+class SourceStatus:
+    """Health of one source."""
+
+    key: str
+    kind: str
+    name: str
+    enabled: bool
+    healthy: bool
+    last_success_at: str | None
+    last_error: str
+    consecutive_failures: int
+    last_items: int
+
+
+@dataclass
+class StatusReport:
+    """Everything `yuqing status` shows."""
+
+    sources: list[SourceStatus] = field(default_factory=list)
+    cases_by_state: dict[str, int] = field(default_factory=dict)
+    overdue_cases: int = 0
+    outbox: dict[str, int] = field(default_factory=dict)
+    jobs: list[dict[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """Plain data for --json."""
+        return asdict(self)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def collect_status(session: Session, now: datetime) -> StatusReport:
+    """Read the current state of sources, cases and the outbox."""
+    report = StatusReport()
+    for src in session.scalars(select(Source).order_by(Source.key)):
+        report.sources.append(SourceStatus(
+            src.key, src.kind, src.name, src.enabled, src.healthy, _iso(src.last_success_at),
+            src.last_error, src.consecutive_failures, src.last_items,
+        ))
+    rows = session.execute(select(Case.state, func.count()).group_by(Case.state))
+    report.cases_by_state = {state: count for state, count in rows}
+    report.overdue_cases = session.scalar(
+        select(func.count()).select_from(Case).where(
+            Case.deadline_at < now, Case.state.not_in(CLOSED_STATES), Case.first_response_at.is_(None)
+        )
+    ) or 0
+    rows = session.execute(select(Notification.status, func.count()).group_by(Notification.status))
+    report.outbox = {status: count for status, count in rows}
+    return report
