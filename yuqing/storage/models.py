@@ -220,10 +220,25 @@ class Case(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     actions: Mapped[list[CaseAction]] = relationship(back_populates="case", order_by="CaseAction.id")
+    posts: Mapped[list[CasePost]] = relationship(back_populates="case", order_by="CasePost.id")
     drafts: Mapped[list[Draft]] = relationship(back_populates="case", order_by="Draft.version")
     event: Mapped[Event | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class CasePost(Base):
+    """A post on a case's timeline: the event's posts across platforms, each attached once."""
+
+    __tablename__ = "case_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), unique=True)
+    attached_at: Mapped[datetime]
+
+    case: Mapped[Case] = relationship(back_populates="posts")
+    post: Mapped[Post] = relationship()
 
 
 class CaseAction(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:03:31.694961
+Create Date: 2026-11-22 18:07:59.637439
 """
 
 from alembic import op
@@ -202,6 +202,19 @@ def upgrade() -> None:
     with op.batch_alter_table('case_actions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_actions_case_id'), ['case_id'], unique=False)
 
+    op.create_table('case_posts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('attached_at', yuqing.storage.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_posts_case_id_cases')),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_case_posts_post_id_posts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_posts')),
+    sa.UniqueConstraint('post_id', name=op.f('uq_case_posts_post_id'))
+    )
+    with op.batch_alter_table('case_posts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_posts_case_id'), ['case_id'], unique=False)
+
     op.create_table('drafts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -308,6 +321,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_drafts_case_id'))
 
     op.drop_table('drafts')
+    with op.batch_alter_table('case_posts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_posts_case_id'))
+
+    op.drop_table('case_posts')
     with op.batch_alter_table('case_actions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_actions_case_id'))
 
