@@ -1,0 +1,179 @@
+"""Near-copy detection: repost chains, MinHash signatures over character shingles, and an LSH index
+that answers in well under a millisecond with a million posts indexed.
+
+Usage::
+
+    index = MinHashIndex()
+    index.add("weibo:5001", signature(text_a))
+    index.best(signature(text_b))        # ("weibo:5001", 0.83) or None when nothing is similar enough
+
+Pure: imports nothing from yuqing/, crawler/ or responder/.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+NUM_PERM = 48
+BANDS = 16
+SHINGLE = 3
+_PRIME = np.uint64((1 << 61) - 1)
+_RNG = np.random.default_rng(20261118)
+_A = _RNG.integers(1, 1 << 32, NUM_PERM, dtype=np.uint64)
+_B = _RNG.integers(0, 1 << 32, NUM_PERM, dtype=np.uint64)
+_BAND_MIX = _RNG.integers(1, 1 << 63, (BANDS, NUM_PERM // BANDS), dtype=np.uint64) | np.uint64(1)
+
+_CHAIN = re.compile(r"//\s*@([^:：\s/]{1,30})\s*[:：]")
+_REPOST_FILLER = re.compile(r"^(?:转发微博|轉發微博|repost|转发|Repost)$")
+_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class RepostChain:
+    """A repost split into the reposter's own words and the chain of earlier comments."""
+
+    own_text: str
+    chain: tuple[tuple[str, str], ...]
+
+    @property
+    def is_bare(self) -> bool:
+        """True when the reposter added nothing of their own (empty or 转发微博)."""
+        return not self.own_text or bool(_REPOST_FILLER.match(self.own_text))
+
+
+def split_repost_chain(text: str) -> RepostChain:
+    """Split ``我的话//@甲:甲的话//@乙:乙的话`` into own text and [(甲, 甲的话), (乙, 乙的话)]."""
+    parts = _CHAIN.split(text)
+    own = parts[0].strip()
+    chain = tuple((parts[i].strip(), parts[i + 1].strip()) for i in range(1, len(parts) - 1, 2))
+    return RepostChain(own, chain)
+
+
+def matching_text(text: str) -> str:
+    """Text reduced for comparison: repost markers, punctuation and whitespace removed, lower case."""
+    return _NOISE.sub("", _CHAIN.sub("", text)).lower()
+
+
+def shingles(text: str, size: int = SHINGLE) -> set[str]:
+    """Overlapping character n-grams of the matching text (the whole text when it is shorter)."""
+    reduced = matching_text(text)
+    if len(reduced) <= size:
+        return {reduced} if reduced else set()
+    return {reduced[i:i + size] for i in range(len(reduced) - size + 1)}
+
+
+def signature(text: str) -> np.ndarray:
+    """A MinHash signature (NUM_PERM uint32 values) of the text's character shingles."""
+    grams = shingles(text)
+    if not grams:
+        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    hashes = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams))
+    permuted = (hashes[:, None] * _A[None, :] + _B[None, :]) % _PRIME
+    return (permuted.min(axis=0) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+
+
+def similarity(first: np.ndarray, second: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures."""
+    return float(np.mean(first == second))
+
+
+def band_keys(signatures: np.ndarray) -> np.ndarray:
+    """One 64-bit key per band for each row of an (n, NUM_PERM) signature array: shape (n, BANDS)."""
+    rows = signatures.reshape(len(signatures), BANDS, NUM_PERM // BANDS).astype(np.uint64)
+    mixed = (rows * _BAND_MIX[None, :, :]).sum(axis=2, dtype=np.uint64)
+    return mixed ^ (np.arange(BANDS, dtype=np.uint64) << np.uint64(58))
+
+
+class MinHashIndex:
+    """LSH over MinHash bands. Bulk rows live in one sorted key array (searched with bisection);
+    recent additions sit in a dict until enough of them are merged in."""
+
+    def __init__(self, threshold: float = 0.5, merge_every: int = 50_000):
+        self.threshold = threshold
+        self._merge_every = merge_every
+        self._keys: list[str] = []
+        self._rows: dict[str, int] = {}
+        self._sigs = np.empty((0, NUM_PERM), dtype=np.uint32)
+        self._count = 0
+        self._sorted_keys = np.empty(0, dtype=np.uint64)
+        self._sorted_rows = np.empty(0, dtype=np.int64)
+        self._pending: dict[int, list[int]] = {}
+        self._pending_rows = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._rows
+
+    def add(self, key: str, sig: np.ndarray) -> None:
+        """Index one signature under a key; re-adding a known key does nothing."""
+        if key in self._rows:
+            return
+        row = self._append([key], sig[None, :])[0]
+        for band_key in band_keys(sig[None, :])[0].tolist():
+            self._pending.setdefault(band_key, []).append(row)
+        self._pending_rows += 1
+        if self._pending_rows >= self._merge_every:
+            self._merge()
+
+    def add_many(self, keys: list[str], sigs: np.ndarray) -> None:
+        """Index many signatures at once (bulk loading)."""
+        fresh = [i for i, key in enumerate(keys) if key not in self._rows]
+        if not fresh:
+            return
+        rows = self._append([keys[i] for i in fresh], sigs[fresh])
+        self._merge(extra_rows=rows)
+
+    def candidates(self, sig: np.ndarray) -> np.ndarray:
+        """Rows sharing at least one band with the signature."""
+        query = band_keys(sig[None, :])[0]
+        left = np.searchsorted(self._sorted_keys, query, side="left")
+        right = np.searchsorted(self._sorted_keys, query, side="right")
+        found = [self._sorted_rows[a:b] for a, b in zip(left.tolist(), right.tolist()) if b > a]
+        found += [np.asarray(self._pending[k]) for k in query.tolist() if k in self._pending]
+        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+
+    def query(self, sig: np.ndarray) -> list[tuple[str, float]]:
+        """Indexed keys whose estimated similarity reaches the threshold, most similar first."""
+        rows = self.candidates(sig)
+        if not len(rows):
+            return []
+        scores = (self._sigs[rows] == sig[None, :]).mean(axis=1)
+        order = np.argsort(-scores, kind="stable")
+        return [(self._keys[rows[i]], float(scores[i])) for i in order if scores[i] >= self.threshold]
+
+    def best(self, sig: np.ndarray) -> tuple[str, float] | None:
+        """The most similar indexed key at or above the threshold, or None."""
+        hits = self.query(sig)
+        return hits[0] if hits else None
+
+    def _append(self, keys: list[str], sigs: np.ndarray) -> list[int]:
+        needed = self._count + len(keys)
+        if needed > len(self._sigs):
+            grown = np.empty((max(needed, 2 * len(self._sigs), 1024), NUM_PERM), dtype=np.uint32)
+            grown[:self._count] = self._sigs[:self._count]
+            self._sigs = grown
+        rows = list(range(self._count, needed))
+        self._sigs[self._count:needed] = sigs
+        self._keys.extend(keys)
+        self._rows.update(zip(keys, rows))
+        self._count = needed
+        return rows
+
+    def _merge(self, extra_rows: list[int] | None = None) -> None:
+        """Fold pending rows (and freshly bulk-added rows) into the sorted arrays."""
+        new_rows = sorted({r for rows in self._pending.values() for r in rows} | set(extra_rows or []))
+        if not new_rows:
+            return
+        rows = np.asarray(new_rows, dtype=np.int64)
+        keys = band_keys(self._sigs[rows])
+        all_keys = np.concatenate([self._sorted_keys, keys.ravel()])
+        all_rows = np.concatenate([self._sorted_rows, np.repeat(rows, BANDS)])
+        order = np.argsort(all_keys, kind="stable")
+        self._sorted_keys, self._sorted_rows = all_keys[order], all_rows[order]
+        self._pending, self._pending_rows = {}, 0

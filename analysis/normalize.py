@@ -1,0 +1,113 @@
+"""Turn scraped text into clean simplified Chinese: HTML to text, traditional to simplified,
+stray pinyin annotations removed, full-width letters and digits narrowed, whitespace tidied.
+
+Usage: ``clean_text(raw_html_or_text)``; the single steps are public for callers that need one.
+Pure: imports nothing from yuqing/, crawler/ or responder/.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import lxml.html
+import opencc
+from lxml import etree
+
+_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+               "blockquote", "pre", "table", "ul", "ol", "dd", "dt"}
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe")
+_TAG_HINT = re.compile(r"<[a-zA-Z/!][^>]*>")
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PY = f"[a-zü{_TONED}]"
+_SYLLABLE = rf"(?:{_PY}{{0,5}}[{_TONED}]{_PY}{{0,5}}|[a-zü]{{1,6}}[1-5])"
+# A Han character followed by pinyin in brackets that carries tone marks or tone digits.
+_PINYIN_NOTE = re.compile(rf"(?<=[\u3400-\u9fff])[(（]\s*{_SYLLABLE}(?:\s+{_SYLLABLE})*\s*[)）]")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the text contains markup tags."""
+    return bool(_TAG_HINT.search(text))
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML fragment; block tags become line breaks, image alt text (emoji) is kept."""
+    if not markup.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html_lib.unescape(_TAG_HINT.sub(" ", markup))
+    for bad in root.iter(*_DROP_TAGS):
+        bad.drop_tree()
+    for img in root.iter("img"):
+        img.tail = (img.get("alt") or "") + (img.tail or "")
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+    return root.text_content()
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Characters that t2s changes; text without any of them needs no conversion."""
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    chars = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if source and targets.split(" ")[0] != source:
+            chars.add(source)
+    return frozenset(chars)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese converted to simplified; simplified text is returned unchanged (fast path)."""
+    if _traditional_chars().isdisjoint(text):
+        return text
+    return _converter().convert(text)
+
+
+def strip_pinyin_annotations(text: str) -> str:
+    """Remove pinyin readings pasted after characters, e.g. 總結(jié) -> 總結, 灾(zāi)后 -> 灾后."""
+    return _PINYIN_NOTE.sub("", text)
+
+
+def to_half_width(text: str) -> str:
+    """Full-width ASCII letters, digits and symbols narrowed; Chinese punctuation (，。！？：；（）) kept."""
+    keep = "，。！？：；（）"
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xFF01 <= code <= 0xFF5E and char not in keep:
+            out.append(chr(code - 0xFEE0))
+        elif code == 0x3000:
+            out.append(" ")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def tidy_whitespace(text: str) -> str:
+    """Zero-width characters removed, runs of spaces collapsed, blank lines dropped, ends trimmed."""
+    text = _ZERO_WIDTH.sub("", text)
+    text = _SPACES.sub(" ", text)
+    return _NEWLINES.sub("\n", text).strip()
+
+
+def clean_text(raw: str) -> str:
+    """The full cleaning chain for a post body or title (HTML or plain text)."""
+    text = html_to_text(raw) if looks_like_html(raw) else html_lib.unescape(raw)
+    text = unicodedata.normalize("NFC", text)
+    text = strip_pinyin_annotations(to_simplified(text))
+    return tidy_whitespace(to_half_width(text))
