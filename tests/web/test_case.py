@@ -1,0 +1,91 @@
+"""The case page: posts, suggestions with citations, the editor's limit, actions through the workflow."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.web.conftest import csrf_from
+from yuqing.storage.models import Case, CaseAction
+
+
+def act(client, case_id: int, action: str, **fields):
+    """Submit an action form from the case page, with its CSRF token."""
+    token = csrf_from(client.get(f"/cases/{case_id}").text)
+    return client.post(f"/cases/{case_id}/act", data={"action": action, "csrf_token": token, **fields})
+
+
+def test_case_page_shows_posts_spread_suggestions_and_citations(as_role, seeded):
+    page = as_role("commentator").get(f"/cases/{seeded.case_id}").text
+    assert "请问榆川低保在哪里申请" in page
+    assert "<b>12</b> 转发" in page and "<b>2</b> 个平台" in page
+    assert "出自政策答复「低保怎么申请？」（《榆川市最低生活保障实施办法》第十条）" in page
+    assert "多平台出现同类咨询" in page and "回复上限 140 字" in page
+
+
+def test_only_allowed_actions_are_offered(as_role, seeded):
+    client = as_role("commentator")
+    page = client.get(f"/cases/{seeded.case_id}").text
+    assert 'value="claim"' in page and 'value="approve"' not in page and 'value="dismiss"' not in page
+    assert 'id="reply-text"' not in page
+    act(client, seeded.case_id, "claim")
+    page = client.get(f"/cases/{seeded.case_id}").text
+    assert 'id="reply-text"' in page and 'data-limit="140"' in page
+
+
+def test_full_flow_claim_submit_approve_publish_is_audited(client, seeded):
+    from tests.web.conftest import sign_in
+
+    sign_in(client, "commentator")
+    assert act(client, seeded.case_id, "claim").status_code == 303
+    assert act(client, seeded.case_id, "submit", text="您好，低保可向户籍所在地街道提出申请。").status_code == 303
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/queue").text)})
+    sign_in(client, "spokesperson")
+    assert act(client, seeded.case_id, "approve").status_code == 303
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/queue").text)})
+    sign_in(client, "commentator")
+    assert act(client, seeded.case_id, "record_published", url="https://weibo.example/reply/1").status_code == 303
+    page = client.get(f"/cases/{seeded.case_id}").text
+    for label in ("认领", "提交审核", "审核通过", "登记已发布"):
+        assert f"<td>{label}</td>" in page
+    assert "https://weibo.example/reply/1" in page
+
+
+def test_reply_past_the_platform_limit_is_refused_by_the_server(as_role, seeded, desk_app):
+    client = as_role("commentator")
+    act(client, seeded.case_id, "claim")
+    response = act(client, seeded.case_id, "submit", text="字" * 141)
+    assert response.status_code == 400 and "超过平台上限 140 字" in response.text
+    with desk_app.sessions() as session:
+        assert session.get(Case, seeded.case_id).state == "assigned"
+
+
+def test_crlf_line_ends_count_as_one_character(as_role, seeded):
+    client = as_role("commentator")
+    act(client, seeded.case_id, "claim")
+    assert act(client, seeded.case_id, "submit", text="字" * 69 + "\r\n" + "字" * 70).status_code == 303
+
+
+def test_illegal_transition_is_a_409_page_with_the_workflow_message(as_role, seeded):
+    response = act(as_role("commentator"), seeded.case_id, "record_published", url="https://x.example/1")
+    assert response.status_code == 409 and "不能「登记已发布」" in response.text
+
+
+def test_dismiss_without_reason_is_refused(as_role, seeded, desk_app):
+    response = act(as_role("spokesperson"), seeded.case_id, "dismiss", reason="  ")
+    assert response.status_code == 400 and "请填写原因" in response.text
+    with desk_app.sessions() as session:
+        assert not session.scalars(select(CaseAction).where(CaseAction.case_id == seeded.case_id)).all()
+
+
+def test_stale_form_is_refused_after_someone_else_acted(as_role, seeded):
+    client = as_role("commentator")
+    page = client.get(f"/cases/{seeded.case_id}").text
+    token = csrf_from(page)
+    first = client.post(f"/cases/{seeded.case_id}/act", data={"action": "claim", "csrf_token": token, "version": "1"})
+    again = client.post(f"/cases/{seeded.case_id}/act", data={"action": "claim", "csrf_token": token, "version": "1"})
+    assert first.status_code == 303 and again.status_code == 409 and "刷新" in again.text
+
+
+def test_missing_case_is_a_chinese_404_page(as_role, seeded):
+    response = as_role("commentator").get("/cases/9999")
+    assert response.status_code == 404 and "没有编号为 9999 的工单" in response.text

@@ -1,0 +1,1 @@
+"""The web desk for commentators, the spokesperson and admins."""

@@ -1,0 +1,73 @@
+"""Build the web desk: a FastAPI app with sessions, security headers, pages, the JSON API and error pages."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import Response
+
+from yuqing.app import App
+from yuqing.web import routes_admin, routes_api, routes_auth, routes_case, routes_digest, routes_pages
+from yuqing.web.context import Desk, NotSignedIn, render, root_path
+from yuqing.web.security import SecurityHeadersMiddleware, load_secret
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SESSION_HOURS = 10
+MESSAGES = {400: "请求不正确。", 401: "请先登录。", 403: "您的角色无权访问此页面或执行此操作。",
+            404: "页面不存在。", 405: "不支持这种请求方式。", 409: "操作与工单当前状态冲突。"}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.removeprefix(root_path(request)).startswith("/api")
+
+
+async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": "请先登录。"}, status_code=401)
+    target = request.url.path.removeprefix(root_path(request))
+    return RedirectResponse(f"{root_path(request)}/login?next={target}", status_code=303)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    message = exc.detail if isinstance(exc.detail, str) and exc.status_code != 405 else MESSAGES.get(exc.status_code, "请求失败。")
+    if exc.status_code == 404 and exc.detail == "Not Found":
+        message = MESSAGES[404]
+    if _is_api(request):
+        return JSONResponse({"detail": message}, status_code=exc.status_code)
+    return render(request, "error.html", {"status": exc.status_code, "message": message, "back": "/queue"},
+                  exc.status_code)
+
+
+async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": "请求参数不正确。", "errors": exc.errors()}, status_code=422)
+    return render(request, "error.html", {"status": 400, "message": "请求参数不正确。", "back": "/queue"}, 400)
+
+
+def create_app(app: App, *, clock: Callable[[], datetime] | None = None, secret: str | None = None,
+               https_only: bool = False) -> FastAPI:
+    """The web desk for this application; `clock` defaults to the wall clock, `secret` to YUQING_WEB_SECRET."""
+    settings = app.settings
+    secret = secret or load_secret(dict(os.environ), settings.app.web.secret_env, Path(settings.app.data_dir))
+    web = FastAPI(title="yuqing 舆情工作台 API", version="1", docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json")
+    web.state.desk = Desk(app, clock or (lambda: datetime.now(timezone.utc)))
+    web.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="yuqing_session",
+                       max_age=SESSION_HOURS * 3600, same_site="lax", https_only=https_only)
+    web.add_middleware(SecurityHeadersMiddleware)
+    web.add_exception_handler(NotSignedIn, _not_signed_in)
+    web.add_exception_handler(StarletteHTTPException, _http_error)
+    web.add_exception_handler(RequestValidationError, _invalid_request)
+    web.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (routes_auth, routes_pages, routes_case, routes_digest, routes_admin, routes_api):
+        web.include_router(module.router)
+    return web

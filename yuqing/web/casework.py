@@ -1,0 +1,132 @@
+"""The case page's working parts: suggestions with their cited policies, action forms, and applying actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from yuqing.config import Settings
+from yuqing.storage.models import Case
+
+TEXT_ACTIONS = ("draft", "submit")
+FIELDS = {
+    "send_back": ("reason",), "dismiss": ("reason",), "escalate": ("reason",), "close": ("reason",),
+    "reopen": ("reason",), "triage": ("reason",), "follow": ("reason",), "record_published": ("url",),
+    "relabel": ("label", "reason"), "assign": ("to",), "reoffer": ("to",), "transfer": ("unit", "reason"),
+}
+REQUIRED = {"send_back": ("reason",), "dismiss": ("reason",), "record_published": ("url",), "relabel": ("label", "reason"),
+            "reopen": ("reason",), "assign": ("to",), "transfer": ("unit", "reason")}
+MISSING = {"reason": "请填写原因。", "url": "请填写发布链接。", "unit": "请填写转办单位。", "to": "请选择人员。",
+           "label": "请选择新的标注。"}
+SENTIMENT_CHOICES = {"negative": "负面", "neutral": "中性", "positive": "正面"}
+
+
+class ActionRefused(Exception):
+    """An action the desk refuses before or after asking the workflow, with an HTTP status."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One sentence of a suggestion and the approved text it comes from."""
+
+    text: str
+    source: str
+    question: str
+    document: str
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    """An allowed action as the page shows it: which fields it asks for and which are required."""
+
+    action: str
+    fields: tuple[str, ...]
+    required: tuple[str, ...]
+
+
+def reply_limit(settings: Settings, platform: str) -> int:
+    """The character limit of a reply on a platform."""
+    limits = settings.response.platform_limits
+    return limits.get(platform, limits.get("default", 150))
+
+
+def normalize_text(text: str) -> str:
+    """Reply text as counted and stored: browser CRLF line ends become LF, outer blanks trimmed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def citations(settings: Settings, suggestion: dict[str, Any]) -> list[Citation]:
+    """The sentences of a suggestion with the policy answer or template each one cites."""
+    policies = {p.key: p for p in settings.replies.policies}
+    result = []
+    for sentence in suggestion.get("sentences", []):
+        kind, _, key = str(sentence.get("source", "")).partition(":")
+        policy = policies.get(key) if kind == "policy" else None
+        result.append(Citation(str(sentence.get("text", "")), str(sentence.get("source", "")),
+                               policy.question if policy else "", policy.source if policy else ""))
+    return result
+
+
+def action_forms(actions: list[str]) -> list[ActionForm]:
+    """Forms for the allowed actions that are not done in the reply editor."""
+    return [ActionForm(a, FIELDS.get(a, ()), REQUIRED.get(a, ())) for a in actions if a not in TEXT_ACTIONS]
+
+
+def allowed(case: Case, actor: str, settings: Settings) -> list[str]:
+    """The actions this person may take on the case in its current state."""
+    from responder.workflow import allowed_actions
+
+    return list(allowed_actions(case, actor, settings))
+
+
+def _check_fields(case: Case, settings: Settings, action: str, values: dict[str, str]) -> dict[str, Any]:
+    for name in REQUIRED.get(action, ()):
+        if not values.get(name, "").strip():
+            raise ActionRefused(400, MISSING.get(name, "请填写必填项后再提交。"))
+    text = normalize_text(values["text"]) if action in TEXT_ACTIONS else None
+    if text is not None:
+        limit = reply_limit(settings, case.platform)
+        if not text:
+            raise ActionRefused(400, "回复内容不能为空。")
+        if len(text) > limit:
+            raise ActionRefused(400, f"回复共 {len(text)} 字，超过平台上限 {limit} 字，未提交。请删减后再提交。")
+    url = values.get("url", "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        raise ActionRefused(400, "发布链接须以 http:// 或 https:// 开头。")
+    to = (values.get("unit") or values.get("to") or "").strip()
+    version = values.get("version", "")
+    return {"reason": values.get("reason", "").strip(), "text": text, "url": url or None, "to": to or None,
+            "label": values.get("label", "").strip() or None,
+            "expected_version": int(version) if version.isdigit() else None}
+
+
+def perform(session: Session, settings: Settings, case: Case, action: str, actor: str, now: datetime,
+            values: dict[str, str]) -> Case:
+    """Validate the submitted fields, then apply the action through the responder's workflow and commit."""
+    from responder.workflow import WorkflowError, apply
+
+    kwargs = _check_fields(case, settings, action, values)
+    try:
+        result = apply(session, case.id, action, actor, now, settings=settings, **kwargs)
+        session.commit()
+    except WorkflowError as exc:
+        session.rollback()
+        raise ActionRefused(refusal_status(exc), str(exc)) from None
+    except StaleDataError:
+        session.rollback()
+        raise ActionRefused(409, "工单刚被他人修改，请刷新页面后重试。") from None
+    return result
+
+
+def refusal_status(exc: Exception) -> int:
+    """The HTTP status the workflow gave its refusal: 403 forbidden actor, 409 state, 400 bad input, 404."""
+    status = getattr(exc, "status", 409)
+    return status if status in (400, 403, 404, 409) else 409

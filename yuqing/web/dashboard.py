@@ -1,0 +1,84 @@
+"""Dashboard figures: cases by level and state, overdue cases, daily mentions and negative share."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+
+from sqlalchemy import func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from yuqing.storage.models import Assessment, Case, Post, Source
+from yuqing.storage.types import UTCDateTime
+from yuqing.web import labels
+
+
+@dataclass
+class DayFigure:
+    """Mentions and the negative share of one local day."""
+
+    day: date
+    mentions: int
+    negative: int
+
+    @property
+    def negative_share(self) -> float:
+        """Negative posts as a share of the day's mentions (0 when there were none)."""
+        return self.negative / self.mentions if self.mentions else 0.0
+
+
+@dataclass
+class Dashboard:
+    """Everything the dashboard page and /api/dashboard show."""
+
+    by_level_state: dict[int, dict[str, int]] = field(default_factory=dict)
+    overdue: list[Case] = field(default_factory=list)
+    days: list[DayFigure] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+
+def cases_by_level_state(session: Session) -> dict[int, dict[str, int]]:
+    """Counts of cases per level and state."""
+    table: dict[int, dict[str, int]] = {level: {} for level in labels.LEVELS}
+    for level, state, count in session.execute(select(Case.level, Case.state, func.count()).group_by(Case.level, Case.state)):
+        table.setdefault(level, {})[state] = count
+    return table
+
+
+def overdue_cases(session: Session, now: datetime) -> list[Case]:
+    """Open cases past their deadline without a first response, most overdue first."""
+    query = (select(Case).where(Case.deadline_at < now, Case.state.in_(labels.OPEN_STATES),
+                                Case.first_response_at.is_(None)).order_by(Case.deadline_at))
+    return list(session.scalars(query))
+
+
+def daily_mentions(session: Session, now: datetime, tz: tzinfo, days: int = 14) -> list[DayFigure]:
+    """Posts per local day over the last days, with how many were judged negative."""
+    today = now.astimezone(tz).date()
+    first = today - timedelta(days=days - 1)
+    figures = {first + timedelta(days=i): DayFigure(first + timedelta(days=i), 0, 0) for i in range(days)}
+    label = func.coalesce(func.nullif(Assessment.label_override, ""), Assessment.sentiment_label)
+    when = type_coerce(func.coalesce(Post.published_at, Post.fetched_at), UTCDateTime())
+    rows = session.execute(select(when, label).outerjoin(Assessment, Assessment.post_id == Post.id)
+                           .where(when >= now - timedelta(days=days + 1)))
+    for when, sentiment in rows:
+        day = figures.get(when.astimezone(tz).date())
+        if day is not None:
+            day.mentions += 1
+            day.negative += sentiment == "negative"
+    return list(figures.values())
+
+
+def build_dashboard(session: Session, now: datetime, tz: tzinfo) -> Dashboard:
+    """All dashboard figures at one moment."""
+    return Dashboard(cases_by_level_state(session), overdue_cases(session, now),
+                     daily_mentions(session, now, tz), list(session.scalars(select(Source).order_by(Source.key))))
+
+
+def state_totals(table: dict[int, dict[str, int]]) -> Counter:
+    """Cases per state over all levels."""
+    totals: Counter = Counter()
+    for row in table.values():
+        totals.update(row)
+    return totals

@@ -1,0 +1,42 @@
+"""Chinese names for levels, states, kinds and actions, and time formatting for the pages."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from responder.states import LEVEL_LABELS, LEVEL_NUMERALS, STATE_LABELS, action_label, state_label
+from responder.states import OPEN_STATES as RESPONDER_OPEN_STATES
+
+LEVELS = LEVEL_LABELS
+LEVEL_COLOURS = {1: "红色", 2: "橙色", 3: "黄色", 4: "蓝色"}
+STATES = STATE_LABELS
+OPEN_STATES = tuple(sorted(RESPONDER_OPEN_STATES))
+KINDS = {"consultation": "咨询", "rumour": "谣言", "complaint": "投诉", "praise": "表扬", "other": "其他"}
+SENTIMENTS = {"negative": "负面", "positive": "正面", "neutral": "中性"}
+
+
+state_name = state_label
+action_name = action_label
+
+
+def local_time(value: datetime | None, tz: tzinfo) -> str:
+    """A timestamp in the bureau's time zone, or a dash."""
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def _span(minutes: int) -> str:
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}天{hours}小时"
+    return f"{hours}小时{mins}分" if hours else f"{mins}分钟"
+
+
+def time_left(deadline: datetime | None, now: datetime) -> tuple[str, str]:
+    """Text and CSS class for the time until a deadline ("已超时…" once it has passed)."""
+    if deadline is None:
+        return "无时限", "left-none"
+    minutes = int((deadline - now).total_seconds() // 60)
+    if minutes < 0:
+        return f"已超时 {_span(-minutes)}", "left-overdue"
+    return f"剩余 {_span(minutes)}", "left-soon" if minutes < 180 else "left-ok"

@@ -1,0 +1,103 @@
+"""Read-only queries behind the pages and the API: the queue, a case's posts, post search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from yuqing.config import Settings
+from yuqing.storage.models import Case, Post
+from yuqing.web import labels
+
+FAR_FUTURE = datetime.max.replace(year=9999)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """The queue's filters; empty values mean "any"."""
+
+    level: int | None = None
+    topic: str = ""
+    state: str = ""
+    platform: str = ""
+    owner: str = ""
+
+    @classmethod
+    def parse(cls, level: str = "", topic: str = "", state: str = "", platform: str = "", owner: str = "") -> QueueFilter:
+        """Filters from query parameters; unknown values are ignored rather than trusted."""
+        parsed_level = int(level) if level.isdigit() and int(level) in labels.LEVELS else None
+        return cls(parsed_level, topic[:64], state if state in labels.STATES else "", platform[:32], owner[:64])
+
+
+def urgency(case: Case) -> tuple:
+    """Sort key: most severe level first, then the nearest deadline, then the oldest."""
+    deadline = case.deadline_at.replace(tzinfo=None) if case.deadline_at else FAR_FUTURE
+    return (case.level, deadline, case.detected_at.replace(tzinfo=None), case.id)
+
+
+def queue(session: Session, filters: QueueFilter) -> list[Case]:
+    """Cases matching the filters, most urgent first (level, then deadline); open cases unless a state is chosen."""
+    query = select(Case)
+    query = query.where(Case.state == filters.state) if filters.state else query.where(Case.state.in_(labels.OPEN_STATES))
+    for column, value in ((Case.level, filters.level), (Case.topic, filters.topic),
+                          (Case.platform, filters.platform), (Case.owner, filters.owner)):
+        if value:
+            query = query.where(column == value)
+    return sorted(session.scalars(query.limit(1000)), key=urgency)
+
+
+def platforms(session: Session) -> list[str]:
+    """Platforms that cases come from, for the filter list."""
+    return sorted(p for p in session.scalars(select(Case.platform).distinct()) if p)
+
+
+def case_posts(case: Case) -> list[Post]:
+    """The posts on a case's timeline (attached posts, else the event's), oldest first."""
+    posts = [link.post for link in case.posts] or (list(case.event.posts) if case.event else [])
+    return sorted(posts, key=lambda p: p.published_at or p.fetched_at)
+
+
+def spread(posts: list[Post]) -> dict[str, int]:
+    """Totals a spokesperson reads first: posts, platforms, reposts, comments, likes."""
+    return {"posts": len(posts), "platforms": len({p.platform for p in posts}),
+            "reposts": sum(p.reposts for p in posts), "comments": sum(p.comments for p in posts),
+            "likes": sum(p.likes for p in posts)}
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search_posts(session: Session, term: str, platform: str, days: int, now: datetime, limit: int = 100) -> list[Post]:
+    """Posts whose title or text contains the term, newest first."""
+    query = (select(Post).options(selectinload(Post.assessment))
+             .where(Post.fetched_at >= now - timedelta(days=days)).order_by(Post.fetched_at.desc()).limit(limit))
+    if term:
+        pattern = _like(term)
+        query = query.where(or_(Post.clean_text.like(pattern, escape="\\"), Post.title.like(pattern, escape="\\")))
+    if platform:
+        query = query.where(Post.platform == platform)
+    return list(session.scalars(query))
+
+
+def highlight(text: str, term: str, width: int = 80) -> list[tuple[str, bool]]:
+    """A snippet of text around the first match, as (segment, is_match) pairs for safe rendering."""
+    at = text.find(term) if term else -1
+    if at < 0:
+        return [(text[: width * 2], False)]
+    start = max(0, at - width)
+    end = min(len(text), at + len(term) + width)
+    return [(text[start:at], False), (term, True), (text[at + len(term): end], False)]
+
+
+def topic_names(settings: Settings) -> dict[str, str]:
+    """Topic keys to their Chinese names."""
+    return {t.key: t.name for t in settings.topics.topics}
+
+
+def staff_names(settings: Settings) -> dict[str, str]:
+    """Staff keys to names."""
+    return {m.key: m.name for m in settings.staff.members}

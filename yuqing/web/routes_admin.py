@@ -1,0 +1,80 @@
+"""Admin pages: accounts and sources (admins only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from yuqing.app import YuqingError
+from yuqing.storage.models import Source, User
+from yuqing.web import users as accounts
+from yuqing.web.context import Desk, checked_form, db_session, get_desk, render, require_roles
+from yuqing.web.security import generate_password
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+admin_only = require_roles("admin")
+
+
+def _users_page(request: Request, user: User, session: Session, desk: Desk, notice: str = "", password: str = "",
+                status: int = 200) -> Response:
+    have = {u.staff_key for u in accounts.list_users(session)}
+    missing = [m for m in desk.app.settings.staff.members if m.key not in have]
+    return render(request, "admin_users.html", {"user": user, "accounts": accounts.list_users(session),
+                                                "missing": missing, "notice": notice, "password": password,
+                                                "role_names": accounts.ROLE_NAMES}, status)
+
+
+@router.get("/users")
+def users_page(request: Request, user: User = Depends(admin_only), session: Session = Depends(db_session),
+               desk: Desk = Depends(get_desk)) -> Response:
+    """Accounts and staff members who have none yet."""
+    return _users_page(request, user, session, desk)
+
+
+@router.post("/users")
+def users_change(request: Request, form: FormData = Depends(checked_form), user: User = Depends(admin_only),
+                 session: Session = Depends(db_session), desk: Desk = Depends(get_desk)) -> Response:
+    """Create an account, reset a password (shown once) or enable/disable an account."""
+    op, target = str(form.get("op", "")), str(form.get("target", ""))
+    try:
+        if op == "add":
+            created = accounts.add_user(session, desk.app.settings, target, desk.clock())
+            notice, password = f"已为 {created.display_name} 创建账号 {created.username}。", created.password
+        elif op == "reset":
+            password = generate_password()
+            accounts.set_password(session, target, password)
+            notice = f"已重置 {target} 的密码。"
+        elif op in ("enable", "disable"):
+            if target == user.username:
+                raise YuqingError("不能停用自己的账号。")
+            accounts.set_active(session, target, op == "enable")
+            notice, password = f"已{'启用' if op == 'enable' else '停用'}账号 {target}。", ""
+        else:
+            raise HTTPException(status_code=400, detail="未知的操作。")
+    except YuqingError as exc:
+        session.rollback()
+        return _users_page(request, user, session, desk, notice=str(exc), status=400)
+    session.commit()
+    return _users_page(request, user, session, desk, notice=notice, password=password)
+
+
+@router.get("/sources")
+def sources_page(request: Request, user: User = Depends(admin_only), session: Session = Depends(db_session)) -> Response:
+    """Every source with its health; admins can pause or resume one."""
+    sources = list(session.scalars(select(Source).order_by(Source.key)))
+    return render(request, "admin_sources.html", {"user": user, "sources": sources})
+
+
+@router.post("/sources")
+def sources_toggle(request: Request, form: FormData = Depends(checked_form), user: User = Depends(admin_only),
+                   session: Session = Depends(db_session)) -> Response:
+    """Pause or resume crawling a source."""
+    source = session.scalar(select(Source).where(Source.key == str(form.get("key", ""))))
+    if source is None:
+        raise HTTPException(status_code=404, detail="没有这个数据源。")
+    source.enabled = form.get("enabled") == "1"
+    session.commit()
+    return sources_page(request, user, session)

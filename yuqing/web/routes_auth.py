@@ -1,0 +1,59 @@
+"""Sign-in and sign-out, with throttled attempts and a fresh session on success."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from yuqing.web.context import Desk, checked_form, db_session, get_desk, render, root_path
+from yuqing.web.security import DUMMY_HASH, new_csrf_token, password_fingerprint, verify_password
+from yuqing.web.users import find_user
+
+router = APIRouter(include_in_schema=False)
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after signing in; anything else falls back to the queue."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/queue"
+
+
+def _throttle_keys(request: Request, username: str) -> list[str]:
+    client = request.client.host if request.client else "unknown"
+    return [f"ip:{client}", f"user:{username.lower()}"]
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "") -> Response:
+    """The sign-in form."""
+    return render(request, "login.html", {"next": safe_next(next), "error": ""})
+
+
+@router.post("/login")
+def login(request: Request, form: FormData = Depends(checked_form), session: Session = Depends(db_session),
+          desk: Desk = Depends(get_desk)) -> Response:
+    """Check the credentials; on success start a new session, on failure count the attempt."""
+    username, password = str(form.get("username", "")).strip().lower(), str(form.get("password", ""))
+    target, now, keys = safe_next(str(form.get("next", ""))), desk.clock(), _throttle_keys(request, username)
+    if desk.throttle.blocked(keys, now):
+        return render(request, "login.html", {"next": target, "error": "登录失败次数过多，请 10 分钟后再试。"}, 429)
+    user = find_user(session, username)
+    good = verify_password(password, user.password_hash if user else DUMMY_HASH)
+    if not (good and user and user.active):
+        desk.throttle.failed(keys, now)
+        return render(request, "login.html", {"next": target, "error": "用户名或密码不正确。"}, 401)
+    desk.throttle.succeeded(keys)
+    request.session.clear()
+    request.session.update(uid=user.id, pwf=password_fingerprint(user.password_hash), csrf=new_csrf_token())
+    return RedirectResponse(root_path(request) + target, status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, form: FormData = Depends(checked_form)) -> Response:
+    """End the session."""
+    request.session.clear()
+    return RedirectResponse(root_path(request) + "/login", status_code=303)

@@ -1,0 +1,71 @@
+"""The queue, dashboard and post search pages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from yuqing.storage.models import User
+from yuqing.web import labels, queries
+from yuqing.web.charts import trend_chart
+from yuqing.web.context import Desk, current_user, db_session, get_desk, render, root_path
+from yuqing.web.dashboard import build_dashboard, state_totals
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    """Send visitors to their queue."""
+    return RedirectResponse(root_path(request) + "/queue", status_code=303)
+
+
+def _queue_page(request: Request, user: User, session: Session, desk: Desk, mine: bool,
+                filters: queries.QueueFilter) -> Response:
+    if mine:
+        filters = queries.QueueFilter(filters.level, filters.topic, filters.state, filters.platform, user.staff_key)
+    now, settings = desk.clock(), desk.app.settings
+    rows = [(case, *labels.time_left(case.deadline_at, now)) for case in queries.queue(session, filters)]
+    return render(request, "queue.html", {
+        "user": user, "mine": mine, "rows": rows, "filters": filters, "platforms": queries.platforms(session),
+        "topics": queries.topic_names(settings), "staff": queries.staff_names(settings)})
+
+
+@router.get("/queue")
+def my_queue(request: Request, level: str = "", topic: str = "", state: str = "", platform: str = "",
+             user: User = Depends(current_user), session: Session = Depends(db_session),
+             desk: Desk = Depends(get_desk)) -> Response:
+    """The signed-in person's own open cases, most urgent first."""
+    return _queue_page(request, user, session, desk, True, queries.QueueFilter.parse(level, topic, state, platform))
+
+
+@router.get("/queue/team")
+def team_queue(request: Request, level: str = "", topic: str = "", state: str = "", platform: str = "",
+               owner: str = "", user: User = Depends(current_user), session: Session = Depends(db_session),
+               desk: Desk = Depends(get_desk)) -> Response:
+    """Every open case of the team, most urgent first."""
+    filters = queries.QueueFilter.parse(level, topic, state, platform, owner)
+    return _queue_page(request, user, session, desk, False, filters)
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, user: User = Depends(current_user), session: Session = Depends(db_session),
+              desk: Desk = Depends(get_desk)) -> Response:
+    """Cases by level and state, overdue cases, the mention trend and source health."""
+    figures = build_dashboard(session, desk.clock(), desk.app.tz)
+    return render(request, "dashboard.html", {
+        "user": user, "figures": figures, "totals": state_totals(figures.by_level_state),
+        "chart": trend_chart(figures.days), "staff": queries.staff_names(desk.app.settings)})
+
+
+@router.get("/search")
+def search(request: Request, q: str = "", platform: str = "", days: int = 30, user: User = Depends(current_user),
+           session: Session = Depends(db_session), desk: Desk = Depends(get_desk)) -> Response:
+    """Posts containing a word, newest first, with the match highlighted."""
+    term, days = q.strip()[:100], min(max(days, 1), 365)
+    posts = queries.search_posts(session, term, platform[:32], days, desk.clock()) if term or platform else []
+    results = [(post, queries.highlight(post.clean_text, term)) for post in posts]
+    return render(request, "search.html", {"user": user, "q": term, "platform": platform, "days": days,
+                                           "results": results, "searched": bool(term or platform)})

@@ -1,0 +1,157 @@
+"""Password hashing, the session secret, CSRF tokens, login throttling and security headers."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from collections import defaultdict, deque
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD_LENGTH = 10
+SECRET_FILE = "web-secret"
+
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash in the form scrypt$n$r$p$salt$hash."""
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether the password matches a stored scrypt hash (constant-time comparison)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt),
+                                n=int(n), r=int(r), p=int(p), dklen=len(expected))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+def password_problem(password: str) -> str:
+    """A Chinese description of why a password is too weak, or "" when it is acceptable."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符"
+    if password.isdigit() or password.isalpha():
+        return "密码不能只由数字或只由字母组成"
+    return ""
+
+
+def generate_password() -> str:
+    """A random password that is easy to read out (no look-alike characters)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(14))
+        if not password_problem(candidate):
+            return candidate
+
+
+def password_fingerprint(stored_hash: str) -> str:
+    """A short value kept in the session so that a password change signs everyone out."""
+    return hashlib.sha256(stored_hash.encode("utf-8")).hexdigest()[:16]
+
+
+def load_secret(environ: dict[str, str], env_name: str, data_dir: Path) -> str:
+    """The session signing secret: from the environment, else generated once and kept in the data dir."""
+    value = environ.get(env_name, "").strip()
+    if value:
+        return value
+    path = data_dir / SECRET_FILE
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(value)
+    return value
+
+
+def new_csrf_token() -> str:
+    """A fresh random CSRF token for one session."""
+    return secrets.token_urlsafe(32)
+
+
+def csrf_matches(expected: str | None, given: str | None) -> bool:
+    """Whether a submitted CSRF token equals the session's (constant-time)."""
+    return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
+
+
+class LoginThrottle:
+    """Counts failed sign-ins per client and per username within a sliding window."""
+
+    def __init__(self, max_failures: int = 5, window: timedelta = timedelta(minutes=10)):
+        self.max_failures, self.window = max_failures, window
+        self._failures: dict[str, deque[datetime]] = defaultdict(deque)
+
+    def _recent(self, key: str, now: datetime) -> deque[datetime]:
+        entries = self._failures[key]
+        while entries and now - entries[0] > self.window:
+            entries.popleft()
+        return entries
+
+    def blocked(self, keys: list[str], now: datetime) -> bool:
+        """Whether any of the keys (client address, username) used up its attempts."""
+        return any(len(self._recent(key, now)) >= self.max_failures for key in keys)
+
+    def failed(self, keys: list[str], now: datetime) -> None:
+        """Record a failed attempt for each key."""
+        for key in keys:
+            self._recent(key, now).append(now)
+
+    def succeeded(self, keys: list[str]) -> None:
+        """Forget the failures of keys after a good sign-in."""
+        for key in keys:
+            self._failures.pop(key, None)
+
+
+class SecurityHeadersMiddleware:
+    """Adds CSP, frame, sniffing and referrer headers to every response."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on and decorate the response start."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k.encode() not in present]
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
