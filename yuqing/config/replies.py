@@ -1,5 +1,7 @@
 """Approved reply templates and the bureau's policy answers (FAQ)."""
 
+from typing import Literal
+
 from pydantic import Field
 
 from yuqing.config.base import Section
@@ -10,6 +12,7 @@ class ReplyTemplate(Section):
 
     key: str
     kind: str = Field(description="consultation, rumour, complaint, praise or other")
+    part: Literal["opening", "closing"] = Field(default="opening", description="Before or after the policy facts")
     text: str
 
 
@@ -29,3 +32,4 @@ class RepliesConfig(Section):
 
     templates: list[ReplyTemplate] = Field(default_factory=list)
     policies: list[PolicyAnswer] = Field(default_factory=list)
+    min_score: float = Field(default=1.0, ge=0, description="BM25 score below which a policy answer is not relevant")

@@ -1,5 +1,8 @@
 """Response rules: which items become cases, clocks, reminders, escalation, alert channels."""
 
+from datetime import date
+from typing import Literal
+
 from pydantic import Field
 
 from yuqing.config.base import Section
@@ -12,6 +15,10 @@ class CaseThresholds(Section):
     negative_below: float = Field(default=0.3, ge=0, le=1, description="Sentiment probability of positive")
     min_hotness: float = Field(default=60.0, ge=0)
     kinds: list[str] = Field(default_factory=lambda: ["consultation", "rumour", "complaint"])
+    emergency_topics: list[str] = Field(
+        default_factory=lambda: ["disaster-relief"],
+        description="Topics whose level Ⅱ items count as tied to an emergency (突发事件); Ⅰ always does",
+    )
 
 
 class Clock(Section):
@@ -31,14 +38,18 @@ class ClocksConfig(Section):
     consultation_answer_working_days: int = Field(default=7, ge=1)
     triage_hours_severe: float = Field(default=1, gt=0)
     reminders: list[float] = Field(default_factory=lambda: [0.5, 0.8])
+    escalate_every_hours: float = Field(default=2, gt=0, description="After a breach, climb one more rung this often")
+    holidays: list[date] = Field(default_factory=list, description="Public holidays (not working days)")
+    extra_workdays: list[date] = Field(default_factory=list, description="Weekend days worked (调休)")
 
 
 class RoutingConfig(Section):
     """How cases find a commentator."""
 
     reoffer_after_minutes: int = Field(default=60, ge=1)
-    escalation_ladder: list[str] = Field(
-        default_factory=lambda: ["commentator", "section_head", "spokesperson", "director"]
+    escalation_ladder: list[Literal["commentator", "section_head", "spokesperson", "leader", "director"]] = Field(
+        default_factory=lambda: ["commentator", "section_head", "spokesperson", "director"],
+        description="Rungs climbed on a breach; a rung nobody fills (e.g. the owner heads the section) is skipped",
     )
 
 
@@ -58,6 +69,13 @@ class ChannelConfig(Section):
     enabled: bool = True
 
 
+class RetryConfig(Section):
+    """Exponential backoff between delivery attempts of one alert."""
+
+    base_seconds: float = Field(default=60, gt=0)
+    max_seconds: float = Field(default=3600, gt=0)
+
+
 class ResponseConfig(Section):
     """Everything the responder decides by."""
 
@@ -69,4 +87,5 @@ class ResponseConfig(Section):
         default_factory=lambda: {"email": ChannelConfig(type="email")}
     )
     max_delivery_attempts: int = Field(default=12, ge=1)
+    retry: RetryConfig = RetryConfig()
     platform_limits: dict[str, int] = Field(default_factory=lambda: {"default": 150})

@@ -16,7 +16,8 @@ class StaffMember(Section):
     name: str
     title: str = ""
     role: Role
-    section: str = Field(default="", description="The section (科室) the person heads")
+    section: str = Field(default="", description="The section (科室) the person works in")
+    section_head: bool = Field(default=False, description="Heads the section (rung section_head of the ladder)")
     topics: list[str] = Field(default_factory=list, description="Topic keys this person owns")
     email: str = ""
     channels: list[str] = Field(default_factory=lambda: ["email"], description="Alert channel names")

@@ -1,0 +1,36 @@
+"""A generic JSON webhook for the bureau's own systems, optionally HMAC-signed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+from responder.channels.base import Channel
+from responder.channels.http import post_json
+from yuqing.storage.models import Notification
+
+SIGNATURE_HEADER = "X-Yuqing-Signature"
+
+
+def webhook_signature(secret: str, body: bytes) -> str:
+    """Hex HMAC-SHA256 of the exact request body, sent as X-Yuqing-Signature: sha256=<hex>."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class WebhookChannel(Channel):
+    """POSTs the alert as JSON; any 2xx answer counts as delivered."""
+
+    type_name = "webhook"
+
+    def send(self, notification: Notification) -> None:
+        """Post id, dedup key, subject, text, case and level (the dedup key lets receivers ignore repeats)."""
+        body = json.dumps({
+            "id": notification.id, "dedup_key": notification.dedup_key, "subject": notification.subject,
+            "text": notification.body_text, "case_id": notification.case_id, "level": notification.level,
+            "payload": notification.payload,
+        }, ensure_ascii=False).encode()
+        headers = {}
+        if self.config.secret_env:
+            headers[SIGNATURE_HEADER] = webhook_signature(self.env(self.config.secret_env, "签名密钥"), body)
+        post_json(self.env(self.config.url_env, "地址"), {}, headers=headers, data=body)

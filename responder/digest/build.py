@@ -1,0 +1,58 @@
+"""Building one week's digest: figures, charts, HTML, text and the Word attachment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from responder.digest.charts import ChartImage, draw_charts
+from responder.digest.document import render_docx
+from responder.digest.figures import Figures, gather_figures
+from responder.digest.period import Week, resolve_week
+from responder.digest.render import embed_images, render_html, render_text
+from yuqing.config import Settings
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass
+class RenderedDigest:
+    """A week's digest in every form it is delivered in."""
+
+    week: Week
+    subject: str
+    html: str
+    text: str
+    images: list[ChartImage]
+    docx: bytes | None
+    figures: Figures
+
+    @property
+    def docx_filename(self) -> str:
+        """The attachment's file name, e.g. 舆情周报-2026-W47.docx."""
+        return f"舆情周报-{self.week.label}.docx"
+
+    def preview_html(self) -> str:
+        """The HTML with the charts embedded, for a browser or the web desk."""
+        return embed_images(self.html, self.images)
+
+
+def subject_for(settings: Settings, week: Week) -> str:
+    """The email subject, e.g. 榆川市民政局网络舆情周报（2026年11月16日—11月22日）."""
+    return f"{settings.digest.title}（{week.span_text()}）"
+
+
+def build_digest(sessions: sessionmaker[Session], settings: Settings, week: str | None,
+                 now: datetime) -> RenderedDigest:
+    """Gather and render the digest of a week (default: the last complete week before `now`)."""
+    period = resolve_week(week, now, ZoneInfo(settings.app.timezone))
+    with sessions() as session:
+        figures = gather_figures(session, settings, period, now)
+    images = draw_charts(figures, settings.digest.font_path)
+    return RenderedDigest(
+        period, subject_for(settings, period), render_html(figures, settings, images), render_text(figures, settings),
+        images, render_docx(figures, images) if settings.digest.attach_docx else None, figures,
+    )

@@ -1,0 +1,132 @@
+"""The digest as a Word document (.docx) with the same sections, tables and charts as the email."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from responder.digest.charts import ChartImage
+from responder.digest.figures import Figures
+from responder.digest.formatting import change_text, hours_text, percent
+from responder.digest.labels import SENTIMENTS
+from responder.digest.volume import negative_share
+
+FONT = "Microsoft YaHei"
+EAST_ASIAN_FONT = "微软雅黑"
+RED = RGBColor(0x9B, 0x1C, 0x1C)
+
+
+def _styled() -> DocxDocument:
+    document = Document()
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(2)
+    for name in ("Normal", "Heading 1", "Heading 2", "Title"):
+        style = document.styles[name]
+        style.font.name = FONT
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+    document.styles["Normal"].font.size = Pt(10.5)
+    return document
+
+
+def _table(document: DocxDocument, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = str(value)
+    document.add_paragraph()
+
+
+def _picture(document: DocxDocument, image: ChartImage) -> None:
+    document.add_picture(io.BytesIO(image.png), width=Cm(16))
+    document.add_paragraph(f"图：{image.caption}").runs[0].italic = True
+
+
+def _overview(document: DocxDocument, f: Figures, images: list[ChartImage]) -> None:
+    document.add_heading("一、总体态势", level=1)
+    for line in f.judgement:
+        document.add_paragraph(line)
+    split = "，".join(f"{SENTIMENTS[k]} {v} 条" for k, v in f.volume.sentiment.items())
+    document.add_paragraph(f"情感分布：{split}。信息总量较上周{change_text(f.volume.change)}。")
+    _picture(document, images[0])
+    _table(document, ("平台", "本周", "上周", "负面", "负面占比"),
+           [(p.label, p.count, p.previous, p.sentiment.get("negative", 0), percent(negative_share(p.sentiment)))
+            for p in f.volume.platforms])
+    _picture(document, images[1])
+    document.add_heading("数据来源与采集覆盖", level=2)
+    _table(document, ("数据源", "采集次数", "失败", "本周信息", "覆盖情况"),
+           [(s.name, s.runs, s.failed_runs, s.posts,
+             s.verdict + "".join(f"\n{o.start} 至 {o.end}（{o.hours} 小时）{o.reason}" for o in s.outages[:5]))
+            for s in f.coverage.sources])
+
+
+def _events(document: DocxDocument, f: Figures) -> None:
+    document.add_heading("二、热点事件", level=1)
+    for index, e in enumerate(f.events, 1):
+        document.add_heading(f"{index}. {e.title}（{e.level_name}）", level=2)
+        if e.summary:
+            document.add_paragraph(e.summary)
+        document.add_paragraph(
+            f"传播：本周 {e.posts} 条，{e.platforms} 个平台，负面 {e.negative} 条，互动 {e.engagement} 次；"
+            f"首发 {e.first_seen}，最近 {e.last_seen}。处置：{e.state}。")
+        for link in e.links:
+            document.add_paragraph(f"{link.title} {link.url}", style="List Bullet")
+    if not f.events:
+        document.add_paragraph("本周无聚合成事件的信息。")
+
+
+def _handling(document: DocxDocument, f: Figures, images: list[ChartImage]) -> None:
+    h = f.handling
+    document.add_heading("三、处置与回应", level=1)
+    document.add_paragraph(
+        f"新立工单 {h.opened} 件（上周 {h.previous['opened']}），首次回应 {h.responded} 件，办结 {h.closed} 件，"
+        f"截至周末超时未回应 {h.overdue} 件。首次回应用时中位数 {hours_text(h.median_response_hours)}，"
+        f"办结用时中位数 {hours_text(h.median_close_hours)}，按时回应率 {percent(h.on_time.share)}。")
+    _picture(document, images[2])
+    for title, groups in (("级别", h.by_level), ("科室", h.by_section)):
+        _table(document, (title, "到期时限", "按时", "按时率"), [(g.label, g.total, g.on_time, percent(g.share)) for g in groups])
+    document.add_heading("超时未回应清单", level=2)
+    _table(document, ("工单", "标题", "级别", "责任人", "时限", "已超时"),
+           [(f"#{c.id}", c.title, c.level_name, c.owner_name, c.deadline, hours_text(c.overdue_hours))
+            for c in h.overdue_cases])
+    document.add_heading("网络评论员工作量", level=2)
+    _table(document, ("评论员", "科室", "新分办", "已回应", "办结", "周末在办", "超时"),
+           [(w.name, w.section, w.assigned, w.responded, w.closed, w.open_at_end, w.overdue) for w in f.commentators])
+
+
+def _rest(document: DocxDocument, f: Figures) -> None:
+    document.add_heading("四、咨询答复", level=1)
+    document.add_paragraph(f"本周答复群众咨询 {f.consultations.answered} 件。")
+    for c in f.consultations.examples:
+        document.add_paragraph(f"问：{c.question}\n答：{c.answer or '（答复已发布，文本见链接）'}\n（{c.owner_name}，{c.answered}）")
+    document.add_heading("五、研判与下周关注", level=1)
+    for item in f.watchlist or ["暂无需要特别关注的事项。"]:
+        document.add_paragraph(item, style="List Number")
+    document.add_heading("六、本周工单一览", level=1)
+    _table(document, ("工单", "标题", "级别", "类别", "责任人", "发现", "首次回应", "状态"),
+           [(f"#{c.id}", c.title, c.level_name, c.kind_name, c.owner_name, c.detected, c.first_response or "未回应",
+             c.state_name) for c in f.cases])
+
+
+def render_docx(figures: Figures, images: list[ChartImage]) -> bytes:
+    """The whole digest as .docx bytes."""
+    document = _styled()
+    title = document.add_heading(figures.title, level=0)
+    title.runs[0].font.color.rgb = RED
+    document.add_paragraph(f"{figures.week}｜{figures.span}｜生成于 {figures.generated}｜内部资料，注意保密")
+    _overview(document, figures, images)
+    _events(document, figures)
+    _handling(document, figures, images)
+    _rest(document, figures)
+    document.core_properties.title = f"{figures.title}（{figures.span}）"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

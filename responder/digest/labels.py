@@ -1,0 +1,48 @@
+"""Chinese names and colours for the codes stored in the database."""
+
+from __future__ import annotations
+
+from responder.states import LEVEL_NUMERALS
+from yuqing.config import Settings
+
+LEVEL_SHORT = {number: f"{numeral}级" for number, numeral in LEVEL_NUMERALS.items()}
+LEVEL_COLOURS = {1: "#c0392b", 2: "#e67e22", 3: "#d4ac0d", 4: "#2e86c1"}
+SENTIMENTS = {"negative": "负面", "neutral": "中性", "positive": "正面", "none": "未分析"}
+SENTIMENT_COLOURS = {"negative": "#c0392b", "neutral": "#95a5a6", "positive": "#27ae60", "none": "#d5d8dc"}
+KINDS = {
+    "consultation": "咨询",
+    "complaint": "投诉",
+    "rumour": "谣言",
+    "opinion": "评论",
+    "praise": "表扬",
+    "report": "报道",
+}
+
+
+def kind_name(kind: str) -> str:
+    """The Chinese name of an item kind."""
+    return KINDS.get(kind, kind or "其他")
+
+
+def platform_name(settings: Settings, platform: str) -> str:
+    """The configured Chinese name of a platform key."""
+    return settings.digest.platform_labels.get(platform, platform or "其他")
+
+
+def staff_name(settings: Settings, key: str) -> str:
+    """A staff member's name, or the key when the person is not in staff.yaml."""
+    try:
+        return settings.member(key).name
+    except KeyError:
+        return key or "未分派"
+
+
+def section_of(settings: Settings, topic: str, owner: str) -> str:
+    """The section answering for a case: the topic's section, else the owner's."""
+    for item in settings.topics.topics:
+        if item.key == topic:
+            return item.section
+    try:
+        return settings.member(owner).section or "其他"
+    except KeyError:
+        return "未分派"

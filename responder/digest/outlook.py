@@ -1,0 +1,75 @@
+"""The judgement and next week's watch-list, stated only from the week's own figures."""
+
+from __future__ import annotations
+
+from responder.digest.caserows import CaseRow
+from responder.digest.coverage import CoverageFigures
+from responder.digest.events import EventFigure
+from responder.digest.formatting import change_text, percent
+from responder.digest.handling import HandlingFigures
+from responder.digest.volume import VolumeFigures
+from yuqing.config import Settings
+
+RISING_TOPIC_MIN = 5
+
+
+def judgement(volume: VolumeFigures, events: list[EventFigure], handling: HandlingFigures,
+              coverage: CoverageFigures) -> list[str]:
+    """A few sentences summing up the week, every number taken from the figures."""
+    lines = [
+        f"本周共监测到涉及本局的信息 {volume.total} 条，较上周{change_text(volume.change)}；"
+        f"负面占比 {percent(volume.negative_share)}（上周 {percent(volume.previous_negative_share)}）。"
+    ]
+    if events:
+        top = events[0]
+        lines.append(f"关注度最高的事件为“{top.title}”（{top.level_name}），本周 {top.posts} 条，涉及 {top.platforms} 个平台。")
+    lines.append(
+        f"新立工单 {handling.opened} 件，首次回应 {handling.responded} 件，办结 {handling.closed} 件；"
+        f"按时回应率 {percent(handling.on_time.share)}，截至周末超时未回应 {handling.overdue} 件。"
+    )
+    lines.append(_coverage_sentence(coverage))
+    return lines
+
+
+def _coverage_sentence(coverage: CoverageFigures) -> str:
+    blind = [s for s in coverage.sources if s.enabled and s.verdict.startswith("整周")]
+    down = [s for s in coverage.sources if s.enabled and s.down_hours > 0 and s not in blind]
+    if not down and not blind:
+        return "各数据源全周采集正常，本周数据完整。"
+    parts = [f"{'、'.join(s.name for s in blind)} 整周未能采集" if blind else ""]
+    parts.append("、".join(f"{s.name} 中断 {s.down_hours:.1f} 小时" for s in down))
+    return f"注意：{'；'.join(p for p in parts if p)}。相关渠道、时段的信息可能缺失，不能视为“无舆情”。"
+
+
+def _case_items(cases: list[CaseRow]) -> list[str]:
+    items = []
+    for row in cases:
+        if row.overdue_hours is not None:
+            items.append(f"尽快回应：“{row.title}”（{row.level_name}）已超出回应时限 {row.overdue_hours:.1f} 小时，责任人 {row.owner_name}。")
+        elif row.open_at_end and row.level <= 3:
+            items.append(f"持续跟踪：“{row.title}”（{row.level_name}，{row.state_name}），责任人 {row.owner_name}。")
+    return items
+
+
+def _topic_items(settings: Settings, volume: VolumeFigures) -> list[str]:
+    names = {t.key: t.name for t in settings.topics.topics}
+    items = []
+    for key, tally in sorted(volume.topics.items(), key=lambda kv: -kv[1]["negative"]):
+        if tally["negative"] >= RISING_TOPIC_MIN and tally["negative"] > tally["previous_negative"]:
+            items.append(f"话题“{names.get(key, key)}”负面信息 {tally['negative']} 条，上周 {tally['previous_negative']} 条，呈上升趋势。")
+    return items
+
+
+def watchlist(settings: Settings, volume: VolumeFigures, events: list[EventFigure], cases: list[CaseRow],
+              coverage: CoverageFigures) -> list[str]:
+    """Open severe or overdue cases, severe events, rising negative topics, and sources still down."""
+    items = _case_items(cases)
+    handled = {row.id for row in cases}
+    for event in events:
+        if event.level <= 3 and event.case_id not in handled:
+            items.append(f"关注事件：“{event.title}”（{event.level_name}，{event.state}），本周 {event.posts} 条。")
+    items.extend(_topic_items(settings, volume))
+    for source in coverage.sources:
+        if source.enabled and not source.healthy_now:
+            items.append(f"恢复采集：数据源“{source.name}”目前异常（{source.last_error or '原因未知'}），恢复前该渠道存在盲区。")
+    return items

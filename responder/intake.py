@@ -1,0 +1,143 @@
+"""Intake: analysed posts at or above the thresholds become cases, one per event, routed and clocked."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
+
+from responder import alerts, deadlines, routing
+from responder.audit import record
+from responder.people import approvers_for
+from responder.states import FINISHED_STATES, SYSTEM
+from responder.suggest import suggest
+from responder.workflow import apply, change_level
+from yuqing.config import Settings
+from yuqing.storage.db import transaction
+from yuqing.storage.models import Assessment, Case, CasePost, Event, Post
+
+log = logging.getLogger(__name__)
+KIND_PRIORITY = ("rumour", "complaint", "consultation", "praise", "other")
+
+
+@dataclass
+class IntakeReport:
+    """What one intake run did."""
+
+    created: list[int] = field(default_factory=list)
+    attached: int = 0
+    raised: list[int] = field(default_factory=list)
+    unrouted: list[int] = field(default_factory=list)
+
+
+def qualifies(settings: Settings) -> ColumnElement[bool]:
+    """SQL condition: an assessment at or above any configured threshold."""
+    t = settings.response.thresholds
+    return or_(Assessment.level <= t.max_level, Assessment.sentiment < t.negative_below,
+               Assessment.label_override == "negative", Assessment.hotness >= t.min_hotness,
+               Assessment.kind.in_(t.kinds))
+
+
+def pending_groups(session: Session, settings: Settings, limit: int = 500) -> dict[tuple[str, int], list[int]]:
+    """Qualifying posts not yet on any case, grouped by event (or alone when they have none)."""
+    query = (select(Post.id, Post.event_id).join(Assessment, Assessment.post_id == Post.id)
+             .outerjoin(CasePost, CasePost.post_id == Post.id)
+             .where(CasePost.id.is_(None), Post.duplicate_of_id.is_(None), qualifies(settings))
+             .order_by(Post.id).limit(limit))
+    groups: dict[tuple[str, int], list[int]] = {}
+    for post_id, event_id in session.execute(query):
+        groups.setdefault(("event", event_id) if event_id else ("post", post_id), []).append(post_id)
+    return groups
+
+
+def _kind(posts: Sequence[Post]) -> str:
+    kinds = {p.assessment.kind for p in posts}
+    return next((k for k in KIND_PRIORITY if k in kinds), "other")
+
+
+def _level(posts: Sequence[Post], event: Event | None) -> int:
+    return min([p.assessment.level for p in posts] + ([event.level] if event else []))
+
+
+def _text(case_title: str, posts: Sequence[Post]) -> str:
+    return " ".join([case_title, *(f"{p.title} {p.clean_text}" for p in posts[:5])])
+
+
+def _attach(session: Session, case: Case, posts: Sequence[Post], now: datetime) -> None:
+    for post in posts:
+        session.add(CasePost(case=case, post_id=post.id, attached_at=now))
+    record(session, case, "attach", SYSTEM, now, from_state=case.state, to_state=case.state,
+           data={"posts": [p.id for p in posts], "platforms": sorted({p.platform for p in posts})})
+
+
+def _create(session: Session, settings: Settings, posts: Sequence[Post], event: Event | None, now: datetime,
+            report: IntakeReport) -> None:
+    first = posts[0]
+    topic = (event.topic if event else "") or next((p.assessment.topic for p in posts if p.assessment.topic), "")
+    level, kind = _level(posts, event), _kind(posts)
+    title = (event.title if event else "") or first.title or first.clean_text[:40]
+    published = [p.published_at for p in posts if p.published_at]
+    case = Case(event_id=event.id if event else None, title=title, kind=kind, level=level, topic=topic,
+                platform=first.platform, state="new", owner="", approvers=approvers_for(settings, level, topic),
+                emergency=deadlines.is_emergency(settings, level, topic), detected_at=min(p.fetched_at for p in posts),
+                created_at=now, updated_at=now,
+                data={"first_published_at": min(published).isoformat() if published else None})
+    session.add(case)
+    deadlines.store(case, deadlines.plan(settings, kind, case.emergency, case.detected_at))
+    record(session, case, "open", SYSTEM, now, from_state="", to_state="new", data={"level": level, "kind": kind})
+    _attach(session, case, posts, now)
+    session.flush()
+    alerts.new_case(session, settings, case, now)
+    owner = routing.route(session, settings, topic)
+    if owner:
+        apply(session, case.id, "assign", SYSTEM, now, to=owner, settings=settings, reason="按主题/负载自动分办")
+    else:
+        alerts.unrouted(session, settings, case, now)
+        report.unrouted.append(case.id)
+    case.suggestions = suggest(settings, kind, _text(title, posts), topic=topic, owner=case.owner, platform=case.platform)
+    report.created.append(case.id)
+
+
+def _join(session: Session, settings: Settings, case: Case, posts: Sequence[Post], event: Event | None,
+          now: datetime, report: IntakeReport) -> None:
+    _attach(session, case, posts, now)
+    case.updated_at = now
+    report.attached += len(posts)
+    level = _level(posts, event)
+    if level < case.level:
+        change_level(session, settings, case, level, SYSTEM, now, "同一事件的新帖使级别上升", action="level_rise")
+        report.raised.append(case.id)
+
+
+def _take(session: Session, settings: Settings, key: tuple[str, int], post_ids: list[int], now: datetime,
+          report: IntakeReport) -> None:
+    posts = list(session.scalars(select(Post).where(Post.id.in_(post_ids)).order_by(Post.fetched_at, Post.id)))
+    event = session.get(Event, key[1]) if key[0] == "event" else None
+    case = None
+    if event is not None:
+        case = session.scalar(select(Case).where(Case.event_id == event.id, Case.state.not_in(FINISHED_STATES))
+                              .order_by(Case.id.desc()).limit(1))
+    if case is None:
+        _create(session, settings, posts, event, now, report)
+    else:
+        _join(session, settings, case, posts, event, now, report)
+
+
+def open_cases(sessions: sessionmaker[Session], settings: Settings, now: datetime) -> IntakeReport:
+    """Open or update cases for every qualifying post not yet on a case; one transaction per event."""
+    report = IntakeReport()
+    with sessions() as session:
+        groups = pending_groups(session, settings)
+    for key, post_ids in groups.items():
+        try:
+            with transaction(sessions) as session:
+                _take(session, settings, key, post_ids, now, report)
+        except IntegrityError:
+            log.info("posts %s were taken by a concurrent intake run", post_ids)
+    return report

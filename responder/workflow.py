@@ -1,0 +1,246 @@
+"""The case state machine: one entry point `apply` that checks, performs and audits one action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from responder import alerts, deadlines, review, routing
+from responder.audit import WorkflowError, move, record
+from responder.people import MANAGER_ROLES, approvers_for, cover_for, find_member, ladder_rung
+from responder.states import (
+    ALIASES, BEFORE_REPLY, SYSTEM, TRANSITIONS, action_label, parse_level, state_label,
+)
+from yuqing.config import Settings, load_settings
+from yuqing.storage.models import Case
+
+__all__ = ["WorkflowError", "allowed_actions", "apply", "change_level", "escalate", "record"]
+SENTIMENTS = {"negative": "负面", "neutral": "中性", "positive": "正面"}
+SYSTEM_ACTIONS = frozenset({"assign", "reoffer", "escalate"})
+
+
+@dataclass(frozen=True)
+class Request:
+    """One action as asked: by whom, when, and its inputs."""
+
+    action: str
+    actor: str
+    now: datetime
+    reason: str = ""
+    text: str | None = None
+    url: str | None = None
+    to: str | None = None
+    label: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _default_settings() -> Settings:
+    return load_settings()
+
+
+def _role(settings: Settings, actor: str) -> str:
+    if actor == SYSTEM:
+        return SYSTEM
+    person = find_member(settings, actor)
+    return person.role if person else ""
+
+
+def refusal(case: Case, action: str, actor: str, settings: Settings) -> str:
+    """Why `actor` may not do `action` on the case now ('' when allowed)."""
+    role, owner = _role(settings, actor), actor == case.owner and bool(actor)
+    manager = role in MANAGER_ROLES
+    if not role:
+        return f"未知的人员 {actor!r}"
+    if role == SYSTEM:
+        return "" if action in SYSTEM_ACTIONS else "系统不能执行该操作"
+    rules: dict[str, Callable[[], bool]] = {
+        "claim": lambda: role in ("commentator", "spokesperson"),
+        "triage": lambda: manager or owner,
+        "assign": lambda: manager, "reoffer": lambda: manager,
+        "draft": lambda: owner or role == "spokesperson", "submit": lambda: owner or role == "spokesperson",
+        "approve": lambda: not review.may_approve(case, actor, settings),
+        "send_back": lambda: actor in case.approvers or not review.may_approve(case, actor, settings),
+        "record_published": lambda: owner or role == "spokesperson",
+        "follow": lambda: owner or manager, "close": lambda: owner or manager, "escalate": lambda: owner or manager,
+        "transfer": lambda: manager, "dismiss": lambda: manager, "relabel": lambda: manager, "reopen": lambda: manager,
+    }
+    if rules[action]():
+        return ""
+    if action == "approve":
+        return review.may_approve(case, actor, settings)
+    return f"{actor} 无权对该工单执行「{action_label(action)}」"
+
+
+def allowed_actions(case: Case, actor_key: str, settings: Settings | None = None) -> list[str]:
+    """The actions this person may take on the case in its current state, in a stable order."""
+    settings = settings or _default_settings()
+    return [a for a, t in TRANSITIONS.items() if case.state in t.sources and not refusal(case, a, actor_key, settings)]
+
+
+def _check(case: Case, req: Request, settings: Settings) -> None:
+    if req.action not in TRANSITIONS:
+        raise WorkflowError(f"未知的操作 {req.action!r}；可用: {', '.join(TRANSITIONS)}", 400)
+    if case.state not in TRANSITIONS[req.action].sources:
+        raise WorkflowError(f"工单 #{case.id} 当前为「{state_label(case.state)}」，不能「{action_label(req.action)}」")
+    if why := refusal(case, req.action, req.actor, settings):
+        raise WorkflowError(why, 403)
+    if req.action in ("send_back", "transfer", "dismiss", "relabel", "reopen") and not req.reason.strip():
+        raise WorkflowError(f"「{action_label(req.action)}」须填写原因", 400)
+
+
+def apply(session: Session, case_id: int, action: str, actor: str, now: datetime, *, reason: str = "",
+          text: str | None = None, url: str | None = None, to: str | None = None, label: str | None = None,
+          settings: Settings | None = None, expected_version: int | None = None) -> Case:
+    """Perform one action on a case, append its audit row and flush; WorkflowError when refused.
+
+    `expected_version` (the Case.version a form was rendered from) refuses stale edits; concurrent
+    writers that both pass the check are still caught by optimistic locking at flush.
+    """
+    settings = settings or _default_settings()
+    case = session.get(Case, case_id)
+    if case is None:
+        raise WorkflowError(f"工单 #{case_id} 不存在", 404)
+    if expected_version is not None and expected_version != case.version:
+        raise WorkflowError("工单刚被他人修改，请刷新后重试")
+    req = Request(ALIASES.get(action, action), actor, now, (reason or "").strip(), text, url, to, label)
+    _check(case, req, settings)
+    if actor != SYSTEM:
+        case.triaged_at = case.triaged_at or now
+        case.data = {**case.data, "touched_at": now.isoformat()}
+    HANDLERS[req.action](session, settings, case, req)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise WorkflowError("工单刚被他人修改，请刷新后重试") from None
+    return case
+
+
+def _assign_to(session: Session, settings: Settings, case: Case, req: Request, key: str, action: str) -> None:
+    person = find_member(settings, key or "")
+    if person is None:
+        raise WorkflowError(f"未知的人员 {key!r}", 400)
+    on_duty = cover_for(settings, key) or key
+    offered = [*case.data.get("offered", []), on_duty]
+    case.owner, case.data = on_duty, {**case.data, "offered": offered, "assigned_at": req.now.isoformat()}
+    data = {"to": on_duty, "covering_for": key if on_duty != key else ""}
+    move(session, case, action, req.actor, req.now, TRANSITIONS[action].target, reason=req.reason, data=data)
+    alerts.assigned(session, settings, case, req.now)
+
+
+def _claim(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    case.owner = req.actor
+    move(session, case, "claim", req.actor, req.now, "assigned", reason=req.reason)
+
+
+def _triage(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    move(session, case, "triage", req.actor, req.now, "triaged", reason=req.reason)
+
+
+def _assign(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    _assign_to(session, settings, case, req, req.to or "", "assign")
+
+
+def _reoffer(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    key = req.to or routing.route(session, settings, case.topic, exclude=case.data.get("offered", []))
+    if not key:
+        alerts.unrouted(session, settings, case, req.now)
+        raise WorkflowError("没有其他有余力的评论员可改派", 409)
+    _assign_to(session, settings, case, req, key, "reoffer")
+
+
+def escalate(session: Session, settings: Settings, case: Case, actor: str, now: datetime, reason: str,
+             clock: str = "") -> list[str]:
+    """Climb one rung of the ladder: audit row, state escalated (before a reply), alerts; returns who was told."""
+    case.escalation_step += 1
+    targets = ladder_rung(settings, case.owner, case.escalation_step)
+    to_state = "escalated" if case.state in BEFORE_REPLY else None
+    move(session, case, "escalate", actor, now, to_state, reason=reason,
+         data={"step": case.escalation_step, "to": targets, "clock": clock})
+    alerts.breached(session, settings, case, now, clock or "manual", case.escalation_step, targets)
+    return targets
+
+
+def _escalate(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    escalate(session, settings, case, req.actor, req.now, req.reason)
+
+
+def _simple(target_reason: str) -> Callable[[Session, Settings, Case, Request], None]:
+    def handler(session: Session, settings: Settings, case: Case, req: Request) -> None:
+        move(session, case, req.action, req.actor, req.now, TRANSITIONS[req.action].target, reason=req.reason,
+             data={"to": req.to} if req.to else None)
+        if case.state in ("closed", "no_response"):
+            case.closed_at = req.now
+    handler.__doc__ = target_reason
+    return handler
+
+
+def _transfer(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    if not req.to:
+        raise WorkflowError("请填写转办单位（如 公安、网信）", 400)
+    _simple("Hand the case to another authority.")(session, settings, case, req)
+
+
+def _reopen(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    case.closed_at = None
+    move(session, case, "reopen", req.actor, req.now, "assigned" if case.owner else "new", reason=req.reason)
+
+
+def change_level(session: Session, settings: Settings, case: Case, level: int, actor: str, now: datetime,
+                 reason: str, action: str = "relabel") -> None:
+    """Set a case's level: approvers, emergency and clocks follow; a rise alerts the watchers."""
+    old = case.level
+    case.level = level
+    case.approvers = approvers_for(settings, level, case.topic)
+    emergency = deadlines.is_emergency(settings, level, case.topic)
+    if emergency != case.emergency:
+        case.emergency = emergency
+        deadlines.replan(case, settings)
+    move(session, case, action, actor, now, None, reason=reason, data={"from_level": old, "to_level": level})
+    if level < old:
+        alerts.level_rose(session, settings, case, now, old)
+
+
+def _relabel(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    label = (req.label or "").strip()
+    if label in SENTIMENTS:
+        _override_sentiment(session, case, req, label)
+        return
+    try:
+        level = parse_level(label)
+    except ValueError as exc:
+        raise WorkflowError(f"{exc}；或填写情感 negative/neutral/positive", 400) from None
+    change_level(session, settings, case, level, req.actor, req.now, req.reason)
+
+
+def _override_sentiment(session: Session, case: Case, req: Request, label: str) -> None:
+    for link in case.posts:
+        if link.post.assessment is not None:
+            link.post.assessment.label_override, link.post.assessment.label_override_by = label, req.actor
+    move(session, case, "relabel", req.actor, req.now, None, reason=req.reason,
+         data={"sentiment": label, "label": SENTIMENTS[label]})
+
+
+def _review(step: Callable) -> Callable[[Session, Settings, Case, Request], None]:
+    def handler(session: Session, settings: Settings, case: Case, req: Request) -> None:
+        if step in (review.draft, review.submit):
+            step(session, settings, case, req.actor, req.now, req.text)
+        elif step is review.record_published:
+            step(session, case, req.actor, req.now, req.url)
+        else:
+            step(session, settings, case, req.actor, req.now, req.reason)
+    return handler
+
+
+HANDLERS: dict[str, Callable[[Session, Settings, Case, Request], None]] = {
+    "claim": _claim, "triage": _triage, "assign": _assign, "reoffer": _reoffer,
+    "draft": _review(review.draft), "submit": _review(review.submit), "approve": _review(review.approve),
+    "send_back": _review(review.send_back), "record_published": _review(review.record_published),
+    "follow": _simple("Keep watching the thread after the reply."), "close": _simple("Close the case."),
+    "escalate": _escalate, "transfer": _transfer, "dismiss": _simple("No response needed, with a reason."),
+    "relabel": _relabel, "reopen": _reopen,
+}
