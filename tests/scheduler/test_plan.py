@@ -1,0 +1,48 @@
+"""The plan derived from the profile: one crawl per enabled source, digest on the configured day."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from yuqing.scheduler.plan import planned_jobs
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def test_each_enabled_source_is_crawled_at_its_own_interval(settings, now):
+    specs = {spec.id: spec for spec in planned_jobs(settings, TZ, now)}
+    enabled = [s for s in settings.sources.sources if s.enabled]
+    assert enabled, "the default profile has sources"
+    for source in enabled:
+        spec = specs[f"crawl:{source.key}"]
+        assert spec.args == (source.key,)
+        assert spec.trigger.interval.total_seconds() == source.interval_minutes * 60
+    disabled = [s.key for s in settings.sources.sources if not s.enabled]
+    assert not any(f"crawl:{key}" in specs for key in disabled)
+
+
+def test_new_crawls_start_soon_and_staggered(settings, now):
+    crawls = [spec for spec in planned_jobs(settings, TZ, now) if spec.body == "crawl"]
+    firsts = [spec.first_run for spec in crawls]
+    assert firsts[0] == now and firsts == sorted(set(firsts))
+
+
+def test_digest_fires_on_the_configured_weekday_and_local_time(settings, now):
+    digest = next(s for s in planned_jobs(settings, TZ, now) if s.id == "weekly_digest")
+    fire = digest.trigger.get_next_fire_time(None, now.astimezone(TZ))
+    assert fire.astimezone(TZ).weekday() == settings.digest.weekday
+    assert fire.astimezone(TZ).strftime("%H:%M") == settings.digest.time
+    assert fire == datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+
+
+def test_every_housekeeping_job_is_planned(settings, now):
+    ids = {spec.id for spec in planned_jobs(settings, TZ, now)}
+    assert {"analyze", "open_cases", "check_clocks", "deliver_outbox", "weekly_digest", "clean_up"} <= ids
+
+
+def test_minute_jobs_have_a_grace_longer_than_their_interval(settings, now):
+    for spec in planned_jobs(settings, TZ, now):
+        interval = getattr(spec.trigger, "interval", None)
+        if interval is not None:
+            assert spec.misfire_grace_seconds >= interval.total_seconds()

@@ -1,0 +1,1 @@
+"""The scheduled daemon (`yuqing run`): job bodies, their schedule, and the process around them."""

@@ -1,0 +1,118 @@
+"""The daemon: APScheduler wired to a persistent job store on the bureau's database.
+
+Jobs are kept in the `apscheduler_jobs` table of the same database, so after downtime each
+missed job runs once (coalesced) instead of being replayed; a job whose schedule did not
+change keeps its stored next run time across restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Iterable
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.executors.base import BaseExecutor
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.job import Job
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+
+from yuqing.app import App
+from yuqing.scheduler.alerts import alert_job_failure
+from yuqing.scheduler.clock import Clock, utc_now
+from yuqing.scheduler.plan import JobSpec, Timings, job_signature, planned_jobs
+from yuqing.scheduler.runner import RUN_JOB_REF, JobContext, bind
+from yuqing.scheduler.store import make_jobstore
+
+log = logging.getLogger("yuqing.scheduler")
+
+
+def build_scheduler(app: App, scheduler_cls: type[BaseScheduler] = BackgroundScheduler,
+                    executor: BaseExecutor | None = None) -> BaseScheduler:
+    """A scheduler on the app's database and time zone: one instance per job, missed runs coalesced."""
+    return scheduler_cls(
+        jobstores={"default": make_jobstore(app.engine)},
+        executors={"default": executor or ThreadPoolExecutor(4)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+        timezone=app.tz,
+    )
+
+
+def _stored_signature(job: Job) -> str:
+    return job_signature(job.trigger, tuple(job.args), job.misfire_grace_time)
+
+
+def sync_jobs(scheduler: BaseScheduler, specs: Iterable[JobSpec]) -> None:
+    """Make the job store hold exactly the planned jobs, keeping unchanged ones' next run times."""
+    stored = {job.id: job for job in scheduler.get_jobs()}
+    for spec in specs:
+        job = stored.pop(spec.id, None)
+        if job is not None and _stored_signature(job) == spec.signature:
+            continue
+        extra = {"next_run_time": spec.first_run} if job is None and spec.first_run else {}
+        scheduler.add_job(RUN_JOB_REF, trigger=spec.trigger, args=(spec.body, *spec.args), id=spec.id,
+                          name=spec.name, misfire_grace_time=spec.misfire_grace_seconds,
+                          replace_existing=True, **extra)
+        log.info("job scheduled", extra={"job": spec.id, "trigger": str(spec.trigger)})
+    for job_id in stored:
+        scheduler.remove_job(job_id)
+        log.info("job removed", extra={"job": job_id})
+
+
+class Daemon:
+    """Runs the planned jobs until asked to stop; stopping lets the running jobs finish."""
+
+    def __init__(self, app: App, clock: Clock = utc_now, timings: Timings = Timings(),
+                 scheduler_cls: type[BaseScheduler] = BackgroundScheduler, executor: BaseExecutor | None = None):
+        self.app, self.clock, self.timings = app, clock, timings
+        self.stopping = threading.Event()
+        self.scheduler = build_scheduler(app, scheduler_cls, executor)
+
+    def start(self, specs: Iterable[JobSpec] | None = None) -> None:
+        """Bind the job context, bring the job store in line with the plan, and start."""
+        bind(JobContext(self.app, self.clock, self.stopping))
+        self.scheduler.add_listener(self._on_job_error, EVENT_JOB_ERROR)
+        self.scheduler.add_listener(self._on_job_skipped, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
+        self.scheduler.start(paused=True)
+        sync_jobs(self.scheduler, planned_jobs(self.app.settings, self.app.tz, self.clock(), self.timings)
+                  if specs is None else specs)
+        self.scheduler.resume()
+        log.info("daemon started", extra={"jobs": [job.id for job in self.scheduler.get_jobs()]})
+
+    def stop(self) -> None:
+        """Refuse new job runs, wait for the running ones to finish, release the context."""
+        self.stopping.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        bind(None)
+        log.info("daemon stopped")
+
+    def run_until_signalled(self, specs: Iterable[JobSpec] | None = None) -> None:
+        """Start, then block until SIGTERM or SIGINT; a second signal uses the default action."""
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            self.start(specs)
+            while not self.stopping.wait(1.0):
+                pass
+        finally:
+            self.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _on_signal(self, signum: int, _frame) -> None:
+        log.info("stop requested", extra={"signal": signal.Signals(signum).name})
+        self.stopping.set()
+        signal.signal(signum, signal.SIG_DFL)
+
+    def _on_job_error(self, event: JobExecutionEvent) -> None:
+        log.error("job failed", exc_info=(type(event.exception), event.exception, event.exception.__traceback__),
+                  extra={"job": event.job_id})
+        try:
+            alert_job_failure(self.app, event.job_id, event.exception, self.clock())
+        except Exception:
+            log.exception("could not enqueue the failure alert", extra={"job": event.job_id})
+
+    def _on_job_skipped(self, event) -> None:
+        log.warning("job run skipped", extra={"job": event.job_id, "event_code": event.code})
