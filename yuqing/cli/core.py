@@ -12,6 +12,7 @@ import click
 from yuqing.app import YuqingError
 from yuqing.cli import AppHolder, pass_app
 from yuqing.config import default_config_dir
+from yuqing.scheduler.store import next_runs
 from yuqing.status import collect_status
 from yuqing.storage.db import current_revision
 
@@ -62,8 +63,10 @@ def _print_status(report) -> None:
     click.echo(f"工单: {states}；超时未回应 {report.overdue_cases}")
     outbox = "，".join(f"{k} {v}" for k, v in sorted(report.outbox.items())) or "无"
     click.echo(f"通知发件箱: {outbox}")
+    if report.jobs:
+        click.echo("定时任务（下次运行）:")
     for job in report.jobs:
-        click.echo(f"  任务 {job['id']}: 下次运行 {job['next_run']}")
+        click.echo(f"  {job['id']:<24} {job['next_run']}")
 
 
 @click.command("status")
@@ -75,6 +78,7 @@ def status(holder: AppHolder, as_json: bool) -> None:
     app.upgrade_schema()
     with app.sessions() as session:
         report = collect_status(session, datetime.now(timezone.utc))
+    report.jobs = next_runs(app.engine, app.tz)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -4,27 +4,48 @@ from __future__ import annotations
 
 import traceback
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from yuqing.app import App
+from yuqing.config import Settings
+from yuqing.config.staff import StaffMember
 
 
-def failure_text(job_id: str, exc: BaseException, now: datetime, tz) -> tuple[str, str]:
+def failure_text(job_id: str, exc: BaseException, now: datetime, tz: ZoneInfo) -> tuple[str, str]:
     """The subject and body (Chinese) of the alert for a failed job."""
     when = now.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-    subject = f"【舆情系统故障】定时任务 {job_id} 运行失败"
     detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    subject = f"【舆情系统故障】定时任务 {job_id} 运行失败"
     body = (f"定时任务 {job_id} 于 {when} 运行失败，调度进程仍在继续运行其他任务。\n"
-            f"错误信息：{detail}\n请查看日志目录中的 yuqing.log（JSON 行格式）了解详情。")
+            f"错误信息：{detail}\n详情见日志目录中的 yuqing.log（每行一条 JSON 记录）。")
     return subject, body
 
 
-def alert_job_failure(app: App, job_id: str, exc: BaseException, now: datetime) -> None:
-    """Enqueue one alert per job and local day to every admin (repeats are deduplicated)."""
+def admin_addresses(settings: Settings) -> list[tuple[StaffMember, str, str]]:
+    """(admin, channel, recipient) for every enabled channel of every admin."""
+    found = []
+    for admin in settings.with_role("admin"):
+        for name in admin.channels:
+            config = settings.response.channels.get(name)
+            if config is None or not config.enabled:
+                continue
+            recipient = admin.email if config.type == "email" else name
+            if recipient:
+                found.append((admin, name, recipient))
+    return found
+
+
+def alert_job_failure(app: App, job_id: str, exc: BaseException, now: datetime) -> int:
+    """Queue one alert per job, local day and admin address (repeats are deduplicated); returns rows written."""
     from responder.outbox import enqueue
 
     subject, body = failure_text(job_id, exc, now, app.tz)
     day = now.astimezone(app.tz).date().isoformat()
+    written = 0
     with app.sessions.begin() as session:
-        for admin in app.settings.with_role("admin"):
-            enqueue(session, app.settings, admin, subject=subject, body_text=body,
-                    dedup_key=f"job-error:{job_id}:{day}:{admin.key}", now=now)
+        for admin, channel, recipient in admin_addresses(app.settings):
+            row = enqueue(session, dedup_key=f"job-error:{job_id}:{day}:{channel}:{recipient}", channel=channel,
+                          recipient=recipient, subject=subject, body_text=body, now=now, level=2,
+                          payload={"job": job_id})
+            written += row is not None
+    return written

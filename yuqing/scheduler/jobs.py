@@ -52,9 +52,8 @@ def deliver_outbox(app: App, now: datetime) -> Any:
 def weekly_digest(app: App, now: datetime) -> Any:
     """Build and send the digest of the last complete week (sent once per week)."""
     from responder.digest import send_weekly_digest
-    from responder.digest.period import last_complete_week
 
-    return send_weekly_digest(app.sessions, app.settings, last_complete_week(now, app.tz), now)
+    return send_weekly_digest(app.sessions, app.settings, None, now)
 
 
 def clean_up(app: App, now: datetime) -> Any:

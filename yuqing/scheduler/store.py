@@ -5,14 +5,20 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine, MetaData, Table, inspect, select
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+if TYPE_CHECKING:
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
 JOBSTORE_TABLE = "apscheduler_jobs"
 
 
 def make_jobstore(engine: Engine) -> SQLAlchemyJobStore:
     """The job store kept in the bureau's own database."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
     return SQLAlchemyJobStore(engine=engine, tablename=JOBSTORE_TABLE)
 
 
