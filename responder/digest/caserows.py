@@ -1,4 +1,4 @@
-"""The week's cases as rows: every case open at some time during the week."""
+"""The week's cases as rows: every case open at some time during the week, with its clocks at the week's end."""
 
 from __future__ import annotations
 
@@ -9,18 +9,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from responder import deadlines
 from responder.digest.labels import kind_name, platform_name, section_of, staff_name
 from responder.digest.period import Week
 from responder.digest.privacy import mask_personal
+from responder.clocks import case_metrics
 from responder.states import level_label, state_label
 from yuqing.config import Settings
 from yuqing.storage.models import Case
 
-NO_CLOCK_STATES = ("no_response",)
-CASE_COLUMNS = (
-    Case.id, Case.title, Case.kind, Case.level, Case.topic, Case.platform, Case.state, Case.owner,
-    Case.detected_at, Case.first_response_at, Case.closed_at, Case.deadline_at, Case.published_url,
-)
 
 
 @dataclass
@@ -68,43 +65,48 @@ def _within(value: datetime | None, week: Week) -> bool:
     return value is not None and week.start <= value < week.end
 
 
-def _overdue_hours(row, cutoff: datetime) -> float | None:
-    """Hours past the deadline for a case still unanswered and open at the cutoff."""
-    if row.deadline_at is None or row.deadline_at >= cutoff or row.state in NO_CLOCK_STATES:
+def pending_milestone(case: Case, cutoff: datetime) -> tuple[datetime, str] | None:
+    """The first response clock not yet met at the cutoff: (due, label), or None."""
+    for item in deadlines.milestones(case):
+        done = datetime.fromisoformat(item["done_at"]) if item["done_at"] else None
+        if done is None or done > cutoff:
+            return deadlines.due_of(item), item["label"]
+    if not deadlines.milestones(case) and case.deadline_at and not case.first_response_at:
+        return case.deadline_at, case.clock
+    return None
+
+
+def _overdue_hours(case: Case, pending: tuple[datetime, str] | None, cutoff: datetime) -> float | None:
+    """Hours the pending clock is past due at the cutoff, for a case still open then."""
+    closed = case.closed_at is not None and case.closed_at <= cutoff
+    if pending is None or closed or case.state == "no_response" or pending[0] >= cutoff:
         return None
-    answered = row.first_response_at is not None and row.first_response_at < cutoff
-    closed = row.closed_at is not None and row.closed_at < cutoff
-    return None if answered or closed else hours_between(row.deadline_at, cutoff)
+    return hours_between(pending[0], cutoff)
 
 
-def _on_time(row) -> bool | None:
-    if row.deadline_at is None or row.first_response_at is None:
-        return None
-    return row.first_response_at <= row.deadline_at
-
-
-def _case_row(row, settings: Settings, week: Week, cutoff: datetime) -> CaseRow:
-    tz = week.tz
-    closed_in = _within(row.closed_at, week)
+def _case_row(case: Case, settings: Settings, week: Week, cutoff: datetime) -> CaseRow:
+    tz, pending = week.tz, pending_milestone(case, cutoff)
+    closed_in = _within(case.closed_at, week)
     return CaseRow(
-        row.id, mask_personal(row.title), row.kind, kind_name(row.kind), row.level, level_label(row.level),
-        platform_name(settings, row.platform), row.owner, staff_name(settings, row.owner),
-        section_of(settings, row.topic, row.owner), row.state, state_label(row.state),
-        local_text(row.detected_at, tz), local_text(row.first_response_at, tz), local_text(row.closed_at, tz),
-        local_text(row.deadline_at, tz), row.published_url, _within(row.detected_at, week),
-        _within(row.first_response_at, week), closed_in, row.closed_at is None or row.closed_at >= cutoff,
-        hours_between(row.detected_at, row.first_response_at) if _within(row.first_response_at, week) else None,
-        hours_between(row.detected_at, row.closed_at) if closed_in else None,
-        _on_time(row), _overdue_hours(row, cutoff),
+        case.id, mask_personal(case.title), case.kind, kind_name(case.kind), case.level, level_label(case.level),
+        platform_name(settings, case.platform), case.owner, staff_name(settings, case.owner),
+        section_of(settings, case.topic, case.owner), case.state, state_label(case.state),
+        local_text(case.detected_at, tz), local_text(case.first_response_at, tz), local_text(case.closed_at, tz),
+        f"{local_text(pending[0], tz)} {pending[1]}".strip() if pending else "", case.published_url,
+        _within(case.detected_at, week), _within(case.first_response_at, week), closed_in,
+        case.closed_at is None or case.closed_at > cutoff,
+        hours_between(case.detected_at, case.first_response_at) if _within(case.first_response_at, week) else None,
+        hours_between(case.detected_at, case.closed_at) if closed_in else None,
+        case_metrics(case, cutoff).on_time, _overdue_hours(case, pending, cutoff),
     )
 
 
 def week_cases(session: Session, settings: Settings, week: Week, now: datetime) -> list[CaseRow]:
     """Cases detected before the week ended and not closed before it began, most severe first."""
     query = (
-        select(*CASE_COLUMNS)
+        select(Case)
         .where(Case.detected_at < week.end, or_(Case.closed_at.is_(None), Case.closed_at >= week.start))
         .order_by(Case.level, Case.detected_at, Case.id)
     )
     cutoff = min(week.end, now)
-    return [_case_row(row, settings, week, cutoff) for row in session.execute(query)]
+    return [_case_row(case, settings, week, cutoff) for case in session.scalars(query)]

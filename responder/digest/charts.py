@@ -127,7 +127,7 @@ def response_chart(figures: Figures) -> bytes:
     """Clocks met and missed in the week, per level."""
     levels = figures.handling.by_level
     figure, axes = _figure(7.2, 2.6)
-    names = [entry.label for entry in levels] or ["（本周无到期时限）"]
+    names = [entry.label for entry in levels] or ["（本周无可考核工单）"]
     met = [entry.on_time for entry in levels] or [0]
     missed = [entry.total - entry.on_time for entry in levels] or [0]
     axes.bar(names, met, color="#27ae60", label="按时")
@@ -135,7 +135,7 @@ def response_chart(figures: Figures) -> bytes:
     for x, entry in enumerate(levels):
         axes.annotate(f"{entry.on_time}/{entry.total}", (x, entry.total), textcoords="offset points",
                       xytext=(0, 4), ha="center", fontsize=8)
-    axes.set_ylabel("到期时限（件）")
+    axes.set_ylabel("工单（件）")
     axes.set_ylim(bottom=0, top=max([e.total for e in levels] + [1]) * 1.25)
     axes.legend(loc="upper right", fontsize=8, frameon=False, ncols=2)
     return _png(figure)

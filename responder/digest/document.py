@@ -92,7 +92,7 @@ def _handling(document: DocxDocument, f: Figures, images: list[ChartImage]) -> N
         f"办结用时中位数 {hours_text(h.median_close_hours)}，按时回应率 {percent(h.on_time.share)}。")
     _picture(document, images[2])
     for title, groups in (("级别", h.by_level), ("科室", h.by_section)):
-        _table(document, (title, "到期时限", "按时", "按时率"), [(g.label, g.total, g.on_time, percent(g.share)) for g in groups])
+        _table(document, (title, "计入考核", "按时", "按时率"), [(g.label, g.total, g.on_time, percent(g.share)) for g in groups])
     document.add_heading("超时未回应清单", level=2)
     _table(document, ("工单", "标题", "级别", "责任人", "时限", "已超时"),
            [(f"#{c.id}", c.title, c.level_name, c.owner_name, c.deadline, hours_text(c.overdue_hours))

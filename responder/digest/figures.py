@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from responder.digest.caserows import CaseRow, week_cases
 from responder.digest.coverage import CoverageFigures, gather_coverage
 from responder.digest.events import EventFigure, top_events
-from responder.digest.handling import HandlingFigures, clock_outcomes, gather_handling
+from responder.digest.handling import HandlingFigures, gather_handling
 from responder.digest.outlook import judgement, watchlist
 from responder.digest.people import ConsultationFigures, Load, commentator_load, consultations
 from responder.digest.period import Week
@@ -51,15 +51,14 @@ class Figures:
 def gather_figures(session: Session, settings: Settings, week: Week, now: datetime) -> Figures:
     """All figures for the week against the week before, as of `now`."""
     cases = week_cases(session, settings, week, now)
-    outcomes = clock_outcomes(session, week.start, min(week.end, now))
     volume = gather_volume(session, settings, week)
     events = top_events(session, settings, week)
-    handling = gather_handling(session, settings, week, cases, outcomes)
+    handling = gather_handling(session, week, cases)
     coverage = gather_coverage(session, settings, week, now)
     figures = Figures(
         week.label, week.span_text(), settings.digest.title, now.astimezone(week.tz).strftime("%Y-%m-%d %H:%M"),
         volume, events, handling, consultations(session, settings, cases),
-        commentator_load(settings, cases, outcomes), coverage, cases,
+        commentator_load(settings, cases), coverage, cases,
     )
     figures.judgement = judgement(volume, events, handling, coverage)
     figures.watchlist = watchlist(settings, volume, events, cases, coverage)

@@ -9,16 +9,18 @@ from statistics import median
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from responder.digest.caserows import NO_CLOCK_STATES, CaseRow
-from responder.digest.labels import LEVEL_SHORT, section_of
+from responder.digest.caserows import CaseRow
+from responder.digest.labels import LEVEL_SHORT
 from responder.digest.period import Week
-from yuqing.config import Settings
 from yuqing.storage.models import Case
 
 
 @dataclass
 class OnTime:
-    """Clocks that ran out or were met in the week, and how many were met."""
+    """The week's cases whose clocks are settled (all met, or one missed), and how many met them all.
+
+    A case counts once its outcome is known in the responder's own terms (`responder.clocks.case_metrics`).
+    """
 
     label: str
     total: int = 0
@@ -57,36 +59,22 @@ def _counts(session: Session, week: Week, previous: Week) -> list[int]:
     return [int(value or 0) for value in session.execute(select(*sums)).one()]
 
 
-def clock_outcomes(session: Session, start: datetime, end: datetime) -> list[tuple[int, str, str, int, int]]:
-    """(level, topic, owner, clocks due, met on time) for clocks decided in [start, end).
-
-    A clock is decided when the first response is given within it, or else when it runs out.
-    Cases closed as needing no response carry no clock.
-    """
-    met = and_(Case.first_response_at.is_not(None), Case.first_response_at <= Case.deadline_at)
-    decided = case((met, Case.first_response_at), else_=Case.deadline_at)
-    query = (
-        select(Case.level, Case.topic, Case.owner, func.count(), func.sum(case((met, 1), else_=0)))
-        .where(Case.deadline_at.is_not(None), Case.state.not_in(NO_CLOCK_STATES), decided >= start, decided < end)
-        .group_by(Case.level, Case.topic, Case.owner)
-    )
-    return [(level, topic, owner, total, int(on or 0)) for level, topic, owner, total, on in session.execute(query)]
-
-
 def _tally(groups: dict, key: int | str, total: int, on_time: int) -> None:
     entry = groups.setdefault(key, OnTime(str(key)))
     entry.total += total
     entry.on_time += on_time
 
 
-def _compliance(figures: HandlingFigures, outcomes, settings: Settings) -> None:
+def _compliance(figures: HandlingFigures, rows: list[CaseRow]) -> None:
     levels: dict[int, OnTime] = {}
     sections: dict[str, OnTime] = {}
-    for level, topic, owner, total, on_time in outcomes:
-        _tally(levels, level, total, on_time)
-        _tally(sections, section_of(settings, topic, owner), total, on_time)
-        figures.on_time.total += total
-        figures.on_time.on_time += on_time
+    for row in rows:
+        if row.on_time is None:
+            continue
+        _tally(levels, row.level, 1, row.on_time)
+        _tally(sections, row.section, 1, row.on_time)
+        figures.on_time.total += 1
+        figures.on_time.on_time += row.on_time
     figures.by_level = [levels[k] for k in sorted(levels)]
     for level, entry in levels.items():
         entry.label = LEVEL_SHORT.get(level, f"{level}级")
@@ -98,15 +86,14 @@ def _median(values: list[float | None]) -> float | None:
     return median(present) if present else None
 
 
-def gather_handling(session: Session, settings: Settings, week: Week, rows: list[CaseRow],
-                    outcomes: list[tuple[int, str, str, int, int]]) -> HandlingFigures:
+def gather_handling(session: Session, week: Week, rows: list[CaseRow]) -> HandlingFigures:
     """Case counts against the week before, medians, clock compliance and the overdue list."""
     counts = _counts(session, week, week.shifted(-1))
     figures = HandlingFigures(*counts[:3])
     figures.previous = dict(zip(("opened", "responded", "closed"), counts[3:]))
     figures.median_response_hours = _median([r.response_hours for r in rows])
     figures.median_close_hours = _median([r.close_hours for r in rows])
-    _compliance(figures, outcomes, settings)
+    _compliance(figures, rows)
     figures.overdue_cases = sorted((r for r in rows if r.overdue_hours is not None), key=lambda r: -r.overdue_hours)
     figures.overdue = len(figures.overdue_cases)
     return figures

@@ -28,7 +28,7 @@ class Load:
     closed: int = 0
     open_at_end: int = 0
     overdue: int = 0
-    clocks_due: int = 0
+    settled: int = 0
     on_time: int = 0
 
 
@@ -60,7 +60,7 @@ def _new_load(settings: Settings, key: str) -> Load:
     return Load(key, person.name, person.section, person.max_open_cases)
 
 
-def commentator_load(settings: Settings, rows: list[CaseRow], outcomes) -> list[Load]:
+def commentator_load(settings: Settings, rows: list[CaseRow]) -> list[Load]:
     """Every commentator (and any other owner) with assigned, answered, open and overdue counts."""
     loads = {p.key: _new_load(settings, p.key) for p in settings.with_role("commentator")}
     for row in rows:
@@ -70,10 +70,8 @@ def commentator_load(settings: Settings, rows: list[CaseRow], outcomes) -> list[
         load.closed += row.closed_in_week
         load.open_at_end += row.open_at_end
         load.overdue += row.overdue_hours is not None
-    for _level, _topic, owner, total, on_time in outcomes:
-        load = loads.setdefault(owner, _new_load(settings, owner))
-        load.clocks_due += total
-        load.on_time += on_time
+        load.settled += row.on_time is not None
+        load.on_time += bool(row.on_time)
     return list(loads.values())
 
 

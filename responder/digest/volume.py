@@ -68,12 +68,13 @@ def _rows(session: Session, week: Week):
     previous = week.shifted(-1)
     bounds = previous.day_bounds[:-1] + week.day_bounds
     label, bucket = sentiment_label(), day_bucket(Post.published_at, bounds)
+    topic = func.coalesce(Assessment.topic, "")
     query = (
-        select(bucket, Post.platform, label, func.coalesce(Assessment.topic, ""), func.count())
+        select(bucket, Post.platform, label, topic, func.count())
         .select_from(Post)
         .outerjoin(Assessment, Assessment.post_id == Post.id)
         .where(Post.published_at >= previous.start, Post.published_at < week.end)
-        .group_by(bucket, Post.platform, label, func.coalesce(Assessment.topic, ""))
+        .group_by(bucket, Post.platform, label, topic)
     )
     return session.execute(query).all()
 
