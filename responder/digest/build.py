@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,7 +30,7 @@ class RenderedDigest:
     html: str
     text: str
     images: list[ChartImage]
-    docx: bytes | None
+    docx: bytes
     figures: Figures
 
     @property
@@ -38,6 +41,28 @@ class RenderedDigest:
     def preview_html(self) -> str:
         """The HTML with the charts embedded, for a browser or the web desk."""
         return embed_images(self.html, self.images)
+
+    def write_to(self, path: Path) -> Path:
+        """Save the digest in the format the file name asks for (.html, .txt, .docx or .json)."""
+        suffix = path.suffix.lower()
+        if suffix not in WRITERS:
+            raise ValueError(f"不支持的输出格式 {suffix or '(无扩展名)'}；可用: {', '.join(WRITERS)}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        content = WRITERS[suffix](self)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+
+WRITERS: dict[str, Callable[[RenderedDigest], str | bytes]] = {
+    ".html": RenderedDigest.preview_html,
+    ".htm": RenderedDigest.preview_html,
+    ".txt": lambda digest: digest.text,
+    ".docx": lambda digest: digest.docx,
+    ".json": lambda digest: json.dumps(digest.figures.to_json(), ensure_ascii=False, indent=2),
+}
 
 
 def subject_for(settings: Settings, week: Week) -> str:
@@ -54,5 +79,5 @@ def build_digest(sessions: sessionmaker[Session], settings: Settings, week: str 
     images = draw_charts(figures, settings.digest.font_path)
     return RenderedDigest(
         period, subject_for(settings, period), render_html(figures, settings, images), render_text(figures, settings),
-        images, render_docx(figures, images) if settings.digest.attach_docx else None, figures,
+        images, render_docx(figures, images), figures,
     )

@@ -58,9 +58,9 @@ def refresh_status(session: Session, digest: Digest) -> Digest:
     return digest
 
 
-def _attachments(rendered: RenderedDigest) -> list[Attachment]:
+def _attachments(settings: Settings, rendered: RenderedDigest) -> list[Attachment]:
     files = [Attachment(i.filename, "image/png", i.png, i.content_id) for i in rendered.images]
-    if rendered.docx is not None:
+    if settings.digest.attach_docx:
         files.append(Attachment(rendered.docx_filename, DOCX_MIME, rendered.docx))
     return files
 
@@ -72,7 +72,7 @@ def _enqueue(session: Session, settings: Settings, rendered: RenderedDigest, now
         session, dedup_key=f"digest:{label}" + (f":{earlier + 1}" if earlier else ""),
         channel=email_channel(settings), recipient=", ".join(settings.digest.recipients), subject=rendered.subject,
         body_text=rendered.text, body_html=rendered.html, payload={"digest_week": label}, now=now,
-        attachments=_attachments(rendered),
+        attachments=_attachments(settings, rendered),
     )
     if notification is None:
         raise DigestError(f"{label} 周报的通知已存在，请稍后重试")
@@ -80,19 +80,13 @@ def _enqueue(session: Session, settings: Settings, rendered: RenderedDigest, now
 
 
 def archive(settings: Settings, rendered: RenderedDigest) -> list[Path]:
-    """Keep a copy of the digest (HTML with charts, .docx) under data_dir/digests."""
+    """Keep a copy of the digest as sent (HTML with charts, .docx) under data_dir/digests."""
     folder = Path(settings.app.data_dir) / "digests"
-    folder.mkdir(parents=True, exist_ok=True)
-    html = folder / f"{rendered.week.label}.html"
-    html.write_text(rendered.preview_html(), encoding="utf-8")
-    paths = [html]
-    if rendered.docx is not None:
-        paths.append(folder / rendered.docx_filename)
-        paths[-1].write_bytes(rendered.docx)
-    return paths
+    return [rendered.write_to(folder / f"{rendered.week.label}.html"), rendered.write_to(folder / rendered.docx_filename)]
 
 
-def _existing(sessions: sessionmaker[Session], label: str) -> Digest | None:
+def digest_status(sessions: sessionmaker[Session], label: str) -> Digest | None:
+    """The stored digest of a week, its status refreshed from its notification; None if never sent."""
     with transaction(sessions) as session:
         digest = session.scalar(select(Digest).where(Digest.week == label))
         return refresh_status(session, digest) if digest is not None else None
@@ -122,7 +116,7 @@ def send_weekly_digest(sessions: sessionmaker[Session], settings: Settings, week
     is queued again. Delivery itself (and its retries) is the outbox's job.
     """
     label = resolve_week(week, now, ZoneInfo(settings.app.timezone)).label
-    existing = _existing(sessions, label)
+    existing = digest_status(sessions, label)
     if existing is not None and existing.status in SENT_OR_QUEUED and not force:
         return DigestResult(label, existing.status, False, existing.id, existing.notification_id)
     if not settings.digest.recipients:
@@ -133,7 +127,7 @@ def send_weekly_digest(sessions: sessionmaker[Session], settings: Settings, week
         result = _record(sessions, settings, rendered, now, force)
     except IntegrityError:
         log.info("digest %s was recorded by another run", label)
-        existing = _existing(sessions, label)
+        existing = digest_status(sessions, label)
         return DigestResult(label, existing.status if existing else "queued", False, existing and existing.id)
     if result.enqueued:
         result.paths = archive(settings, rendered)
