@@ -12,13 +12,16 @@ from fastapi.testclient import TestClient
 
 from yuqing.app import App
 from yuqing.config import load_settings
-from yuqing.storage.models import Assessment, Case, CasePost, Event, Post, Source
+from responder.intake import open_cases
+from responder.suggest import suggest
+from yuqing.storage.models import Assessment, Case, Event, Post, Source
+from yuqing.web import security
 from yuqing.web.app import create_app
 from yuqing.web.users import add_user
 
 PASSWORD = "desk-Pass-2026"
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> 低保怎么申请没人管'
-ACCOUNTS = {"commentator": "relief-chief", "spokesperson": "spokesperson", "admin": "admin",
+ACCOUNTS = {"commentator": "affairs-chief", "spokesperson": "spokesperson", "admin": "admin",
             "other_commentator": "elderly-chief"}
 
 
@@ -42,14 +45,6 @@ def _assess(post: Post, label: str, score: float, now: datetime, reasons: list) 
                       topic="subsistence", level=3, reasons=reasons, assessed_at=now)
 
 
-def suggestion(limit: int) -> dict:
-    """A suggestion built from an approved template and a policy answer (shape of responder.suggest)."""
-    sentences = [{"text": "您好，感谢您对市民政局工作的关注。", "source": "template:consult-open"},
-                 {"text": "低保由申请人向户籍所在地乡镇人民政府（街道办事处）提出书面申请。", "source": "policy:dibao-apply"}]
-    return {"kind": "consultation", "text": "".join(s["text"] for s in sentences), "sentences": sentences,
-            "missing": "", "limit": limit}
-
-
 def _sources(session) -> tuple[Source, Source]:
     weibo = Source(key="weibo-search", kind="weibo", name="微博搜索", healthy=True, last_items=12)
     forum = Source(key="city-forum", kind="html", name="榆川论坛", healthy=False, consecutive_failures=3,
@@ -59,41 +54,47 @@ def _sources(session) -> tuple[Source, Source]:
     return weibo, forum
 
 
-def _case(session, now: datetime, **fields) -> Case:
-    base = dict(kind="consultation", level=3, topic="subsistence", platform="weibo", state="triaged", owner="",
-                approvers=["spokesperson"], detected_at=now - timedelta(hours=2), created_at=now - timedelta(hours=2),
-                updated_at=now, deadline_at=now + timedelta(hours=46), clock="general_response",
-                suggestions=[suggestion(140)])
-    case = Case(**{**base, **fields})
+def _overdue_case(session, settings, now: datetime) -> Case:
+    """A level Ⅰ complaint past its deadline, owned by another commentator."""
+    case = Case(title="养老院收费投诉", kind="complaint", level=1, topic="elderly-care", platform="forum",
+                state="assigned", owner="elderly-chief", approvers=["spokesperson", "deputy-li", "director"],
+                detected_at=now - timedelta(hours=7), created_at=now - timedelta(hours=7), updated_at=now,
+                deadline_at=now - timedelta(hours=2), clock="emergency_information",
+                suggestions=suggest(settings, "complaint", "养老院乱收费", topic="elderly-care", platform="forum"))
     session.add(case)
     session.flush()
     return case
 
 
-def seed(session, settings, now: datetime) -> Seeded:
-    """Accounts for each role, two sources, an event with a hostile post, and two cases."""
-    for staff_key in ACCOUNTS.values():
-        add_user(session, settings, staff_key, now, password=PASSWORD)
-    weibo, forum = _sources(session)
-    event = Event(title="低保申请咨询", first_seen_at=now - timedelta(hours=3), last_seen_at=now, post_count=2,
-                  platform_count=2, hotness=64.0, level=3, reasons=["多平台出现同类咨询"], updated_at=now)
-    session.add(event)
-    session.flush()
-    first = _post("w1", "weibo", "请问榆川低保在哪里申请？等了很久没人回复", now - timedelta(hours=3), weibo, event,
-                  reposts=12, comments=30, likes=5)
-    hostile = _post("f1", "forum", HOSTILE, now - timedelta(hours=2), forum, event, url="javascript:alert(1)",
-                    author='<b onmouseover="x()">路人</b>')
-    session.add_all([first, hostile])
-    session.flush()
-    session.add_all([_assess(first, "negative", 0.12, now, ["含负面词：没人回复"]),
-                     _assess(hostile, "negative", 0.2, now, [{"text": "<i>负面</i>"}])])
-    case = _case(session, now, event_id=event.id, title="网民咨询低保申请渠道")
-    session.add_all([CasePost(case_id=case.id, post_id=p.id, attached_at=now) for p in (first, hostile)])
-    overdue = _case(session, now, title="养老院收费投诉", kind="complaint", level=1, topic="elderly-care",
-                    platform="forum", state="assigned", owner="elderly-chief", deadline_at=now - timedelta(hours=2),
-                    approvers=["spokesperson", "deputy-li", "director"], suggestions=[])
-    session.commit()
-    return Seeded(case.id, overdue.id, hostile.id)
+def seed(sessions, settings, now: datetime) -> Seeded:
+    """Accounts for each role, two sources, an event with a hostile post opened as a case by intake, an overdue case."""
+    with sessions() as session:
+        for staff_key in ACCOUNTS.values():
+            add_user(session, settings, staff_key, now, password=PASSWORD)
+        weibo, forum = _sources(session)
+        event = Event(title="网民咨询低保申请渠道", topic="subsistence", first_seen_at=now - timedelta(hours=3),
+                      last_seen_at=now, post_count=2, platform_count=2, hotness=64.0, level=3,
+                      reasons=["多平台出现同类咨询"], updated_at=now)
+        session.add(event)
+        session.flush()
+        first = _post("w1", "weibo", "请问榆川低保怎么申请？等了很久没人回复", now - timedelta(hours=3), weibo, event,
+                      reposts=12, comments=30, likes=5)
+        hostile = _post("f1", "forum", HOSTILE, now - timedelta(hours=2), forum, event, url="javascript:alert(1)",
+                        author='<b onmouseover="x()">路人</b>')
+        session.add_all([first, hostile])
+        session.flush()
+        session.add_all([_assess(first, "negative", 0.12, now, ["含负面词：没人回复"]),
+                         _assess(hostile, "negative", 0.2, now, [{"text": "<i>负面</i>"}])])
+        overdue = _overdue_case(session, settings, now)
+        session.commit()
+    report = open_cases(sessions, settings, now)
+    return Seeded(report.created[0], overdue.id, hostile.id)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Tests hash with a small scrypt cost (the cost is stored in each hash, so checking still works)."""
+    monkeypatch.setattr(security, "SCRYPT_N", 2**10)
 
 
 @pytest.fixture
@@ -112,8 +113,7 @@ def desk_app(desk_settings, engine) -> App:
 @pytest.fixture
 def seeded(desk_app: App, now: datetime) -> Seeded:
     """The seeded rows."""
-    with desk_app.sessions() as session:
-        return seed(session, desk_app.settings, now)
+    return seed(desk_app.sessions, desk_app.settings, now)
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, seeded):
 def test_team_queue_lists_most_urgent_first_with_level_and_time_left(as_role, seeded):
     page = as_role("spokesperson").get("/queue/team").text
     assert page.index("养老院收费投诉") < page.index("网民咨询低保申请渠道")
-    assert 'class="level level-1"' in page and "已超时 2小时0分" in page and "剩余 1天22小时" in page
+    assert 'class="level level-1"' in page and 'class="level level-3"' in page
+    assert '<td class="left-overdue">已超时 2小时0分</td>' in page and '<td class="left-ok">剩余 ' in page
 
 
 def test_queue_filters_by_level_topic_state_and_platform(as_role, seeded):

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from responder.states import SYSTEM
 from yuqing.config import Settings
 from yuqing.storage.models import Case, Post
 from yuqing.web import labels
@@ -99,5 +100,5 @@ def topic_names(settings: Settings) -> dict[str, str]:
 
 
 def staff_names(settings: Settings) -> dict[str, str]:
-    """Staff keys to names."""
-    return {m.key: m.name for m in settings.staff.members}
+    """Staff keys to names (the automatic actor included)."""
+    return {SYSTEM: "系统", **{m.key: m.name for m in settings.staff.members}}
