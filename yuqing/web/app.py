@@ -54,7 +54,7 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> Res
 
 
 def create_app(app: App, *, clock: Callable[[], datetime] | None = None, secret: str | None = None,
-               https_only: bool = False) -> FastAPI:
+               https_only: bool = False, cookie_path: str = "/") -> FastAPI:
     """The web desk for this application; `clock` defaults to the wall clock, `secret` to YUQING_WEB_SECRET."""
     settings = app.settings
     secret = secret or load_secret(dict(os.environ), settings.app.web.secret_env, Path(settings.app.data_dir))
@@ -62,7 +62,7 @@ def create_app(app: App, *, clock: Callable[[], datetime] | None = None, secret:
                   openapi_url="/api/openapi.json")
     web.state.desk = Desk(app, clock or (lambda: datetime.now(timezone.utc)))
     web.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="yuqing_session",
-                       max_age=SESSION_HOURS * 3600, same_site="lax", https_only=https_only)
+                       max_age=SESSION_HOURS * 3600, same_site="lax", https_only=https_only, path=cookie_path)
     web.add_middleware(SecurityHeadersMiddleware)
     web.add_exception_handler(NotSignedIn, _not_signed_in)
     web.add_exception_handler(StarletteHTTPException, _http_error)

@@ -21,7 +21,7 @@ STAFF_TO_WEB_ROLE = {
     "commentator": "commentator",
     "admin": "admin",
 }
-ROLE_NAMES = {"commentator": "网络评论员", "spokesperson": "审批人（发言人/领导）", "admin": "系统管理员"}
+ROLE_NAMES = {"commentator": "网络评论员", "spokesperson": "审核人（发言人/领导）", "admin": "系统管理员"}
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 
 

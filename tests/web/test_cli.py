@@ -1,0 +1,62 @@
+"""`yuqing users add|list|passwd` and `yuqing web` from the command line."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from yuqing.cli import cli
+
+
+@pytest.fixture
+def run(profile_dir, tmp_path, monkeypatch):
+    """Invoke the CLI on the test profile with a SQLite database in a temporary directory."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("YUQING_WEB_SECRET", raising=False)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+
+    def invoke(*args: str, stdin: str | None = None):
+        return CliRunner().invoke(cli, ["--config", str(profile_dir), "--database-url", url, *args], input=stdin)
+
+    return invoke
+
+
+def test_users_add_all_creates_one_account_per_staff_member_with_mapped_roles(run):
+    result = run("users", "add", "--all")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"已创建账号 deputy-li\t李明华\tspokesperson\t初始密码: \S{14}", result.output)
+    assert "已创建账号 relief-chief\t陈志强\tcommentator" in result.output and "admin\t孙伟\tadmin" in result.output
+    listing = run("users", "list").output
+    assert "审核人" in listing and "网络评论员" in listing and listing.count("启用") == 7
+    assert run("users", "add", "--all").output.strip() == "所有人员都已有账号。"
+
+
+def test_users_add_with_password_from_stdin_and_passwd(run):
+    assert run("users", "add", "relief-chief", "--username", "chen", "--password-stdin",
+               stdin="long-Enough-9\n").exit_code == 0
+    result = run("users", "passwd", "chen", "--generate")
+    assert result.exit_code == 0 and "已修改 chen 的密码。新密码: " in result.output
+
+
+@pytest.mark.parametrize("args, stdin, message", [
+    (("users", "add", "nobody"), None, "人员配置中没有 nobody"),
+    (("users", "add", "relief-chief", "--password-stdin"), "short\n", "密码至少需要 10 个字符"),
+    (("users", "add"), None, "请指定一个人员键，或使用 --all"),
+    (("users", "passwd", "ghost", "--generate"), None, "没有用户 ghost"),
+])
+def test_users_errors_are_one_chinese_line(run, args, stdin, message):
+    result = run(*args, stdin=stdin)
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+
+
+def test_web_serves_with_proxy_settings_and_keeps_a_generated_secret(run, tmp_path, monkeypatch):
+    calls = {}
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: calls.update(kwargs, app=app))
+    result = run("web", "--port", "9123", "--root-path", "yuqing/", "--forwarded-allow-ips", "10.0.0.2")
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:9123/yuqing/login" in result.output and "yuqing users add --all" in result.output
+    assert calls["root_path"] == "/yuqing" and calls["proxy_headers"] and calls["forwarded_allow_ips"] == "10.0.0.2"
+    secret = tmp_path / "data" / "web-secret"
+    assert len(secret.read_text()) > 40 and secret.stat().st_mode & 0o077 == 0
