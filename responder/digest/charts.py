@@ -14,6 +14,7 @@ from matplotlib import font_manager, rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from responder.digest.figures import Figures
 from responder.digest.labels import SENTIMENT_COLOURS, SENTIMENTS
@@ -77,6 +78,7 @@ def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="y", color="#e5e7eb", linewidth=0.8)
     axes.set_axisbelow(True)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     return figure, axes
 
 
@@ -118,8 +120,9 @@ def platform_chart(figures: Figures) -> bytes:
     for y, total in enumerate(left):
         axes.annotate(str(total), (total, y), textcoords="offset points", xytext=(4, -3), fontsize=8)
     axes.set_xlabel("信息量（条）")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     if any(left):
-        axes.legend(loc="lower right", fontsize=8, frameon=False, ncols=4)
+        axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=8, frameon=False, ncols=4)
     return _png(figure)
 
 

@@ -42,12 +42,12 @@ def _coverage_sentence(coverage: CoverageFigures) -> str:
 
 
 def _case_items(cases: list[CaseRow]) -> list[str]:
-    items = []
-    for row in cases:
-        if row.overdue_hours is not None:
-            items.append(f"尽快回应：“{row.title}”（{row.level_name}）已超出回应时限 {row.overdue_hours:.1f} 小时，责任人 {row.owner_name}。")
-        elif row.open_at_end and row.level <= 3:
-            items.append(f"持续跟踪：“{row.title}”（{row.level_name}，{row.state_name}），责任人 {row.owner_name}。")
+    """Overdue cases first (longest overdue first), then open Ⅰ–Ⅲ cases."""
+    overdue = sorted((r for r in cases if r.overdue_hours is not None), key=lambda r: -r.overdue_hours)
+    items = [f"尽快回应：“{r.title}”（{r.level_name}）已超出回应时限 {r.overdue_hours:.1f} 小时，责任人 {r.owner_name}。"
+             for r in overdue]
+    items += [f"持续跟踪：“{r.title}”（{r.level_name}，{r.state_name}），责任人 {r.owner_name}。"
+              for r in cases if r.overdue_hours is None and r.open_at_end and r.level <= 3]
     return items
 
 

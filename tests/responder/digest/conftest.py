@@ -7,13 +7,16 @@ built on Monday 23 November at 09:30 local time.
 from __future__ import annotations
 
 import itertools
+import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from responder import deadlines
+from yuqing.config import load_settings
 from yuqing.storage.db import transaction
 from yuqing.storage.models import Assessment, Case, Draft, Event, Post, Source, SourceRun
 
@@ -70,7 +73,7 @@ class WorldBuilder:
              event: Event | None = None, text: str = "民政局的事情", engagement: int = 0, topic: str = "") -> Post:
         n = next(self.serial)
         row = Post(dedup_key=f"{platform}:{n}", platform=platform, platform_id=str(n), url=f"https://{platform}.example/p/{n}",
-                   title=text[:20], clean_text=text, published_at=at, fetched_at=at, updated_at=at,
+                   title=text, clean_text=text, published_at=at, fetched_at=at, updated_at=at,
                    source_id=source.id if source else None, event_id=event.id if event else None,
                    reposts=engagement, comments=0, likes=0)
         self.session.add(row)
@@ -166,3 +169,40 @@ def world(sessions, settings) -> World:
         builder = WorldBuilder(session, settings)
         events = _posts(builder, _sources(builder))
         return World({k: e.id for k, e in events.items()}, _cases(builder, events))
+
+
+class _Inbox:
+    """aiosmtpd handler keeping every accepted message's bytes and envelope recipients."""
+
+    def __init__(self):
+        self.messages: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; yields (port, inbox)."""
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller.port, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def mail_settings(profile_dir, tmp_path):
+    """The default profile sending to a given SMTP port, archiving under tmp_path."""
+    def make(port: int):
+        overrides = {"smtp": {"host": "127.0.0.1", "port": port}, "data_dir": str(tmp_path / "data")}
+        return load_settings(profile_dir, environ={}, overrides=overrides)
+    return make
