@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import json
+import socket
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -51,3 +56,95 @@ class PostFactory:
 def factory(sessions, now) -> PostFactory:
     """Makes posts, assessments and events on the test database."""
     return PostFactory(sessions, now)
+
+
+class Receiver:
+    """A local HTTP receiver that records JSON posts; it can be stopped and started on the same port."""
+
+    def __init__(self, reply: dict | None = None):
+        self.requests: list[dict] = []
+        self.reply = reply or {"errcode": 0, "errmsg": "ok"}
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        """The receiver's address."""
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    def start(self) -> None:
+        """Listen (again) on the fixed port."""
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server API)
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                owner.requests.append({"path": self.path, "headers": dict(self.headers), "raw": raw,
+                                       "json": json.loads(raw)})
+                body = json.dumps(owner.reply).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        ThreadingHTTPServer.allow_reuse_address = True
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        """Stop listening: connections are refused until start()."""
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+
+@pytest.fixture
+def receiver():
+    """A running HTTP receiver, stopped at the end."""
+    item = Receiver()
+    item.start()
+    yield item
+    item.stop()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real aiosmtpd server on loopback collecting messages."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    class Collect(Message):
+        def __init__(self):
+            super().__init__()
+            self.messages = []
+
+        def handle_message(self, message):
+            self.messages.append(message)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Collect()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+def with_channels(settings, *, smtp_port: int | None = None, **channels):
+    """The settings with these alert channels (name → ChannelConfig kwargs) and SMTP port."""
+    from yuqing.config.response import ChannelConfig
+
+    response = settings.response.model_copy(
+        update={"channels": {name: ChannelConfig(**kw) for name, kw in channels.items()}})
+    app = settings.app
+    if smtp_port:
+        app = app.model_copy(update={"smtp": app.smtp.model_copy(update={"port": smtp_port})})
+    return dataclasses.replace(settings, response=response, app=app)
