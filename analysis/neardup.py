@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-NUM_PERM = 48
-BANDS = 16
+NUM_PERM = 128
+BANDS = 32
 SHINGLE = 3
 _PRIME = np.uint64((1 << 61) - 1)
 _RNG = np.random.default_rng(20261118)
@@ -89,20 +89,20 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
 
 
 class MinHashIndex:
-    """LSH over MinHash bands. Bulk rows live in one sorted key array (searched with bisection);
-    recent additions sit in a dict until enough of them are merged in."""
+    """LSH over MinHash bands. Bulk rows live in one sorted band-key array searched by bisection;
+    recent additions sit in a dict until enough of them are merged in. Similarity is estimated
+    from the low 16 bits of each signature value, which halves memory at a negligible bias."""
 
     def __init__(self, threshold: float = 0.5, merge_every: int = 50_000):
         self.threshold = threshold
         self._merge_every = merge_every
         self._keys: list[str] = []
         self._rows: dict[str, int] = {}
-        self._sigs = np.empty((0, NUM_PERM), dtype=np.uint32)
+        self._sigs = np.empty((0, NUM_PERM), dtype=np.uint16)
         self._count = 0
         self._sorted_keys = np.empty(0, dtype=np.uint64)
-        self._sorted_rows = np.empty(0, dtype=np.int64)
+        self._sorted_rows = np.empty(0, dtype=np.int32)
         self._pending: dict[int, list[int]] = {}
-        self._pending_rows = 0
 
     def __len__(self) -> int:
         return self._count
@@ -117,17 +117,17 @@ class MinHashIndex:
         row = self._append([key], sig[None, :])[0]
         for band_key in band_keys(sig[None, :])[0].tolist():
             self._pending.setdefault(band_key, []).append(row)
-        self._pending_rows += 1
-        if self._pending_rows >= self._merge_every:
-            self._merge()
+        if len(self._pending) >= self._merge_every * BANDS:
+            self._merge_pending()
 
     def add_many(self, keys: list[str], sigs: np.ndarray) -> None:
         """Index many signatures at once (bulk loading)."""
         fresh = [i for i, key in enumerate(keys) if key not in self._rows]
         if not fresh:
             return
-        rows = self._append([keys[i] for i in fresh], sigs[fresh])
-        self._merge(extra_rows=rows)
+        rows = np.asarray(self._append([keys[i] for i in fresh], sigs[fresh]), dtype=np.int32)
+        chunks = [band_keys(sigs[fresh[i:i + 65536]]).ravel() for i in range(0, len(fresh), 65536)]
+        self._insert_sorted(np.concatenate(chunks), np.repeat(rows, BANDS))
 
     def candidates(self, sig: np.ndarray) -> np.ndarray:
         """Rows sharing at least one band with the signature."""
@@ -135,15 +135,15 @@ class MinHashIndex:
         left = np.searchsorted(self._sorted_keys, query, side="left")
         right = np.searchsorted(self._sorted_keys, query, side="right")
         found = [self._sorted_rows[a:b] for a, b in zip(left.tolist(), right.tolist()) if b > a]
-        found += [np.asarray(self._pending[k]) for k in query.tolist() if k in self._pending]
-        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        found += [np.asarray(self._pending[k], dtype=np.int32) for k in query.tolist() if k in self._pending]
+        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int32)
 
     def query(self, sig: np.ndarray) -> list[tuple[str, float]]:
         """Indexed keys whose estimated similarity reaches the threshold, most similar first."""
         rows = self.candidates(sig)
         if not len(rows):
             return []
-        scores = (self._sigs[rows] == sig[None, :]).mean(axis=1)
+        scores = (self._sigs[rows] == sig.astype(np.uint16)[None, :]).mean(axis=1)
         order = np.argsort(-scores, kind="stable")
         return [(self._keys[rows[i]], float(scores[i])) for i in order if scores[i] >= self.threshold]
 
@@ -155,25 +155,24 @@ class MinHashIndex:
     def _append(self, keys: list[str], sigs: np.ndarray) -> list[int]:
         needed = self._count + len(keys)
         if needed > len(self._sigs):
-            grown = np.empty((max(needed, 2 * len(self._sigs), 1024), NUM_PERM), dtype=np.uint32)
+            grown = np.empty((max(needed, 2 * len(self._sigs), 1024), NUM_PERM), dtype=np.uint16)
             grown[:self._count] = self._sigs[:self._count]
             self._sigs = grown
         rows = list(range(self._count, needed))
-        self._sigs[self._count:needed] = sigs
+        self._sigs[self._count:needed] = sigs.astype(np.uint16)
         self._keys.extend(keys)
         self._rows.update(zip(keys, rows))
         self._count = needed
         return rows
 
-    def _merge(self, extra_rows: list[int] | None = None) -> None:
-        """Fold pending rows (and freshly bulk-added rows) into the sorted arrays."""
-        new_rows = sorted({r for rows in self._pending.values() for r in rows} | set(extra_rows or []))
-        if not new_rows:
-            return
-        rows = np.asarray(new_rows, dtype=np.int64)
-        keys = band_keys(self._sigs[rows])
-        all_keys = np.concatenate([self._sorted_keys, keys.ravel()])
-        all_rows = np.concatenate([self._sorted_rows, np.repeat(rows, BANDS)])
+    def _merge_pending(self) -> None:
+        keys = np.fromiter((k for k, rows in self._pending.items() for _ in rows), dtype=np.uint64)
+        rows = np.fromiter((r for rows in self._pending.values() for r in rows), dtype=np.int32)
+        self._pending = {}
+        self._insert_sorted(keys, rows)
+
+    def _insert_sorted(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        all_keys = np.concatenate([self._sorted_keys, keys])
+        all_rows = np.concatenate([self._sorted_rows, rows])
         order = np.argsort(all_keys, kind="stable")
         self._sorted_keys, self._sorted_rows = all_keys[order], all_rows[order]
-        self._pending, self._pending_rows = {}, 0

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from analysis.neardup import MinHashIndex, matching_text, signature, similarity, split_repost_chain
+from analysis.neardup import NUM_PERM, MinHashIndex, matching_text, signature, similarity, split_repost_chain
 
 ARTICLE = ("榆川市民政局近日发布通知，自十二月一日起调整城乡最低生活保障标准，城市低保标准由每人每月七百八十元"
            "提高到八百二十元，农村低保标准同步提高。市民可以到所在街道办事处或者乡镇政府咨询办理，"
@@ -33,7 +33,7 @@ def test_synonym_swapped_copy_is_similar_and_other_story_is_not():
 def test_index_finds_the_original_of_a_near_copy_among_many():
     index = MinHashIndex()
     rng = np.random.default_rng(7)
-    noise = rng.integers(0, 2**32, (5000, 48), dtype=np.uint64).astype(np.uint32)
+    noise = rng.integers(0, 2**32, (5000, NUM_PERM), dtype=np.uint64).astype(np.uint32)
     index.add_many([f"n{i}" for i in range(5000)], noise)
     index.add("news:1", signature(ARTICLE))
     index.add("news:2", signature(OTHER))

@@ -19,6 +19,8 @@ class SourceBase(Section):
     obey_robots: bool = True
     cookies_env: str = Field(default="", description="Environment variable holding a Cookie header")
     silent_alert_hours: float = Field(default=24.0, gt=0, description="Alert when no success for this long")
+    user_agent: str = Field(default="", description="Overrides the crawl-wide user agent for this source")
+    download_delay_seconds: float | None = Field(default=None, ge=0, description="Overrides the crawl-wide delay")
 
 
 class WeiboSource(SourceBase):
@@ -28,6 +30,7 @@ class WeiboSource(SourceBase):
     base_url: str = "https://m.weibo.cn"
     keywords: list[str] = Field(min_length=1)
     search_type: int = Field(default=61, description="1 综合, 61 实时, 60 热门")
+    fetch_long_text: bool = Field(default=True, description="Fetch /statuses/extend for truncated posts")
 
 
 class FeedSource(SourceBase):
@@ -72,13 +75,22 @@ class TiebaSource(SourceBase):
     thread_pages: int = Field(default=2, ge=1)
 
 
+class BoardForum(Section):
+    """One leader's board: messages posted there are addressed to `addressee` in `region`."""
+
+    id: int
+    addressee: str
+    region: str = ""
+
+
 class BoardSource(SourceBase):
     """Government message boards such as 人民网领导留言板."""
 
     kind: Literal["board"]
     base_url: str = "https://liuyan.people.com.cn"
-    forum_ids: list[int] = Field(min_length=1)
+    forums: list[BoardForum] = Field(min_length=1)
     page_size: int = Field(default=10, ge=1, le=100)
+    fetch_content: bool = Field(default=True, description="Fetch each message's text and official reply")
 
 
 SourceConfig = Annotated[
@@ -97,4 +109,14 @@ class SourcesConfig(Section):
     timeout_seconds: float = Field(default=30.0, gt=0)
     retries: int = Field(default=3, ge=0)
     max_response_bytes: int = Field(default=5_000_000, ge=10_000)
+    retry_backoff_seconds: float = Field(default=2.0, ge=0, description="First retry delay, doubled per retry")
+    max_retry_after_seconds: float = Field(default=300.0, ge=0, description="Give up when Retry-After asks more")
+    max_redirects: int = Field(default=5, ge=0)
+    backfill_max_pages: int = Field(default=50, ge=1, description="Page budget per source when --since is given")
+    batch_size: int = Field(default=50, ge=1, description="Posts stored per database transaction")
+    near_copy_threshold: float = Field(default=0.5, gt=0, le=1, description="MinHash similarity for a near-copy")
+    near_copy_window_days: int = Field(default=30, ge=1, description="How far back originals are looked for")
+    service_terms: list[str] = Field(
+        default_factory=list, description="The bureau's services; count as a mention with the region in one sentence"
+    )
     sources: list[SourceConfig] = Field(default_factory=list)

@@ -1,0 +1,319 @@
+"""Distributed crawling on scrapy-redis: the scheduler pushes each round's first requests, any
+number of `yuqing worker` processes share the request queue and the duplicate filter, and all
+write to the shared database.
+
+Keys (all under one prefix, default ``yuqing``):
+  ``<prefix>:<source>:requests``            the shared request queue (FIFO list)
+  ``<prefix>:<source>:dupefilter``          fingerprints of this round's requests
+  ``<prefix>:<source>:processing:<worker>`` requests a worker has taken and not yet finished
+  ``<prefix>:worker:<worker>``              the worker's heartbeat (expires when it dies)
+
+A taken request stays in its worker's processing list until its callback's output has been
+handled (or its errback ran); when a worker dies, the others move its unfinished requests back
+to the queue once its heartbeat has expired, so no page is lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import uuid
+from datetime import datetime, timezone
+from typing import Any, Sequence
+
+import redis
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy_redis import picklecompat
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import FifoQueue
+
+from crawler.spiders import spider_for
+from crawler.spiders.base import SourceSpider
+
+TOKEN = "yuqing_redis_token"
+DEFAULT_PREFIX = "yuqing"
+
+
+def queue_key(prefix: str, spider: str) -> str:
+    """The shared request queue of one source."""
+    return f"{prefix}:{spider}:requests"
+
+
+def dupefilter_key(prefix: str, spider: str) -> str:
+    """The duplicate filter of one source's current round."""
+    return f"{prefix}:{spider}:dupefilter"
+
+
+def processing_key(prefix: str, spider: str, worker: str) -> str:
+    """Requests of one source taken by one worker and not yet finished."""
+    return f"{prefix}:{spider}:processing:{worker}"
+
+
+def heartbeat_key(prefix: str, worker: str) -> str:
+    """Exists while the worker is alive."""
+    return f"{prefix}:worker:{worker}"
+
+
+def redis_settings(redis_url: str, prefix: str = DEFAULT_PREFIX, worker: str = "",
+                   heartbeat_seconds: float = 10.0) -> dict[str, Any]:
+    """Scrapy settings that put a crawler on the shared scrapy-redis queue and duplicate filter."""
+    return {
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_QUEUE_CLASS": "crawler.distributed.ReliableFifoQueue",
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s:requests",
+        "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:%(spider)s:dupefilter",
+        "REDIS_URL": redis_url,
+        "YUQING_REDIS_PREFIX": prefix,
+        "YUQING_WORKER_ID": worker or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}",
+        "YUQING_HEARTBEAT_SECONDS": heartbeat_seconds,
+        "YUQING_BATCH_SIZE": 1,
+        "SPIDER_MIDDLEWARES": {"crawler.distributed.AckSpiderMiddleware": 1},
+        "EXTENSIONS": {"crawler.health.SourceHealth": None, "crawler.distributed.WorkerHeartbeat": 500},
+    }
+
+
+def acknowledge(server: redis.Redis, request_meta: dict) -> None:
+    """Mark a taken request finished: drop it from its worker's processing list."""
+    token = request_meta.pop(TOKEN, None)
+    if token:
+        server.lrem(token[0], 1, token[1])
+
+
+class ReliableFifoQueue(FifoQueue):
+    """A FIFO queue whose pop moves the request to the worker's processing list atomically."""
+
+    def __init__(self, server, spider, key, serializer=None):
+        super().__init__(server, spider, key, serializer or picklecompat)
+        settings = getattr(spider, "settings", None)
+        self.prefix = settings.get("YUQING_REDIS_PREFIX", DEFAULT_PREFIX) if settings else DEFAULT_PREFIX
+        self.worker = settings.get("YUQING_WORKER_ID", "") if settings else ""
+
+    def push(self, request) -> None:
+        """Enqueue a request; a retried copy of a taken request releases the original's token."""
+        token = request.meta.pop(TOKEN, None)
+        super().push(request)
+        if token:
+            self.server.lrem(token[0], 1, token[1])
+
+    def pop(self, timeout: int = 0):
+        """Take the oldest request into this worker's processing list (never blocks)."""
+        taken = processing_key(self.prefix, self.spider.name, self.worker)
+        data = self.server.lmove(self.key, taken, "RIGHT", "LEFT")
+        if not data:
+            return None
+        request = self._decode_request(data)
+        request.meta[TOKEN] = (taken, data)
+        return request
+
+
+def requeue_orphans(server: redis.Redis, prefix: str, only_worker: str = "") -> int:
+    """Move unfinished requests of dead workers (or of `only_worker`) back to their queues."""
+    moved = 0
+    for key in server.scan_iter(match=f"{prefix}:*:processing:*"):
+        name = key.decode() if isinstance(key, bytes) else key
+        spider, worker = name[len(prefix) + 1:].split(":processing:", 1)
+        if (only_worker and worker != only_worker) or (not only_worker and server.exists(heartbeat_key(prefix, worker))):
+            continue
+        while server.lmove(name, queue_key(prefix, spider), "RIGHT", "RIGHT") is not None:
+            moved += 1
+    return moved
+
+
+class AckSpiderMiddleware:
+    """Acknowledges a request once everything its callback produced has been handled."""
+
+    def __init__(self, server: redis.Redis):
+        self.server = server
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        """Connect to the Redis named by REDIS_URL."""
+        return cls(redis.Redis.from_url(crawler.settings["REDIS_URL"]))
+
+    async def process_spider_output(self, response, result):
+        """Pass the output through, then acknowledge the response's request."""
+        async for output in result:
+            yield output
+        acknowledge(self.server, response.request.meta)
+
+    def process_spider_exception(self, response, exception):
+        """A callback that raised is finished too (its error is counted by Scrapy)."""
+        acknowledge(self.server, response.request.meta)
+
+
+class WorkerHeartbeat:
+    """Keeps this worker's heartbeat alive and recovers the requests of workers that died."""
+
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.server = redis.Redis.from_url(settings["REDIS_URL"])
+        self.prefix, self.worker = settings["YUQING_REDIS_PREFIX"], settings["YUQING_WORKER_ID"]
+        self.every = settings.getfloat("YUQING_HEARTBEAT_SECONDS", 10.0)
+        self.loop = None
+        crawler.signals.connect(self.started, signal=signals.engine_started)
+        crawler.signals.connect(self.stopped, signal=signals.engine_stopped)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        """One per crawler; all crawlers of a process share the worker id."""
+        return cls(crawler)
+
+    def beat(self) -> None:
+        """Refresh the heartbeat (it lives three intervals) and recover dead workers' requests."""
+        self.server.set(heartbeat_key(self.prefix, self.worker), "1", px=int(self.every * 3000))
+        requeue_orphans(self.server, self.prefix)
+
+    def started(self) -> None:
+        """Beat now and then every interval."""
+        from twisted.internet import task
+
+        self.loop = task.LoopingCall(self.beat)
+        self.loop.start(self.every, now=True)
+
+    def stopped(self) -> None:
+        """On a clean stop, hand back what this worker had taken but not finished."""
+        if self.loop and self.loop.running:
+            self.loop.stop()
+        requeue_orphans(self.server, self.prefix, only_worker=self.worker)
+
+
+class WorkerSpiderMixin:
+    """Turns a source spider into a long-lived worker: no start requests of its own (the scheduler
+    pushes them), never closes when idle, reads the clock per page, acknowledges failed requests."""
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        """Build the spider and keep it open while the queue is empty."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.keep_waiting, signal=signals.spider_idle)
+        return spider
+
+    def keep_waiting(self) -> None:
+        """Wait for the next round instead of closing."""
+        raise DontCloseSpider
+
+    async def start(self):
+        """Nothing: start requests arrive through the shared queue."""
+        return
+        yield
+
+    @property
+    def now(self) -> datetime:
+        """The current time (a worker lives for weeks; relative dates need today's clock)."""
+        return datetime.now(timezone.utc)
+
+    @now.setter
+    def now(self, _value: datetime) -> None:
+        """Ignored: the worker always reads the clock."""
+
+    def on_error(self, failure) -> None:
+        """Count the failure as usual, then mark the request finished."""
+        super().on_error(failure)
+        if getattr(self, "_ack_server", None) is None:
+            self._ack_server = redis.Redis.from_url(self.crawler.settings["REDIS_URL"])
+        acknowledge(self._ack_server, failure.request.meta)
+
+
+_WORKER_CLASSES: dict[str, type[SourceSpider]] = {}
+
+
+def worker_spider(kind: str) -> type[SourceSpider]:
+    """The worker variant of the spider for a kind of source."""
+    if kind not in _WORKER_CLASSES:
+        base = spider_for(kind)
+        _WORKER_CLASSES[kind] = type(f"Worker{base.__name__}", (WorkerSpiderMixin, base), {})
+    return _WORKER_CLASSES[kind]
+
+
+def round_in_progress(server: redis.Redis, prefix: str, source_key: str) -> bool:
+    """True while the source's previous round still has queued or unfinished requests."""
+    if server.llen(queue_key(prefix, source_key)):
+        return True
+    return any(server.llen(key) for key in server.scan_iter(match=processing_key(prefix, source_key, "*")))
+
+
+def push_round(server: redis.Redis, source: Any, zone: str, prefix: str = DEFAULT_PREFIX) -> int:
+    """Start a crawl round of one source for the workers; returns the requests pushed (0 while
+    the previous round is unfinished, so rounds never pile up)."""
+    if round_in_progress(server, prefix, source.key):
+        return 0
+    spider = worker_spider(source.kind)(source=source, zone=zone)
+    queue = ReliableFifoQueue(server, spider, queue_key(prefix, source.key))
+    seen = RFPDupeFilter(server, dupefilter_key(prefix, source.key))
+    seen.clear()
+    requests = spider.first_requests()
+    for request in requests:
+        seen.request_seen(request)
+        queue.push(request.replace(dont_filter=True))
+    return len(requests)
+
+
+def start_round(settings: Any, source_key: str, prefix: str = DEFAULT_PREFIX) -> int:
+    """Push a round of one configured source to the queue named by `app.redis_url` (what the
+    scheduler's crawl job does when Redis is configured); returns the requests pushed."""
+    from crawler.run import prepare_sources, select_sources
+
+    source = select_sources(settings, [source_key])[0]
+    prepare_sources(settings.app.database_url, [source])
+    server = redis.Redis.from_url(settings.app.redis_url)
+    try:
+        return push_round(server, source, settings.app.timezone, prefix)
+    finally:
+        server.close()
+
+
+def run_worker(settings: Any, redis_url: str, prefix: str = DEFAULT_PREFIX, worker: str = "",
+               heartbeat_seconds: float = 10.0, log_level: str = "INFO") -> None:
+    """Serve every enabled source's queue in this process until SIGTERM or SIGINT."""
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
+
+    from crawler.run import mention_lists, prepare_sources
+    from crawler.settings import BASE_SETTINGS, source_settings
+
+    install_reactor(BASE_SETTINGS["TWISTED_REACTOR"])
+    sources = [s for s in settings.sources.sources if s.enabled]
+    prepare_sources(settings.app.database_url, sources)
+    shared = redis_settings(redis_url, prefix, worker, heartbeat_seconds)
+    process = CrawlerProcess({"LOG_LEVEL": log_level, "TWISTED_REACTOR": BASE_SETTINGS["TWISTED_REACTOR"]})
+    for config in sources:
+        values = source_settings(settings.sources, config, settings.app.database_url, settings.app.timezone)
+        values.update(shared, LOG_LEVEL=log_level, YUQING_MENTION=mention_lists(settings),
+                      SPIDER_MIDDLEWARES={**values.get("SPIDER_MIDDLEWARES", {}), **shared["SPIDER_MIDDLEWARES"]},
+                      EXTENSIONS={**values.get("EXTENSIONS", {}), **shared["EXTENSIONS"]})
+        process.crawl(Crawler(worker_spider(config.kind), values), source=config, zone=settings.app.timezone)
+    process.start()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m crawler.distributed --config DIR [--database-url URL] --redis-url URL``: one worker."""
+    from yuqing.config import ConfigError, load_settings
+
+    parser = argparse.ArgumentParser(prog="python -m crawler.distributed", description="分布式采集工作进程")
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--redis-url", default="")
+    parser.add_argument("--prefix", default=DEFAULT_PREFIX)
+    parser.add_argument("--heartbeat", type=float, default=10.0)
+    parser.add_argument("--log-level", default="WARNING")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(args.config, overrides={"database_url": args.database_url} if args.database_url else {})
+    except ConfigError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    redis_url = args.redis_url or settings.app.redis_url
+    if not redis_url:
+        sys.stderr.write("未配置 Redis 地址（YUQING_REDIS_URL 或 --redis-url）\n")
+        return 2
+    run_worker(settings, redis_url, args.prefix, heartbeat_seconds=args.heartbeat, log_level=args.log_level)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

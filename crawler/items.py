@@ -1,0 +1,44 @@
+"""Items passed from spiders to the pipelines: plain dataclasses, no behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class PostItem:
+    """One post, article, thread floor or message as a spider parsed it.
+
+    Spiders fill the raw fields; the pipelines fill the ones marked "set by".
+    """
+
+    source_key: str
+    platform: str
+    text: str
+    platform_id: str = ""
+    url: str = ""
+    title: str = ""
+    author: str = ""
+    author_id: str = ""
+    author_followers: int = 0
+    author_verified_type: int = -1
+    location: str = ""
+    published_at: datetime | None = None
+    reposts: int = 0
+    comments: int = 0
+    likes: int = 0
+    reply_state: str = ""
+    addressee: str = ""
+    repost_of: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    # set by CleanPipeline
+    clean_text: str = ""
+    clean_title: str = ""
+    canonical_url: str = ""
+    dedup_key: str = ""
+    # set by MentionPipeline
+    mention_rule: str = ""
+    # set by NearDuplicatePipeline: dedup_key of the original this post copies
+    duplicate_of_key: str = ""

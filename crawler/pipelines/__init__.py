@@ -1,0 +1,1 @@
+"""Item pipelines, each with one job: clean, keep only mentions, link near-copies, store."""

@@ -1,0 +1,172 @@
+"""Store posts in batches: one transaction per batch, upsert by dedup_key, engagement snapshots."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from scrapy.crawler import Crawler
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from crawler.db import sessions_for
+from crawler.items import PostItem
+from yuqing.storage.db import transaction
+from yuqing.storage.models import EngagementSnapshot, Post, Source
+
+logger = logging.getLogger(__name__)
+COUNT_FIELDS = ("reposts", "comments", "likes")
+
+
+@dataclass
+class BatchResult:
+    """What one batch changed."""
+
+    new: int = 0
+    updated: int = 0
+    snapshot_ids: set[int] = field(default_factory=set)
+
+
+def new_post(item: PostItem, source_id: int | None, now: datetime) -> Post:
+    """A Post row for an item seen for the first time (analyzed_at stays NULL)."""
+    return Post(
+        dedup_key=item.dedup_key, platform=item.platform, platform_id=item.platform_id, source_id=source_id,
+        url=item.url, canonical_url=item.canonical_url, title=item.clean_title, clean_text=item.clean_text,
+        author=item.author, author_id=item.author_id, author_followers=item.author_followers,
+        author_verified_type=item.author_verified_type, location=item.location, published_at=item.published_at,
+        fetched_at=now, updated_at=now, reposts=item.reposts, comments=item.comments, likes=item.likes,
+        mention_rule=item.mention_rule, reply_state=item.reply_state, addressee=item.addressee,
+        extra=dict(item.extra, repost_of=item.repost_of) if item.repost_of else dict(item.extra),
+    )
+
+
+def refresh_post(post: Post, item: PostItem, now: datetime) -> bool:
+    """Update a stored post from a new sighting; True (and analysis reset) when something changed."""
+    values = {"clean_text": item.clean_text, "title": item.clean_title, "reply_state": item.reply_state,
+              "addressee": item.addressee, "reposts": item.reposts, "comments": item.comments, "likes": item.likes}
+    changed = {k: v for k, v in values.items() if getattr(post, k) != v and (v or k in COUNT_FIELDS)}
+    if not changed:
+        return False
+    for key, value in changed.items():
+        setattr(post, key, value)
+    if item.extra:
+        post.extra = {**(post.extra or {}), **item.extra}
+    post.updated_at, post.analyzed_at = now, None
+    return True
+
+
+def _root(session: Session, key: str, batch: dict[str, Post]) -> Post | None:
+    """The root original behind a dedup key, or None when it is not stored."""
+    post = batch.get(key) or session.scalars(select(Post).where(Post.dedup_key == key)).first()
+    if post is not None and post.duplicate_of_id:
+        return session.get(Post, post.duplicate_of_id)
+    return post
+
+
+def link_copy(session: Session, copy: Post, root: Post) -> None:
+    """Link a near-copy to its original; the earlier published of the two is the original, so a
+    copy found first gives way to an older original arriving later (with all its copies)."""
+    if copy.published_at and root.published_at and copy.published_at < root.published_at:
+        session.execute(update(Post).where(Post.duplicate_of_id == root.id).values(duplicate_of_id=copy.id))
+        root.duplicate_of_id = copy.id
+    else:
+        copy.duplicate_of_id = root.id
+
+
+def resolve_pending_links(session: Session, since: datetime) -> int:
+    """Link copies whose original was not stored yet when they were (another source's batch
+    still in flight, or a crawl killed in between); returns how many were linked."""
+    linked = 0
+    query = select(Post).where(Post.fetched_at >= since, Post.duplicate_of_id.is_(None))
+    for post in session.scalars(query):
+        key = (post.extra or {}).get("copy_of")
+        root = _root(session, key, {}) if key else None
+        if root is not None and root.id != post.id and root.duplicate_of_id != post.id:
+            link_copy(session, post, root)
+            linked += 1
+    return linked
+
+
+def write_batch(session: Session, items: list[PostItem], source_id: int | None, now: datetime,
+                snapshotted: set[int]) -> BatchResult:
+    """Insert or update every item of a batch; one engagement snapshot per post and run
+    (`snapshotted` holds the posts already given one in this run)."""
+    result = BatchResult()
+    keys = {item.dedup_key for item in items}
+    stored = {p.dedup_key: p for p in session.scalars(select(Post).where(Post.dedup_key.in_(keys)))}
+    for item in items:
+        post = stored.get(item.dedup_key)
+        if post is None:
+            post = new_post(item, source_id, now)
+            session.add(post)
+            session.flush()
+            if item.duplicate_of_key:
+                post.extra = {**post.extra, "copy_of": item.duplicate_of_key}
+                root = _root(session, item.duplicate_of_key, stored)
+                if root is not None and root.id != post.id:
+                    link_copy(session, post, root)
+            stored[item.dedup_key] = post
+            result.new += 1
+        elif refresh_post(post, item, now):
+            result.updated += 1
+        if post.id not in snapshotted and post.id not in result.snapshot_ids:
+            result.snapshot_ids.add(post.id)
+            session.add(EngagementSnapshot(post_id=post.id, taken_at=now, reposts=post.reposts,
+                                           comments=post.comments, likes=post.likes))
+    return result
+
+
+class StorePipeline:
+    """Buffers items and writes them YUQING_BATCH_SIZE at a time; a failed batch is retried once."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.sessions = sessions_for(crawler.settings["YUQING_DATABASE_URL"])
+        self.batch_size = crawler.settings.getint("YUQING_BATCH_SIZE", 50)
+        self.buffer: list[PostItem] = []
+        self.snapshotted: set[int] = set()
+        self.source_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        """Build from the crawler's settings."""
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        """Find the source row the posts belong to."""
+        with self.sessions() as session:
+            self.source_id = session.scalar(select(Source.id).where(Source.key == self.crawler.spider.name))
+
+    def process_item(self, item: PostItem) -> PostItem:
+        """Queue the item; write the batch when it is full."""
+        self.buffer.append(item)
+        if len(self.buffer) >= self.batch_size:
+            self.flush()
+        return item
+
+    def close_spider(self) -> None:
+        """Write what is left."""
+        self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered items in one transaction (retried once, e.g. after a concurrent insert)."""
+        batch, self.buffer = self.buffer, []
+        if not batch:
+            return
+        for attempt in (1, 2):
+            try:
+                with transaction(self.sessions) as session:
+                    result = write_batch(session, batch, self.source_id, datetime.now(timezone.utc),
+                                         self.snapshotted)
+                self.snapshotted |= result.snapshot_ids
+                break
+            except SQLAlchemyError as exc:
+                logger.warning("写入数据库失败（第 %d 次）: %s", attempt, exc)
+        else:
+            self.crawler.stats.inc_value("yuqing/errors/store", len(batch))
+            return
+        stats = self.crawler.stats
+        stats.inc_value("yuqing/new_posts", result.new)
+        stats.inc_value("yuqing/updated_posts", result.updated)

@@ -1,0 +1,161 @@
+"""Crawl process entry point: ``python -m crawler.run --config DIR --database-url URL --source KEY ...``.
+
+Runs the chosen sources concurrently in one Scrapy process (its reactor starts and stops once)
+and writes JSON lines to stdout: one ``source_done`` event per source, then a ``report``.
+Logs go to stderr. Exit status: 0 done, 2 configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import Any, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from crawler.db import engine_for, sessions_for
+from crawler.settings import BASE_SETTINGS, source_settings
+from yuqing.config import ConfigError, Settings, load_settings
+from yuqing.storage.db import transaction, upgrade
+from yuqing.storage.models import Source, SourceRun
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Command-line options of the crawl process."""
+    parser = argparse.ArgumentParser(prog="python -m crawler.run", description="抓取数据源（由 yuqing crawl 调用）")
+    parser.add_argument("--config", required=True, help="配置目录")
+    parser.add_argument("--database-url", default="", help="数据库地址（覆盖配置）")
+    parser.add_argument("--source", action="append", default=[], help="只抓取这些数据源（可重复）")
+    parser.add_argument("--since", default="", help="回补：抓取此日期（YYYY-MM-DD）之后的帖子")
+    parser.add_argument("--now", default="", help="把“现在”固定为此 ISO 时间（用于测试与演示）")
+    parser.add_argument("--log-level", default="WARNING")
+    return parser.parse_args(argv)
+
+
+def mention_lists(settings: Settings) -> dict[str, list[str]]:
+    """Plain word lists for the mention filter, from bureau.yaml and sources.yaml."""
+    bureau = settings.bureau
+    return {"names": [bureau.name], "aliases": [*bureau.aliases, *bureau.accounts],
+            "regions": [bureau.city, *bureau.region_names, *bureau.districts],
+            "generic_names": [*bureau.generic_names, bureau.short_name], "exclusions": list(bureau.exclusions),
+            "service_terms": list(settings.sources.service_terms)}
+
+
+def select_sources(settings: Settings, keys: Sequence[str]) -> list[Any]:
+    """The enabled sources, or exactly the named ones (unknown names are a configuration error)."""
+    by_key = {source.key: source for source in settings.sources.sources}
+    unknown = [key for key in keys if key not in by_key]
+    if unknown:
+        raise ConfigError(str(settings.config_dir / "sources.yaml"), "sources",
+                          f"未知的数据源 {', '.join(unknown)}；可用: {', '.join(by_key)}")
+    return [by_key[key] for key in keys] if keys else [s for s in by_key.values() if s.enabled]
+
+
+def prepare_sources(database_url: str, sources: list[Any]) -> dict[str, datetime | None]:
+    """Create or refresh the Source rows; return each source's incremental cursor."""
+    cursors: dict[str, datetime | None] = {}
+    with transaction(sessions_for(database_url)) as session:
+        for config in sources:
+            row = session.scalar(select(Source).where(Source.key == config.key)) or Source(key=config.key)
+            row.kind, row.name, row.enabled = config.kind, config.name, config.enabled
+            session.add(row)
+            cursor = (row.state or {}).get("cursor")
+            cursors[config.key] = datetime.fromisoformat(cursor) if cursor else None
+    return cursors
+
+
+def since_cutoff(since: str, zone: ZoneInfo) -> datetime | None:
+    """Local midnight of the --since date."""
+    return datetime.fromisoformat(since).replace(tzinfo=zone) if since else None
+
+
+def link_pending(database_url: str, days: int = 7) -> None:
+    """Resolve near-copy links left pending by concurrent sources or an interrupted crawl."""
+    from crawler.pipelines.store import resolve_pending_links
+
+    with transaction(sessions_for(database_url)) as session:
+        resolve_pending_links(session, datetime.now(timezone.utc) - timedelta(days=days))
+
+
+def emit(event: dict[str, Any]) -> None:
+    """One JSON line on stdout for the parent process."""
+    sys.stdout.write(json.dumps(event, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def run_report(database_url: str, run_ids: dict[str, int | None]) -> list[dict[str, Any]]:
+    """What each source's run did, read back from its SourceRun row."""
+    rows = []
+    with sessions_for(database_url)() as session:
+        for key, run_id in run_ids.items():
+            run = session.get(SourceRun, run_id) if run_id else None
+            if run is None:
+                rows.append({"key": key, "status": "failed", "reason": "抓取没有启动", "items": 0, "new_posts": 0,
+                             "updated_posts": 0, "errors": 1, "pages": 0})
+                continue
+            rows.append({"key": key, "status": run.status, "reason": run.error_reason, "items": run.items,
+                         "new_posts": run.new_posts, "updated_posts": (run.stats or {}).get("updated_posts", 0),
+                         "errors": run.errors, "pages": run.pages})
+    return rows
+
+
+def crawl(settings: Settings, sources: list[Any], args: argparse.Namespace) -> dict[str, int | None]:
+    """Run every source's spider in one CrawlerProcess; return the SourceRun id of each."""
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
+
+    from crawler.health import judge
+    from crawler.spiders import spider_for
+
+    install_reactor(BASE_SETTINGS["TWISTED_REACTOR"])
+    database_url, zone = settings.app.database_url, ZoneInfo(settings.app.timezone)
+    cursors = prepare_sources(database_url, sources)
+    backfill = since_cutoff(args.since, zone)
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now(timezone.utc)
+    process = CrawlerProcess({"LOG_LEVEL": args.log_level, "TWISTED_REACTOR": BASE_SETTINGS["TWISTED_REACTOR"]})
+    crawlers: dict[str, Crawler] = {}
+    for config in sources:
+        values = source_settings(settings.sources, config, database_url, settings.app.timezone)
+        values.update(LOG_LEVEL=args.log_level, YUQING_MENTION=mention_lists(settings))
+        crawler = Crawler(spider_for(config.kind), values)
+        crawlers[config.key] = crawler
+        budget = settings.sources.backfill_max_pages if backfill else None
+        process.crawl(crawler, source=config, cutoff=backfill or cursors[config.key], now=now,
+                      zone=settings.app.timezone, page_budget=budget)
+        _announce_on_close(crawler, config.key, judge)
+    process.start()
+    return {key: crawler.stats.get_value("yuqing/run_id") for key, crawler in crawlers.items()}
+
+
+def _announce_on_close(crawler, key: str, judge) -> None:
+    from scrapy import signals
+
+    def closed(spider, reason: str) -> None:
+        outcome = judge(crawler.stats.get_stats(), reason)
+        emit({"event": "source_done", "key": key, **vars(outcome)})
+
+    crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Crawl and report; configuration errors exit with status 2."""
+    args = parse_args(argv)
+    try:
+        settings = load_settings(args.config, overrides={"database_url": args.database_url} if args.database_url else {})
+        sources = select_sources(settings, args.source)
+    except ConfigError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    upgrade(engine_for(settings.app.database_url))
+    link_pending(settings.app.database_url)
+    run_ids = crawl(settings, sources, args) if sources else {}
+    link_pending(settings.app.database_url)
+    emit({"event": "report", "sources": run_report(settings.app.database_url, run_ids)})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

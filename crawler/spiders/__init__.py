@@ -1,0 +1,22 @@
+"""Spiders by kind of source; `spider_for(kind)` maps a config `kind` to its class."""
+
+from __future__ import annotations
+
+from crawler.spiders.base import SourceSpider
+from crawler.spiders.board import BoardSpider
+from crawler.spiders.feed import FeedSpider
+from crawler.spiders.html import HtmlSpider
+from crawler.spiders.tieba import TiebaSpider
+from crawler.spiders.weibo import WeiboSpider
+
+SPIDERS: dict[str, type[SourceSpider]] = {
+    spider.kind: spider for spider in (WeiboSpider, FeedSpider, HtmlSpider, TiebaSpider, BoardSpider)
+}
+
+
+def spider_for(kind: str) -> type[SourceSpider]:
+    """The spider class for a kind of source; unknown kinds are a clear error."""
+    try:
+        return SPIDERS[kind]
+    except KeyError:
+        raise ValueError(f"未知的数据源类型 {kind!r}；可用: {', '.join(sorted(SPIDERS))}") from None

@@ -1,0 +1,97 @@
+"""The base spider every kind of source derives from, and the contract it keeps.
+
+A spider only parses: responses become `PostItem`s and further `Request`s. It never cleans,
+filters, de-duplicates or stores (the item pipelines do). It reports what went wrong through
+the crawl stats (`yuqing/errors/<kind>`) and closes with a `blocked: <reason>` finish reason
+when the site answers with a login wall or a captcha, so the health extension can tell.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+import scrapy
+from scrapy.exceptions import CloseSpider
+from twisted.python.failure import Failure
+
+BLOCKED = "blocked: "
+logger = logging.getLogger(__name__)
+
+
+def failure_kind(failure: Failure) -> str:
+    """A short stats name for why a request failed: http_500, timeout, too_large, redirect_loop, ..."""
+    error = failure.value
+    response = getattr(error, "response", None)
+    if response is not None:
+        return f"http_{response.status}"
+    name, text = type(error).__name__, str(error)
+    for needle, kind in (("Timeout", "timeout"), ("Cancelled", "too_large"), ("DNS", "dns"),
+                         ("Refused", "connection"), ("ConnectionLost", "connection"), ("DataLoss", "truncated")):
+        if needle in name:
+            return kind
+    if "redirections" in text:
+        return "redirect_loop"
+    if "robots.txt" in text:
+        return "robots_forbidden"
+    return name.lower()
+
+
+class SourceSpider(scrapy.Spider):
+    """One configured source. Subclasses implement `first_requests()` and their callbacks."""
+
+    kind: ClassVar[str] = ""
+
+    def __init__(self, source: Any, cutoff: datetime | None = None,
+                 now: datetime | None = None, zone: str = "Asia/Shanghai", page_budget: int | None = None,
+                 **kwargs: Any):
+        super().__init__(name=source.key, **kwargs)
+        self.source = source
+        self.cutoff = cutoff
+        self.page_budget = page_budget or source.max_pages
+        self.now = now or datetime.now(timezone.utc)
+        self.zone = ZoneInfo(zone)
+
+    @property
+    def platform(self) -> str:
+        """The platform label stored on posts."""
+        return self.source.platform or self.kind
+
+    async def start(self):
+        """The source's first requests, each with the common error handler."""
+        for request in self.first_requests():
+            yield request
+
+    def first_requests(self) -> list[scrapy.Request]:
+        """Requests that begin the crawl of this source."""
+        raise NotImplementedError
+
+    def request(self, url: str, callback, **kwargs: Any) -> scrapy.Request:
+        """A request whose failures are counted by kind."""
+        return scrapy.Request(url, callback=callback, errback=self.on_error, **kwargs)
+
+    def seen(self, published: datetime | None) -> bool:
+        """True when a post is not newer than what the last complete run already saw."""
+        return bool(self.cutoff and published and published <= self.cutoff)
+
+    def on_error(self, failure: Failure) -> None:
+        """Count a failed request under its kind; the crawl goes on."""
+        kind = failure_kind(failure)
+        self.crawler.stats.inc_value(f"yuqing/errors/{kind}")
+        logger.warning("%s: 请求失败 (%s): %s", self.name, kind, getattr(failure, "request", failure.value))
+
+    def listed(self, count: int) -> None:
+        """Count entries seen on list pages, new or not: the source's volume for health checks."""
+        self.crawler.stats.inc_value("yuqing/listed", count)
+
+    def malformed(self, response: scrapy.http.Response, what: str) -> None:
+        """Count a page whose content could not be parsed."""
+        self.crawler.stats.inc_value("yuqing/errors/malformed")
+        logger.warning("%s: 页面格式异常 (%s): %s", self.name, what, response.url)
+
+    def blocked(self, reason: str) -> None:
+        """Stop this source: the site wants a login or a captcha solved."""
+        self.crawler.stats.set_value("yuqing/blocked", reason)
+        raise CloseSpider(BLOCKED + reason)

@@ -1,0 +1,256 @@
+"""Sample sites for the demo and the crawler tests: one loopback HTTP server that answers like a
+Weibo search API, a news site (RSS, Atom, articles), a Discuz-style forum, a Tieba forum and a
+留言板 JSON API, with made-up posts about 榆川市民政局 (data files in yuqing/demo/sites/).
+
+Usage::
+
+    site = SampleSite().start()          # 127.0.0.1, port chosen by the system, served by a thread
+    sources = demo_sources(site.url)     # source dicts for sources.yaml, pointing at the site
+    site.stop()
+
+``python -m yuqing.demo.sites`` serves it in the foreground and prints the URL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qs, urlsplit
+
+DATA = Path(__file__).resolve().parent / "sites"
+JSON_TYPE = "application/json; charset=utf-8"
+HTML_TYPE = "text/html; charset=utf-8"
+
+
+@dataclass
+class Reply:
+    """An HTTP answer of the sample site."""
+
+    body: bytes | str = b""
+    status: int = 200
+    content_type: str = HTML_TYPE
+    headers: dict[str, str] = field(default_factory=dict)
+    declared_length: int | None = None
+
+    def payload(self) -> bytes:
+        """The body as bytes (text is sent as UTF-8)."""
+        return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
+
+
+@dataclass
+class Call:
+    """One request as the site saw it."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: bytes
+    base: str
+
+    def json_param(self) -> dict[str, Any]:
+        """The 留言板 `param` (a JSON string inside the JSON body)."""
+        try:
+            return json.loads(json.loads(self.body or b"{}").get("param") or "{}")
+        except ValueError:
+            return {}
+
+
+def read_data(name: str, base: str) -> str:
+    """A data file with {{BASE}} replaced by the site's address."""
+    return (DATA / name).read_text(encoding="utf-8").replace("{{BASE}}", base)
+
+
+def weibo_search(call: Call) -> Reply:
+    """Search results by page; past the last page Weibo's 'nothing here' answer."""
+    pages = json.loads(read_data("weibo_search.json", call.base))
+    page = int(call.query.get("page", "1") or 1)
+    answer = pages[page - 1] if 0 < page <= len(pages) else {"ok": 0, "msg": "这里还没有内容", "data": {"cards": []}}
+    return Reply(json.dumps(answer, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+def weibo_long_text(call: Call) -> Reply:
+    """The full text of a truncated post."""
+    texts = json.loads(read_data("weibo_long.json", call.base))
+    text = texts.get(call.query.get("id", ""))
+    answer = {"ok": 1, "data": {"longTextContent": text}} if text else {"ok": 0, "msg": "微博不存在"}
+    return Reply(json.dumps(answer, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+def static_page(name: str, content_type: str = HTML_TYPE, encoding: str = "utf-8") -> Callable[[Call], Reply]:
+    """A handler serving one data file, re-encoded when the real site is not UTF-8."""
+    def handler(call: Call) -> Reply:
+        return Reply(read_data(name, call.base).encode(encoding), content_type=content_type)
+    return handler
+
+
+def data_file(pattern: str) -> Callable[[Call], Reply]:
+    """A handler serving the data file named by the path's groups, or 404."""
+    def handler(call: Call, *groups: str) -> Reply:
+        name = pattern.format(*groups)
+        if not (DATA / name).is_file():
+            return Reply("<html><body>404 页面不存在</body></html>", status=404)
+        return Reply(read_data(name, call.base))
+    return handler
+
+
+def tieba_list(call: Call) -> Reply:
+    """Thread list pages of the 榆川 forum (50 threads a page on the real site)."""
+    page = int(call.query.get("pn", "0") or 0) // 50 + 1
+    return data_file("tieba_list_{}.html")(call, str(page))
+
+
+def tieba_thread(call: Call, tid: str) -> Reply:
+    """A thread page (?pn=N)."""
+    return data_file("tieba_thread_{}_{}.html")(call, tid, call.query.get("pn", "1") or "1")
+
+
+def board_list(call: Call) -> Reply:
+    """Messages after `lastItem`, `rows` at a time, newest first."""
+    if call.method != "POST":
+        return Reply("Method Not Allowed", status=405, content_type="text/plain")
+    param = call.json_param()
+    messages = json.loads(read_data("board.json", call.base))["messages"]
+    last = str(param.get("lastItem") or "")
+    start = next((i + 1 for i, m in enumerate(messages) if str(m["tid"]) == last), 0) if last else 0
+    rows = int(param.get("rows") or 10)
+    answer = {"resultData": {"data": messages[start:start + rows]}, "resultCode": 200}
+    return Reply(json.dumps(answer, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+def board_content(call: Call) -> Reply:
+    """One message's text and the official reply."""
+    contents = json.loads(read_data("board.json", call.base))["contents"]
+    entries = contents.get(str(call.json_param().get("tid", "")))
+    if entries is None:
+        return Reply(json.dumps({"code": "SN0004", "msg": "留言不存在"}, ensure_ascii=False), content_type=JSON_TYPE)
+    return Reply(json.dumps({"resultData": {"contentList": entries}}, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+ROUTES: list[tuple[str, Callable[..., Reply]]] = [
+    (r"/api/container/getIndex", weibo_search),
+    (r"/statuses/extend", weibo_long_text),
+    (r"/rss/shehui\.xml", static_page("news_rss.xml", "application/rss+xml; charset=utf-8")),
+    (r"/rss/atom\.xml", static_page("news_atom.xml", "application/atom+xml")),
+    (r"/news/(\w+)\.html", data_file("news_{}.html")),
+    (r"/bbs/forum-12-(\d+)\.html", data_file("forum_list_{}.html")),
+    (r"/bbs/thread-303-1-1\.html", static_page("forum_thread_303.html", "text/html", "gbk")),
+    (r"/bbs/thread-(\d+)-1-1\.html", data_file("forum_thread_{}.html")),
+    (r"/f", tieba_list),
+    (r"/p/(\d+)", tieba_thread),
+    (r"/v1/threads/list/df", board_list),
+    (r"/v1/threads/content", board_content),
+    (r"/robots\.txt", lambda call: Reply("User-agent: *\nDisallow: /private/\n", content_type="text/plain")),
+]
+
+
+class SampleSite:
+    """The sample site; subclasses (the tests' fault site) may override `answer`."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._server: ThreadingHTTPServer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        """The site's base address, e.g. http://127.0.0.1:40123."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> SampleSite:
+        """Listen on 127.0.0.1 (a free port) and serve from a daemon thread."""
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        self._server.site = self
+        threading.Thread(target=self._server.serve_forever, daemon=True, name="sample-site").start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving."""
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def record(self, call: Call) -> None:
+        """Remember a request (tests look at which pages were fetched)."""
+        with self._lock:
+            self.calls.append(call)
+
+    def paths(self) -> list[str]:
+        """Paths with query strings of every request so far."""
+        with self._lock:
+            return [c.path + ("?" + "&".join(f"{k}={v}" for k, v in c.query.items()) if c.query else "")
+                    for c in self.calls]
+
+    def answer(self, call: Call) -> Reply:
+        """Route a request to its page."""
+        for pattern, handler in ROUTES:
+            found = re.fullmatch(pattern, call.path)
+            if found:
+                return handler(call, *found.groups())
+        return Reply("<html><body>404 页面不存在</body></html>", status=404)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: requests are recorded on the site instead."""
+
+    def _serve(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        call = Call(method, parts.path, {k: v[-1] for k, v in parse_qs(parts.query).items()},
+                    self.rfile.read(length) if length else b"", f"http://{self.headers.get('Host', '')}")
+        site: SampleSite = self.server.site
+        site.record(call)
+        self.send(site.answer(call))
+
+    def send(self, reply: Reply) -> None:
+        """Write a reply (a declared length beyond the body makes a truncated response)."""
+        body = reply.payload()
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(reply.declared_length or len(body)))
+        if reply.declared_length:
+            self.close_connection = True
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+
+def demo_sources(base_url: str) -> list[dict[str, Any]]:
+    """Source entries for sources.yaml that crawl the sample site at `base_url`."""
+    base = base_url.rstrip("/")
+    return [
+        {"key": "weibo-search", "kind": "weibo", "name": "微博搜索", "base_url": base,
+         "keywords": ["榆川民政局"], "obey_robots": False, "max_pages": 5},
+        {"key": "city-news", "kind": "feed", "name": "榆川新闻网", "urls": [f"{base}/rss/shehui.xml", f"{base}/rss/atom.xml"],
+         "follow_links": True, "content_css": "div.article-content"},
+        {"key": "city-forum", "kind": "html", "name": "榆川论坛·民生", "start_urls": [f"{base}/bbs/forum-12-1.html"],
+         "selectors": {"item": "tbody[id^=normalthread]", "link": "a.xst::attr(href)", "title": "a.xst::text",
+                       "date": "td.by em span::attr(title)", "next_page": "a.nxt::attr(href)", "body": "td.t_f",
+                       "author": "a.xw1::text"},
+         "date_formats": ["%Y-%m-%d %H:%M"]},
+        {"key": "tieba-yuchuan", "kind": "tieba", "name": "榆川吧", "base_url": base, "forums": ["榆川"]},
+        {"key": "liuyan-board", "kind": "board", "name": "领导留言板", "base_url": base, "page_size": 3,
+         "forums": [{"id": 5801, "addressee": "榆川市市长", "region": "榆川市"}]},
+    ]
+
+
+if __name__ == "__main__":
+    running = SampleSite().start()
+    print(running.url, flush=True)
+    threading.Event().wait()
