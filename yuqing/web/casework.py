@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from responder.deadlines import due_of, milestones
 from yuqing.config import Settings
 from yuqing.storage.models import Case
+from yuqing.web.labels import time_left
 
 TEXT_ACTIONS = ("draft", "submit")
 FIELDS = {
@@ -22,6 +24,7 @@ REQUIRED = {"send_back": ("reason",), "dismiss": ("reason",), "record_published"
             "reopen": ("reason",), "assign": ("to",), "transfer": ("unit", "reason")}
 MISSING = {"reason": "请填写原因。", "url": "请填写发布链接。", "unit": "请填写转办单位。", "to": "请选择人员。",
            "label": "请选择新的标注。"}
+DRAFT_STATES = {"draft": "草稿", "pending": "待审核", "approved": "已审核", "published": "已发布", "sent_back": "已退回"}
 SENTIMENT_CHOICES = {"negative": "负面", "neutral": "中性", "positive": "正面"}
 
 
@@ -70,9 +73,31 @@ def citations(settings: Settings, suggestion: dict[str, Any]) -> list[Citation]:
     for sentence in suggestion.get("sentences", []):
         kind, _, key = str(sentence.get("source", "")).partition(":")
         policy = policies.get(key) if kind == "policy" else None
-        result.append(Citation(str(sentence.get("text", "")), str(sentence.get("source", "")),
-                               policy.question if policy else "", policy.source if policy else ""))
+        source = f"核准模板 {key}" if kind == "template" else str(sentence.get("source", ""))
+        result.append(Citation(str(sentence.get("text", "")), source, policy.question if policy else "",
+                               policy.source if policy else ""))
     return result
+
+
+@dataclass(frozen=True)
+class ClockRow:
+    """One response clock of a case: what it asks for, when it is due, and whether it was met."""
+
+    label: str
+    due: datetime
+    done_at: datetime | None
+    left: str
+    left_class: str
+
+
+def clock_rows(case: Case, now: datetime) -> list[ClockRow]:
+    """The case's response clocks (国办发 61号/80号 milestones) with the time left on each open one."""
+    rows = []
+    for item in milestones(case):
+        due, done = due_of(item), datetime.fromisoformat(item["done_at"]) if item.get("done_at") else None
+        left, css = ("已完成", "left-ok") if done else time_left(due, now)
+        rows.append(ClockRow(item.get("label", ""), due, done, left, css))
+    return rows
 
 
 def action_forms(actions: list[str]) -> list[ActionForm]:

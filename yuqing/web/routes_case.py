@@ -45,7 +45,8 @@ def case_page(request: Request, case_id: int, use: int | None = None, user: User
         "limit": casework.reply_limit(settings, case.platform), "editor_text": _editor_text(case, use),
         "text_actions": [a for a in actions if a in casework.TEXT_ACTIONS], "forms": casework.action_forms(actions),
         "staff": queries.staff_names(settings), "topics": queries.topic_names(settings),
-        "sentiments": casework.SENTIMENT_CHOICES, "time_left": time_left(case.deadline_at, desk.clock())})
+        "sentiments": casework.SENTIMENT_CHOICES, "time_left": time_left(case.deadline_at, desk.clock()),
+        "clocks": casework.clock_rows(case, desk.clock()), "draft_states": casework.DRAFT_STATES})
 
 
 @router.post("/cases/{case_id}/act")
