@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -51,6 +52,7 @@ class Call:
     query: dict[str, str]
     body: bytes
     base: str
+    at: float = field(default_factory=time.monotonic)
 
     def json_param(self) -> dict[str, Any]:
         """The 留言板 `param` (a JSON string inside the JSON body)."""
