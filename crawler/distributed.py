@@ -283,7 +283,7 @@ def run_worker(settings: Any, redis_url: str, prefix: str = DEFAULT_PREFIX, work
     process = CrawlerProcess({"LOG_LEVEL": log_level, "TWISTED_REACTOR": BASE_SETTINGS["TWISTED_REACTOR"]})
     for config in sources:
         values = source_settings(settings.sources, config, settings.app.database_url, settings.app.timezone)
-        values.update(shared, LOG_LEVEL=log_level, YUQING_MENTION=mention_lists(settings),
+        values.update(shared, LOG_LEVEL=log_level, CONCURRENT_REQUESTS=values["CONCURRENT_REQUESTS_PER_DOMAIN"], YUQING_MENTION=mention_lists(settings),
                       SPIDER_MIDDLEWARES={**values.get("SPIDER_MIDDLEWARES", {}), **shared["SPIDER_MIDDLEWARES"]},
                       EXTENSIONS={**values.get("EXTENSIONS", {}), **shared["EXTENSIONS"]})
         process.crawl(Crawler(worker_spider(config.kind), values), source=config, zone=settings.app.timezone)
@@ -300,6 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--prefix", default=DEFAULT_PREFIX)
     parser.add_argument("--heartbeat", type=float, default=10.0)
+    parser.add_argument("--worker-id", default="", help="默认为 主机名-进程号-随机后缀")
     parser.add_argument("--log-level", default="WARNING")
     args = parser.parse_args(argv)
     try:
@@ -311,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not redis_url:
         sys.stderr.write("未配置 Redis 地址（YUQING_REDIS_URL 或 --redis-url）\n")
         return 2
-    run_worker(settings, redis_url, args.prefix, heartbeat_seconds=args.heartbeat, log_level=args.log_level)
+    run_worker(settings, redis_url, args.prefix, args.worker_id, args.heartbeat, args.log_level)
     return 0
 
 

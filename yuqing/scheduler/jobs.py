@@ -15,7 +15,12 @@ JobBody = Callable[..., Any]
 
 
 def crawl(app: App, now: datetime, source_key: str) -> Any:
-    """Crawl one source (in a subprocess, so Scrapy's reactor never restarts here)."""
+    """Crawl one source: in a subprocess (so Scrapy's reactor never restarts here), or, when
+    Redis is configured, by pushing a round to the shared queue for the `yuqing worker`s."""
+    if app.settings.app.redis_url:
+        from crawler.distributed import start_round
+
+        return start_round(app.settings, source_key)
     from crawler.runner import run_crawl
 
     return run_crawl(app, source_keys=[source_key])
