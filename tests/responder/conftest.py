@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import itertools
 import json
 import socket
@@ -138,13 +139,68 @@ def smtp_server():
     controller.stop()
 
 
-def with_channels(settings, *, smtp_port: int | None = None, **channels):
-    """The settings with these alert channels (name → ChannelConfig kwargs) and SMTP port."""
+def with_channels(settings, *, smtp_port: int | None = None, security: str = "none", **channels):
+    """The settings with these alert channels (name → ChannelConfig kwargs), SMTP port and security."""
     from yuqing.config.response import ChannelConfig
 
     response = settings.response.model_copy(
         update={"channels": {name: ChannelConfig(**kw) for name, kw in channels.items()}})
     app = settings.app
     if smtp_port:
-        app = app.model_copy(update={"smtp": app.smtp.model_copy(update={"port": smtp_port})})
+        app = app.model_copy(update={"smtp": app.smtp.model_copy(update={"port": smtp_port, "security": security})})
     return dataclasses.replace(settings, response=response, app=app)
+
+
+@pytest.fixture(scope="session")
+def loopback_cert(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1: (certificate path, key path)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    start = datetime(2020, 1, 1)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(start)
+            .not_valid_after(start + timedelta(days=365 * 30))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    folder = tmp_path_factory.mktemp("tls")
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    return folder / "cert.pem", folder / "key.pem"
+
+
+@pytest.fixture(params=["starttls", "ssl"])
+def tls_smtp_server(request, loopback_cert):
+    """aiosmtpd speaking STARTTLS (required) or implicit SSL: (handler, port, security, CA file)."""
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    class Collect(Message):
+        def __init__(self):
+            super().__init__()
+            self.messages = []
+
+        def handle_message(self, message):
+            self.messages.append(message)
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*map(str, loopback_cert))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Collect()
+    if request.param == "ssl":
+        controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=context)
+    else:
+        controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True)
+    controller.start()
+    yield handler, port, request.param, str(loopback_cert[0])
+    controller.stop()

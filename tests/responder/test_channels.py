@@ -103,3 +103,19 @@ def test_unknown_channel_type_and_missing_url_are_clear(sessions, settings, now)
     _queue(sessions, now, "wecom")
     report = deliver_due(sessions, custom, now, environ={})
     assert report.retried == 1 and "WECOM_URL" in report.errors[0]
+
+
+def test_email_over_starttls_and_ssl(sessions, settings, now, tls_smtp_server):
+    handler, port, security, cafile = tls_smtp_server
+    custom = with_channels(settings, smtp_port=port, security=security, email={"type": "email"})
+    _queue(sessions, now, "email", "wangjing@example.gov.cn")
+    assert deliver_due(sessions, custom, now, environ={"YUQING_SMTP_CAFILE": cafile}).sent == 1
+    assert len(handler.messages) == 1
+
+
+def test_email_refuses_an_untrusted_certificate(sessions, settings, now, tls_smtp_server):
+    handler, port, security, _ = tls_smtp_server
+    custom = with_channels(settings, smtp_port=port, security=security, email={"type": "email"})
+    _queue(sessions, now, "email", "wangjing@example.gov.cn")
+    report = deliver_due(sessions, custom, now, environ={})
+    assert report.retried == 1 and "SSL" in report.errors[0] and handler.messages == []
