@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from responder import alerts, deadlines, routing
 from responder.audit import record
 from responder.people import approvers_for
+from responder.polish import polish
 from responder.states import FINISHED_STATES, SYSTEM
 from responder.suggest import suggest
 from responder.workflow import apply, change_level
@@ -100,7 +102,8 @@ def _create(session: Session, settings: Settings, posts: Sequence[Post], event: 
     else:
         alerts.unrouted(session, settings, case, now)
         report.unrouted.append(case.id)
-    case.suggestions = suggest(settings, kind, _text(title, posts), topic=topic, owner=case.owner, platform=case.platform)
+    drafts = suggest(settings, kind, _text(title, posts), topic=topic, owner=case.owner, platform=case.platform)
+    case.suggestions = [polish(settings, item, os.environ) for item in drafts]
     report.created.append(case.id)
 
 

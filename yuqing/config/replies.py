@@ -27,9 +27,20 @@ class PolicyAnswer(Section):
     keywords: list[str] = Field(default_factory=list)
 
 
+class PolishConfig(Section):
+    """An optional OpenAI-compatible endpoint the bureau runs itself, used only to smooth wording."""
+
+    enabled: bool = False
+    url_env: str = Field(default="YUQING_POLISH_URL", description="Variable holding the base URL, e.g. http://host:8000/v1")
+    api_key_env: str = Field(default="YUQING_POLISH_KEY", description="Variable holding the API key (may be unset)")
+    model: str = ""
+    timeout_seconds: float = Field(default=20, gt=0)
+
+
 class RepliesConfig(Section):
     """Templates and policy answers."""
 
     templates: list[ReplyTemplate] = Field(default_factory=list)
     policies: list[PolicyAnswer] = Field(default_factory=list)
     min_score: float = Field(default=1.0, ge=0, description="BM25 score below which a policy answer is not relevant")
+    polish: PolishConfig = PolishConfig()
