@@ -132,9 +132,20 @@ def _take(session: Session, settings: Settings, key: tuple[str, int], post_ids: 
         _join(session, settings, case, posts, event, now, report)
 
 
+def follow_event_levels(session: Session, settings: Settings, now: datetime, report: IntakeReport) -> None:
+    """Raise open cases whose event the analysis has since graded more severe."""
+    rows = session.execute(select(Case, Event.level).join(Event, Case.event_id == Event.id)
+                           .where(Case.state.not_in(FINISHED_STATES), Event.level < Case.level))
+    for case, level in rows:
+        change_level(session, settings, case, level, SYSTEM, now, "事件级别上升", action="level_rise")
+        report.raised.append(case.id)
+
+
 def open_cases(sessions: sessionmaker[Session], settings: Settings, now: datetime) -> IntakeReport:
     """Open or update cases for every qualifying post not yet on a case; one transaction per event."""
     report = IntakeReport()
+    with transaction(sessions) as session:
+        follow_event_levels(session, settings, now, report)
     with sessions() as session:
         groups = pending_groups(session, settings)
     for key, post_ids in groups.items():

@@ -81,6 +81,29 @@ TRANSITIONS: dict[str, Transition] = {
     "relabel": Transition(OPEN_STATES, None),
     "reopen": Transition(frozenset({"closed", "no_response", "transferred"}), None),
 }
+# Who may take each action: a role, "manager" (spokesperson, leader, director), "owner" (the case's
+# owner) or "approver" (a required approver of the pending reply). The system may only assign,
+# re-offer and escalate.
+WHO: dict[str, frozenset[str]] = {
+    "claim": frozenset({"commentator", "spokesperson"}),
+    "triage": frozenset({"manager", "owner"}),
+    "assign": frozenset({"manager"}),
+    "reoffer": frozenset({"manager"}),
+    "draft": frozenset({"owner", "spokesperson"}),
+    "submit": frozenset({"owner", "spokesperson"}),
+    "approve": frozenset({"approver"}),
+    "send_back": frozenset({"approver"}),
+    "record_published": frozenset({"owner", "spokesperson"}),
+    "follow": frozenset({"owner", "manager"}),
+    "close": frozenset({"owner", "manager"}),
+    "escalate": frozenset({"owner", "manager"}),
+    "transfer": frozenset({"manager"}),
+    "dismiss": frozenset({"manager"}),
+    "relabel": frozenset({"manager"}),
+    "reopen": frozenset({"manager"}),
+}
+SYSTEM_ACTIONS = frozenset({"assign", "reoffer", "escalate"})
+NEEDS_REASON = frozenset({"send_back", "transfer", "dismiss", "relabel", "reopen"})
 ALIASES = {"no_response": "dismiss", "publish": "record_published", "published": "record_published"}
 
 

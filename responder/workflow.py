@@ -14,14 +14,14 @@ from responder import alerts, deadlines, review, routing
 from responder.audit import WorkflowError, move, record
 from responder.people import MANAGER_ROLES, approvers_for, cover_for, find_member, ladder_rung
 from responder.states import (
-    ALIASES, BEFORE_REPLY, SYSTEM, TRANSITIONS, action_label, parse_level, state_label,
+    ALIASES, BEFORE_REPLY, NEEDS_REASON, SYSTEM, SYSTEM_ACTIONS, TRANSITIONS, WHO, action_label, parse_level,
+    state_label,
 )
 from yuqing.config import Settings, load_settings
 from yuqing.storage.models import Case
 
 __all__ = ["WorkflowError", "allowed_actions", "apply", "change_level", "escalate", "record"]
 SENTIMENTS = {"negative": "负面", "neutral": "中性", "positive": "正面"}
-SYSTEM_ACTIONS = frozenset({"assign", "reoffer", "escalate"})
 
 
 @dataclass(frozen=True)
@@ -43,37 +43,31 @@ def _default_settings() -> Settings:
     return load_settings()
 
 
-def _role(settings: Settings, actor: str) -> str:
-    if actor == SYSTEM:
-        return SYSTEM
+def _hats(case: Case, actor: str, settings: Settings) -> set[str]:
+    """What the actor counts as for this case: role, manager, owner, approver."""
     person = find_member(settings, actor)
-    return person.role if person else ""
+    if person is None:
+        return set()
+    hats = {person.role}
+    if person.role in MANAGER_ROLES:
+        hats.add("manager")
+    if actor == case.owner:
+        hats.add("owner")
+    if actor in case.approvers or not review.may_approve(case, actor, settings):
+        hats.add("approver")
+    return hats
 
 
 def refusal(case: Case, action: str, actor: str, settings: Settings) -> str:
     """Why `actor` may not do `action` on the case now ('' when allowed)."""
-    role, owner = _role(settings, actor), actor == case.owner and bool(actor)
-    manager = role in MANAGER_ROLES
-    if not role:
-        return f"未知的人员 {actor!r}"
-    if role == SYSTEM:
+    if actor == SYSTEM:
         return "" if action in SYSTEM_ACTIONS else "系统不能执行该操作"
-    rules: dict[str, Callable[[], bool]] = {
-        "claim": lambda: role in ("commentator", "spokesperson"),
-        "triage": lambda: manager or owner,
-        "assign": lambda: manager, "reoffer": lambda: manager,
-        "draft": lambda: owner or role == "spokesperson", "submit": lambda: owner or role == "spokesperson",
-        "approve": lambda: not review.may_approve(case, actor, settings),
-        "send_back": lambda: actor in case.approvers or not review.may_approve(case, actor, settings),
-        "record_published": lambda: owner or role == "spokesperson",
-        "follow": lambda: owner or manager, "close": lambda: owner or manager, "escalate": lambda: owner or manager,
-        "transfer": lambda: manager, "dismiss": lambda: manager, "relabel": lambda: manager, "reopen": lambda: manager,
-    }
-    if rules[action]():
-        return ""
-    if action == "approve":
-        return review.may_approve(case, actor, settings)
-    return f"{actor} 无权对该工单执行「{action_label(action)}」"
+    hats = _hats(case, actor, settings)
+    if not hats:
+        return f"未知的人员 {actor!r}"
+    if action == "approve" and (why := review.may_approve(case, actor, settings)):
+        return why
+    return "" if hats & WHO[action] else f"{actor} 无权对该工单执行「{action_label(action)}」"
 
 
 def allowed_actions(case: Case, actor_key: str, settings: Settings | None = None) -> list[str]:
@@ -89,7 +83,7 @@ def _check(case: Case, req: Request, settings: Settings) -> None:
         raise WorkflowError(f"工单 #{case.id} 当前为「{state_label(case.state)}」，不能「{action_label(req.action)}」")
     if why := refusal(case, req.action, req.actor, settings):
         raise WorkflowError(why, 403)
-    if req.action in ("send_back", "transfer", "dismiss", "relabel", "reopen") and not req.reason.strip():
+    if req.action in NEEDS_REASON and not req.reason:
         raise WorkflowError(f"「{action_label(req.action)}」须填写原因", 400)
 
 
@@ -169,20 +163,18 @@ def _escalate(session: Session, settings: Settings, case: Case, req: Request) ->
     escalate(session, settings, case, req.actor, req.now, req.reason)
 
 
-def _simple(target_reason: str) -> Callable[[Session, Settings, Case, Request], None]:
-    def handler(session: Session, settings: Settings, case: Case, req: Request) -> None:
-        move(session, case, req.action, req.actor, req.now, TRANSITIONS[req.action].target, reason=req.reason,
-             data={"to": req.to} if req.to else None)
-        if case.state in ("closed", "no_response"):
-            case.closed_at = req.now
-    handler.__doc__ = target_reason
-    return handler
+def _step(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    """Actions that only move the state (follow, close, dismiss, transfer) with their reason."""
+    move(session, case, req.action, req.actor, req.now, TRANSITIONS[req.action].target, reason=req.reason,
+         data={"to": req.to} if req.to else None)
+    if case.state in ("closed", "no_response"):
+        case.closed_at = req.now
 
 
 def _transfer(session: Session, settings: Settings, case: Case, req: Request) -> None:
     if not req.to:
         raise WorkflowError("请填写转办单位（如 公安、网信）", 400)
-    _simple("Hand the case to another authority.")(session, settings, case, req)
+    _step(session, settings, case, req)
 
 
 def _reopen(session: Session, settings: Settings, case: Case, req: Request) -> None:
@@ -225,22 +217,29 @@ def _override_sentiment(session: Session, case: Case, req: Request, label: str) 
          data={"sentiment": label, "label": SENTIMENTS[label]})
 
 
-def _review(step: Callable) -> Callable[[Session, Settings, Case, Request], None]:
-    def handler(session: Session, settings: Settings, case: Case, req: Request) -> None:
-        if step in (review.draft, review.submit):
-            step(session, settings, case, req.actor, req.now, req.text)
-        elif step is review.record_published:
-            step(session, case, req.actor, req.now, req.url)
-        else:
-            step(session, settings, case, req.actor, req.now, req.reason)
-    return handler
+def _draft(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    review.draft(session, settings, case, req.actor, req.now, req.text)
+
+
+def _submit(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    review.submit(session, settings, case, req.actor, req.now, req.text)
+
+
+def _approve(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    review.approve(session, settings, case, req.actor, req.now, req.reason)
+
+
+def _send_back(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    review.send_back(session, settings, case, req.actor, req.now, req.reason)
+
+
+def _publish(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    review.record_published(session, case, req.actor, req.now, req.url)
 
 
 HANDLERS: dict[str, Callable[[Session, Settings, Case, Request], None]] = {
-    "claim": _claim, "triage": _triage, "assign": _assign, "reoffer": _reoffer,
-    "draft": _review(review.draft), "submit": _review(review.submit), "approve": _review(review.approve),
-    "send_back": _review(review.send_back), "record_published": _review(review.record_published),
-    "follow": _simple("Keep watching the thread after the reply."), "close": _simple("Close the case."),
-    "escalate": _escalate, "transfer": _transfer, "dismiss": _simple("No response needed, with a reason."),
+    "claim": _claim, "triage": _triage, "assign": _assign, "reoffer": _reoffer, "draft": _draft,
+    "submit": _submit, "approve": _approve, "send_back": _send_back, "record_published": _publish,
+    "follow": _step, "close": _step, "escalate": _escalate, "transfer": _transfer, "dismiss": _step,
     "relabel": _relabel, "reopen": _reopen,
 }

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
+from xml.sax.saxutils import escape
 from collections.abc import Iterable, Sequence
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from responder.digest.charts import ChartImage
@@ -19,6 +22,7 @@ from responder.digest.volume import negative_share
 FONT = "Microsoft YaHei"
 EAST_ASIAN_FONT = "微软雅黑"
 RED = RGBColor(0x9B, 0x1C, 0x1C)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _styled() -> DocxDocument:
@@ -33,15 +37,21 @@ def _styled() -> DocxDocument:
     return document
 
 
+def _cell(value: object, bold: bool = False) -> str:
+    """One table cell as WordprocessingML; a line break in the value starts a new paragraph."""
+    properties = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    lines = CONTROL.sub("", str(value)).split("\n")
+    paragraphs = "".join(f'<w:p><w:r>{properties}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>' for line in lines)
+    return f'<w:tc><w:tcPr><w:tcW w:w="0" w:type="auto"/></w:tcPr>{paragraphs}</w:tc>'
+
+
 def _table(document: DocxDocument, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row):
-            cell.text = str(value)
+    """A bordered table with a bold header row, written as XML in one go (python-docx's add_row is slow)."""
+    body = "".join("<w:tr>" + "".join(_cell(v) for v in row) + "</w:tr>" for row in rows)
+    xml = (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/></w:tblPr>'
+           f'<w:tblGrid>{"<w:gridCol/>" * len(header)}</w:tblGrid>'
+           f'<w:tr>{"".join(_cell(h, bold=True) for h in header)}</w:tr>{body}</w:tbl>')
+    document.element.body._insert_tbl(parse_xml(xml))
     document.add_paragraph()
 
 

@@ -11,6 +11,7 @@ from responder.digest.volume import VolumeFigures
 from yuqing.config import Settings
 
 RISING_TOPIC_MIN = 5
+WATCH_LIMIT = 10
 
 
 def judgement(volume: VolumeFigures, events: list[EventFigure], handling: HandlingFigures,
@@ -41,13 +42,20 @@ def _coverage_sentence(coverage: CoverageFigures) -> str:
     return f"注意：{'；'.join(p for p in parts if p)}。相关渠道、时段的信息可能缺失，不能视为“无舆情”。"
 
 
+def _capped(items: list[str], what: str) -> list[str]:
+    """At most WATCH_LIMIT items, then one line counting the rest."""
+    if len(items) <= WATCH_LIMIT:
+        return items
+    return items[:WATCH_LIMIT] + [f"另有 {len(items) - WATCH_LIMIT} 件{what}，详见“本周工单一览”。"]
+
+
 def _case_items(cases: list[CaseRow]) -> list[str]:
-    """Overdue cases first (longest overdue first), then open Ⅰ–Ⅲ cases."""
-    overdue = sorted((r for r in cases if r.overdue_hours is not None), key=lambda r: -r.overdue_hours)
-    items = [f"尽快回应：“{r.title}”（{r.level_name}）已超出回应时限 {r.overdue_hours:.1f} 小时，责任人 {r.owner_name}。"
-             for r in overdue]
-    items += [f"持续跟踪：“{r.title}”（{r.level_name}，{r.state_name}），责任人 {r.owner_name}。"
-              for r in cases if r.overdue_hours is None and r.open_at_end and r.level <= 3]
+    """Overdue cases first (longest overdue first), then open Ⅰ–Ⅲ cases, most severe first."""
+    overdue = sorted((r for r in cases if r.overdue_hours is not None), key=lambda r: (r.level, -r.overdue_hours))
+    items = _capped([f"尽快回应：“{r.title}”（{r.level_name}）已超出回应时限 {r.overdue_hours:.1f} 小时，"
+                     f"责任人 {r.owner_name}。" for r in overdue], "超时未回应的工单")
+    items += _capped([f"持续跟踪：“{r.title}”（{r.level_name}，{r.state_name}），责任人 {r.owner_name}。"
+                      for r in cases if r.overdue_hours is None and r.open_at_end and r.level <= 3], "在办的Ⅲ级以上工单")
     return items
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -41,7 +42,7 @@ class Week:
         """Local midnight of a date, as aware UTC."""
         return datetime.combine(day, time(0), self.tz).astimezone(timezone.utc)
 
-    @property
+    @cached_property
     def day_bounds(self) -> list[datetime]:
         """Eight UTC instants: the start of each day and the end of the week."""
         return [self.day_start(d) for d in self.days] + [self.day_start(self.monday + timedelta(days=7))]

@@ -75,3 +75,19 @@ def test_deputy_covers_an_away_topic_owner(sessions, profile_dir, now, factory):
     factory.post("低保金没发")
     case, _, _ = _case(sessions, open_cases(sessions, away, now).created[0])
     assert case.owner == "affairs-chief"
+
+
+def test_an_event_graded_higher_later_raises_its_open_case(sessions, settings, now, factory):
+    from yuqing.storage.db import transaction
+    from yuqing.storage.models import Event
+
+    event = factory.event()
+    factory.post("低保金没发", event_id=event)
+    case_id = open_cases(sessions, settings, now).created[0]
+    with transaction(sessions) as session:
+        session.get(Event, event).level = 1
+    assert open_cases(sessions, settings, now + timedelta(hours=1)).raised == [case_id]
+    case, actions, _ = _case(sessions, case_id)
+    assert case.level == 1 and case.emergency and case.clock == "emergency_information"
+    assert actions[-1] == "level_rise" and "director" in case.approvers
+    assert open_cases(sessions, settings, now + timedelta(hours=2)).raised == []
