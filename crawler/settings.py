@@ -10,6 +10,7 @@ BASE_SETTINGS: dict[str, Any] = {
     "BOT_NAME": "yuqing",
     "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
     "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,
     "LOG_LEVEL": "INFO",
     "COOKIES_ENABLED": True,
     "HTTPERROR_ALLOW_ALL": False,
