@@ -11,6 +11,11 @@ from yuqing.app import App, YuqingError
 from yuqing.cli import AppHolder, pass_app
 
 
+def utcnow() -> datetime:
+    """The current time (aware UTC); one place for tests to freeze."""
+    return datetime.now(timezone.utc)
+
+
 def _summary(rendered) -> str:
     f = rendered.figures
     return (f"{f.week}（{f.span}）：信息 {f.volume.total} 条，热点事件 {len(f.events)} 个，"
@@ -75,7 +80,7 @@ def digest(holder: AppHolder, week: str | None, out: Path | None, send: bool, fo
         raise YuqingError("--force 只能与 --send 一起使用")
     app = holder.get()
     app.upgrade_schema()
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     try:
         (_send(app, week, out, force, now) if send else _render(app, week, out, now))
     except (DigestError, WeekError) as exc:
