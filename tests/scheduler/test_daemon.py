@@ -106,3 +106,20 @@ def test_no_job_starts_once_a_stop_is_requested(stepped_daemon, calls):
 
 def test_status_lists_no_jobs_before_the_daemon_first_ran(app):
     assert next_runs(app.engine, app.tz) == []
+
+
+def test_a_job_cut_short_by_a_stop_runs_first_after_restart(stepped_daemon, calls, app):
+    with freeze_time(START) as frozen:
+        first = stepped_daemon()
+        first.start([every(60), every(60, "other")])
+        frozen.tick(timedelta(minutes=60))
+        first.stopping.set()
+        first.scheduler.step()
+        first.stop()
+        assert calls == []
+        frozen.tick(timedelta(minutes=5))
+        second = stepped_daemon()
+        second.start([every(60), every(60, "other")])
+        second.scheduler.step()
+    assert sorted(c[0] for c in calls) == ["other", "tick"]
+    assert all(c[1] == START + timedelta(minutes=65) for c in calls)

@@ -12,7 +12,13 @@ import signal
 import threading
 from typing import Iterable
 
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    JobExecutionEvent,
+)
 from apscheduler.executors.base import BaseExecutor
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.job import Job
@@ -24,7 +30,7 @@ from yuqing.scheduler.alerts import alert_job_failure
 from yuqing.scheduler.clock import Clock, utc_now
 from yuqing.scheduler.plan import JobSpec, Timings, job_signature, planned_jobs
 from yuqing.scheduler.runner import RUN_JOB_REF, JobContext, bind
-from yuqing.scheduler.store import make_jobstore
+from yuqing.scheduler.store import make_jobstore, run_soon
 
 log = logging.getLogger("yuqing.scheduler")
 
@@ -68,6 +74,7 @@ class Daemon:
                  scheduler_cls: type[BaseScheduler] = BackgroundScheduler, executor: BaseExecutor | None = None):
         self.app, self.clock, self.timings = app, clock, timings
         self.stopping = threading.Event()
+        self.cut_short: set[str] = set()
         self.scheduler = build_scheduler(app, scheduler_cls, executor)
 
     def start(self, specs: Iterable[JobSpec] | None = None) -> None:
@@ -75,6 +82,7 @@ class Daemon:
         bind(JobContext(self.app, self.clock, self.stopping))
         self.scheduler.add_listener(self._on_job_error, EVENT_JOB_ERROR)
         self.scheduler.add_listener(self._on_job_skipped, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
+        self.scheduler.add_listener(self._on_job_done, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self.scheduler.start(paused=True)
         sync_jobs(self.scheduler, planned_jobs(self.app.settings, self.app.tz, self.clock(), self.timings)
                   if specs is None else specs)
@@ -82,12 +90,17 @@ class Daemon:
         log.info("daemon started", extra={"jobs": [job.id for job in self.scheduler.get_jobs()]})
 
     def stop(self) -> None:
-        """Refuse new job runs, wait for the running ones to finish, release the context."""
+        """Refuse new job runs, wait for the running ones to finish, release the context.
+
+        Jobs that ended after the stop request (a crawl that got the same SIGTERM, a job the
+        runner skipped) are due again at once, so the next start runs them first.
+        """
         self.stopping.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+            run_soon(self.app.engine, sorted(self.cut_short), self.clock())
         bind(None)
-        log.info("daemon stopped")
+        log.info("daemon stopped", extra={"cut_short": sorted(self.cut_short)})
 
     def run_until_signalled(self, specs: Iterable[JobSpec] | None = None) -> None:
         """Start, then block until SIGTERM or SIGINT; a second signal uses the default action."""
@@ -113,6 +126,10 @@ class Daemon:
             alert_job_failure(self.app, event.job_id, event.exception, self.clock())
         except Exception:
             log.exception("could not enqueue the failure alert", extra={"job": event.job_id})
+
+    def _on_job_done(self, event: JobExecutionEvent) -> None:
+        if self.stopping.is_set():
+            self.cut_short.add(event.job_id)
 
     def _on_job_skipped(self, event) -> None:
         log.warning("job run skipped", extra={"job": event.job_id, "event_code": event.code})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from sqlalchemy import Engine, MetaData, Table, inspect, select
 
@@ -36,3 +36,20 @@ def _local(stamp: float | None, tz: ZoneInfo) -> str:
     if stamp is None:
         return "暂停"
     return datetime.fromtimestamp(stamp, timezone.utc).astimezone(tz).isoformat(timespec="seconds")
+
+
+def run_soon(engine: Engine, job_ids: Iterable[str], when: datetime) -> None:
+    """Move the stored next run of these jobs to `when` (for jobs a stop cut short).
+
+    Called after the scheduler has shut down, so it writes through a job store of its own;
+    the job's state is edited through its pickling protocol, the form the store keeps it in.
+    """
+    store = make_jobstore(engine)
+    for job_id in job_ids:
+        job = store.lookup_job(job_id)
+        if job is None:
+            continue
+        state = job.__getstate__()
+        state["next_run_time"] = when
+        job.__setstate__(state)
+        store.update_job(job)
