@@ -40,6 +40,7 @@ ACTION_LABELS: dict[str, str] = {
     "dismiss": "无需回应",
     "relabel": "调整级别",
     "reopen": "重新打开",
+    "comment": "备注",
     "attach": "并入新帖",
     "level_rise": "级别上升",
     "remind": "时限提醒",
@@ -80,6 +81,7 @@ TRANSITIONS: dict[str, Transition] = {
     "dismiss": Transition(BEFORE_REPLY, "no_response"),
     "relabel": Transition(OPEN_STATES, None),
     "reopen": Transition(frozenset({"closed", "no_response", "transferred"}), None),
+    "comment": Transition(frozenset(STATE_LABELS), None),
 }
 # Who may take each action: a role, "manager" (spokesperson, leader, director), "owner" (the case's
 # owner) or "approver" (a required approver of the pending reply). The system may only assign,
@@ -101,10 +103,12 @@ WHO: dict[str, frozenset[str]] = {
     "dismiss": frozenset({"manager"}),
     "relabel": frozenset({"manager"}),
     "reopen": frozenset({"manager"}),
+    "comment": frozenset({"owner", "manager", "approver", "commentator"}),
 }
 SYSTEM_ACTIONS = frozenset({"assign", "reoffer", "escalate"})
-NEEDS_REASON = frozenset({"send_back", "transfer", "dismiss", "relabel", "reopen"})
-ALIASES = {"no_response": "dismiss", "publish": "record_published", "published": "record_published"}
+NEEDS_REASON = frozenset({"send_back", "transfer", "dismiss", "relabel", "reopen", "comment"})
+ALIASES = {"no_response": "dismiss", "publish": "record_published", "published": "record_published",
+           "reassign": "assign", "relevel": "relabel"}
 
 
 def state_label(state: str) -> str:

@@ -164,10 +164,10 @@ def _escalate(session: Session, settings: Settings, case: Case, req: Request) ->
 
 
 def _step(session: Session, settings: Settings, case: Case, req: Request) -> None:
-    """Actions that only move the state (follow, close, dismiss, transfer) with their reason."""
+    """Actions that only move the state (follow, close, dismiss, transfer) or note something (comment)."""
     move(session, case, req.action, req.actor, req.now, TRANSITIONS[req.action].target, reason=req.reason,
          data={"to": req.to} if req.to else None)
-    if case.state in ("closed", "no_response"):
+    if req.action in ("close", "dismiss"):
         case.closed_at = req.now
 
 
@@ -241,5 +241,5 @@ HANDLERS: dict[str, Callable[[Session, Settings, Case, Request], None]] = {
     "claim": _claim, "triage": _triage, "assign": _assign, "reoffer": _reoffer, "draft": _draft,
     "submit": _submit, "approve": _approve, "send_back": _send_back, "record_published": _publish,
     "follow": _step, "close": _step, "escalate": _escalate, "transfer": _transfer, "dismiss": _step,
-    "relabel": _relabel, "reopen": _reopen,
+    "relabel": _relabel, "reopen": _reopen, "comment": _step,
 }

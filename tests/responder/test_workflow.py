@@ -137,3 +137,12 @@ def test_untouched_case_is_reoffered_to_another_commentator(sessions, settings, 
     with sessions() as session:
         case = session.get(Case, case_id)
         assert case.owner != "relief-chief" and case.actions[-1].action == "reoffer"
+
+
+def test_comments_are_audited_on_any_state_without_changing_it(sessions, settings, now, case_id):
+    act(sessions, settings, case_id, "dismiss", "spokesperson", now, reason="重复")
+    case = act(sessions, settings, case_id, "comment", "relief-chief", now + timedelta(hours=1), reason="已电话回访")
+    assert case.state == "no_response" and case.closed_at == now
+    assert (case.actions[-1].action, case.actions[-1].reason) == ("comment", "已电话回访")
+    with pytest.raises(WorkflowError, match="原因"):
+        act(sessions, settings, case_id, "comment", "relief-chief", now)

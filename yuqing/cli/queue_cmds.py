@@ -189,6 +189,7 @@ _simple("dismiss", "dismiss", "标记为无需回应（须填写原因）。", R
 _simple("relabel", "relabel", "调整级别（1-4 或 Ⅰ-Ⅳ）或情感（negative/neutral/positive）。",
         click.option("--label", required=True, help="新级别或情感"), REASON_REQUIRED)
 _simple("reopen", "reopen", "重新打开已关闭、无需回应或已转办的工单。", REASON_REQUIRED)
+_simple("comment", "comment", "给工单加一条备注（写入审计记录，不改变状态）。", REASON_REQUIRED)
 
 
 def _text_command(name: str, action: str, doc: str):
