@@ -91,6 +91,11 @@ def seed(sessions, settings, now: datetime) -> Seeded:
     return Seeded(report.created[0], overdue.id, hostile.id)
 
 
+def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite file database, for modules whose checks do not depend on the backend."""
+    return f"sqlite:///{tmp_path / 'desk.db'}"
+
+
 @pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch):
     """Tests hash with a small scrypt cost (the cost is stored in each hash, so checking still works)."""
@@ -134,6 +139,12 @@ def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "page has no CSRF token"
     return match.group(1)
+
+
+def act(client: TestClient, case_id: int, action: str, **fields):
+    """Submit an action form from the case page, with its CSRF token."""
+    token = csrf_from(client.get(f"/cases/{case_id}").text)
+    return client.post(f"/cases/{case_id}/act", data={"action": action, "csrf_token": token, **fields})
 
 
 def sign_in(client: TestClient, role: str, password: str = PASSWORD):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from tests.web.conftest import PASSWORD, ACCOUNTS, HOSTILE
+from tests.web.conftest import ACCOUNTS, HOSTILE, PASSWORD, sqlite_url
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -21,7 +21,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
     """Browser tests run on one SQLite file shared by the test and the server thread."""
-    return f"sqlite:///{tmp_path / 'browser.db'}"
+    return sqlite_url(tmp_path)
 
 
 @pytest.fixture

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
-from tests.web.conftest import csrf_from
+from tests.web.conftest import act, csrf_from, sign_in, sqlite_url
 from yuqing.storage.models import Case, CaseAction
 
 
-def act(client, case_id: int, action: str, **fields):
-    """Submit an action form from the case page, with its CSRF token."""
-    token = csrf_from(client.get(f"/cases/{case_id}").text)
-    return client.post(f"/cases/{case_id}/act", data={"action": action, "csrf_token": token, **fields})
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """The workflow is tested on both backends by the responder's tests; the case page runs on SQLite."""
+    return sqlite_url(tmp_path)
 
 
 def test_case_page_shows_posts_spread_suggestions_and_citations(as_role, seeded):
@@ -35,8 +37,6 @@ def test_only_allowed_actions_are_offered(as_role, seeded):
 
 
 def test_full_flow_claim_submit_approve_publish_is_audited(client, seeded):
-    from tests.web.conftest import sign_in
-
     sign_in(client, "commentator")
     assert act(client, seeded.case_id, "claim").status_code == 303
     assert act(client, seeded.case_id, "submit", text="您好，低保可向户籍所在地街道提出申请。").status_code == 303

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import sqlite_url
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """The digest's queries are tested on both backends by its own tests; the preview runs on SQLite."""
+    return sqlite_url(tmp_path)
+
 
 def test_digest_page_frames_this_weeks_preview(as_role, seeded):
     page = as_role("commentator").get("/digest").text

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.web.conftest import HOSTILE, csrf_from, sign_in
-from tests.web.test_case import act
+from tests.web.conftest import HOSTILE, act, csrf_from, sign_in, sqlite_url
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """Roles, CSRF and escaping do not depend on the database: SQLite only (pages and API run on both)."""
+    return sqlite_url(tmp_path)
 
 
 @pytest.mark.parametrize("role, path", [
