@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from yuqing.config import Settings
-from yuqing.config.response import ClocksConfig
+from yuqing.config.response import Clock, ClocksConfig
 from yuqing.storage.models import Case
 
 CONSULTATION_ANSWER = "consultation_answer"
@@ -43,7 +43,8 @@ def plan(settings: Settings, kind: str, emergency: bool, detected_at: datetime) 
     """The milestones a case must meet, each due in calendar hours from first detection."""
     clocks = settings.response.clocks
 
-    def after(clock) -> datetime:
+    def after(clock: Clock) -> datetime:
+        """The clock's due moment."""
         return detected_at + timedelta(hours=clock.hours)
 
     if emergency:

@@ -78,31 +78,38 @@ def _attach(session: Session, case: Case, posts: Sequence[Post], now: datetime) 
            data={"posts": [p.id for p in posts], "platforms": sorted({p.platform for p in posts})})
 
 
-def _create(session: Session, settings: Settings, posts: Sequence[Post], event: Event | None, now: datetime,
-            report: IntakeReport) -> None:
+def _new_case(settings: Settings, posts: Sequence[Post], event: Event | None, now: datetime) -> Case:
+    """A case for these posts: the most severe level, the most pressing kind, clocks from first detection."""
     first = posts[0]
     topic = (event.topic if event else "") or next((p.assessment.topic for p in posts if p.assessment.topic), "")
     level, kind = _level(posts, event), _kind(posts)
-    title = (event.title if event else "") or first.title or first.clean_text[:40]
     published = [p.published_at for p in posts if p.published_at]
-    case = Case(event_id=event.id if event else None, title=title, kind=kind, level=level, topic=topic,
-                platform=first.platform, state="new", owner="", approvers=approvers_for(settings, level, topic),
+    case = Case(event_id=event.id if event else None, kind=kind, level=level, topic=topic, platform=first.platform,
+                title=(event.title if event else "") or first.title or first.clean_text[:40], state="new",
+                owner="", approvers=approvers_for(settings, level, topic), created_at=now, updated_at=now,
                 emergency=deadlines.is_emergency(settings, level, topic), detected_at=min(p.fetched_at for p in posts),
-                created_at=now, updated_at=now,
                 data={"first_published_at": min(published).isoformat() if published else None})
-    session.add(case)
     deadlines.store(case, deadlines.plan(settings, kind, case.emergency, case.detected_at))
-    record(session, case, "open", SYSTEM, now, from_state="", to_state="new", data={"level": level, "kind": kind})
+    return case
+
+
+def _create(session: Session, settings: Settings, posts: Sequence[Post], event: Event | None, now: datetime,
+            report: IntakeReport) -> None:
+    case = _new_case(settings, posts, event, now)
+    session.add(case)
+    record(session, case, "open", SYSTEM, now, from_state="", to_state="new",
+           data={"level": case.level, "kind": case.kind})
     _attach(session, case, posts, now)
     session.flush()
     alerts.new_case(session, settings, case, now)
-    owner = routing.route(session, settings, topic)
+    owner = routing.route(session, settings, case.topic)
     if owner:
         apply(session, case.id, "assign", SYSTEM, now, to=owner, settings=settings, reason="按主题/负载自动分办")
     else:
         alerts.unrouted(session, settings, case, now)
         report.unrouted.append(case.id)
-    drafts = suggest(settings, kind, _text(title, posts), topic=topic, owner=case.owner, platform=case.platform)
+    drafts = suggest(settings, case.kind, _text(case.title, posts), topic=case.topic, owner=case.owner,
+                     platform=case.platform)
     case.suggestions = [polish(settings, item, os.environ) for item in drafts]
     report.created.append(case.id)
 
