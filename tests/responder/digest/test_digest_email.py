@@ -102,3 +102,15 @@ def test_a_failed_send_is_retried_through_the_outbox(sessions, world, digest_now
     assert len(inbox.messages) == 1
     status = digest_status(sessions, WEEK)
     assert status.status == "sent" and status.sent_at == later
+
+
+def test_a_week_whose_delivery_finally_failed_is_queued_again(sessions, world, digest_now, smtp_server,
+                                                              mail_settings):
+    port, inbox = smtp_server
+    first = send_weekly_digest(sessions, mail_settings(port), WEEK, digest_now)
+    with sessions() as session, session.begin():
+        session.get(Notification, first.notification_id).status = "failed"
+    assert digest_status(sessions, WEEK).status == "failed"
+    again, report = _send_and_deliver(sessions, mail_settings(port), digest_now + timedelta(days=1))
+    assert again.enqueued and again.notification_id != first.notification_id
+    assert report.sent == 1 and len(inbox.messages) == 1

@@ -1,0 +1,77 @@
+"""The digest's small parts: weeks in local time, masking personal data, the chart font."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from responder.digest import charts
+from responder.digest.period import WeekError, last_complete_week, parse_week
+from responder.digest.privacy import mask_personal
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_week_bounds_are_local_midnights():
+    week = parse_week("2026-W47", SHANGHAI)
+    assert week.start == datetime(2026, 11, 15, 16, tzinfo=timezone.utc)
+    assert week.end == datetime(2026, 11, 22, 16, tzinfo=timezone.utc)
+    assert week.span_text() == "2026年11月16日—11月22日"
+    assert week.shifted(-1).label == "2026-W46" and parse_week("2026-W01", SHANGHAI).shifted(-1).label == "2025-W52"
+
+
+def test_a_week_with_a_clock_change_has_a_short_day():
+    week = parse_week("2026-W13", ZoneInfo("Europe/Berlin"))
+    hours = [(b - a).total_seconds() / 3600 for a, b in zip(week.day_bounds, week.day_bounds[1:])]
+    assert hours == [24, 24, 24, 24, 24, 24, 23]
+
+
+def test_default_week_is_the_last_complete_one():
+    sunday_night = datetime(2026, 11, 22, 15, 59, tzinfo=timezone.utc)
+    monday_morning = datetime(2026, 11, 22, 16, 1, tzinfo=timezone.utc)
+    assert last_complete_week(sunday_night, SHANGHAI).label == "2026-W46"
+    assert last_complete_week(monday_morning, SHANGHAI).label == "2026-W47"
+
+
+@pytest.mark.parametrize("label", ["2026-47", "2026-W7", "W47", "2026-W54"])
+def test_bad_week_labels_are_refused(label):
+    with pytest.raises(WeekError):
+        parse_week(label, SHANGHAI)
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("电话13812345678找我", "电话138****5678找我"),
+    ("手机 +86 139-1234-5678", "手机 +86 139****5678"),
+    ("身份证110101199001011234", "身份证110************234"),
+    ("身份证11010119900101123x号", "身份证110************23x号"),
+    ("办公室0571-87654321", "办公室0571-****4321"),
+    ("订单号20261118000123456789", "订单号20261118000123456789"),
+    ("低保标准每月 850 元", "低保标准每月 850 元"),
+])
+def test_personal_numbers_are_masked(text, masked):
+    assert mask_personal(text) == masked
+
+
+def test_charts_use_a_cjk_font_when_one_is_installed():
+    charts.cjk_font.cache_clear()
+    if not charts._fontconfig_candidates() and not charts._glob_candidates():
+        pytest.skip("no CJK font installed (apt-get install fonts-wqy-microhei)")
+    assert charts.cjk_font() is not None
+
+
+def test_without_a_cjk_font_charts_degrade_with_a_warning(monkeypatch, caplog, sessions, settings, digest_now):
+    from responder.digest.figures import gather_figures
+
+    charts.cjk_font.cache_clear()
+    monkeypatch.setattr(charts, "_fontconfig_candidates", lambda: [])
+    monkeypatch.setattr(charts, "_glob_candidates", lambda: [])
+    with sessions() as session:
+        figures = gather_figures(session, settings, parse_week("2026-W47", SHANGHAI), digest_now)
+    with caplog.at_level(logging.WARNING, logger="responder.digest.charts"):
+        images = charts.draw_charts(figures)
+    charts.cjk_font.cache_clear()
+    assert "未找到中文字体" in caplog.text
+    assert [i.png[:4] for i in images] == [b"\x89PNG"] * 3
