@@ -36,6 +36,7 @@ class IntakeReport:
     attached: int = 0
     raised: list[int] = field(default_factory=list)
     unrouted: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
 
 def qualifies(settings: Settings) -> ColumnElement[bool]:
@@ -149,7 +150,10 @@ def follow_event_levels(session: Session, settings: Settings, now: datetime, rep
 
 
 def open_cases(sessions: sessionmaker[Session], settings: Settings, now: datetime) -> IntakeReport:
-    """Open or update cases for every qualifying post not yet on a case; one transaction per event."""
+    """Open or update cases for every qualifying post not yet on a case; one transaction per event.
+
+    A failing event is rolled back and reported; its posts stay unattached and are retried next run.
+    """
     report = IntakeReport()
     with transaction(sessions) as session:
         follow_event_levels(session, settings, now, report)
@@ -161,4 +165,7 @@ def open_cases(sessions: sessionmaker[Session], settings: Settings, now: datetim
                 _take(session, settings, key, post_ids, now, report)
         except IntegrityError:
             log.info("posts %s were taken by a concurrent intake run", post_ids)
+        except Exception as exc:  # one bad event must not block the others; its posts stay pending
+            log.exception("intake of posts %s failed; they will be retried", post_ids)
+            report.errors.append(f"帖子 {post_ids}: {type(exc).__name__}: {exc}")
     return report

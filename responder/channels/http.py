@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import requests
@@ -12,14 +13,17 @@ TIMEOUT_SECONDS = 10
 
 
 def post_json(url: str, payload: dict[str, Any], *, params: dict[str, str] | None = None,
-              headers: dict[str, str] | None = None, data: bytes | None = None) -> requests.Response:
-    """POST JSON and return the response; network errors and non-2xx become DeliveryError."""
+              headers: dict[str, str] | None = None) -> requests.Response:
+    """POST a JSON object and return the response; network errors and non-2xx become DeliveryError."""
+    return post_body(url, json.dumps(payload, ensure_ascii=False).encode(), params=params, headers=headers)
+
+
+def post_body(url: str, body: bytes, *, params: dict[str, str] | None = None,
+              headers: dict[str, str] | None = None) -> requests.Response:
+    """POST an already encoded JSON body (so a signature can cover the exact bytes)."""
     try:
-        if data is not None:
-            response = requests.post(url, data=data, params=params, timeout=TIMEOUT_SECONDS,
-                                     headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
-        else:
-            response = requests.post(url, json=payload, params=params, headers=headers, timeout=TIMEOUT_SECONDS)
+        response = requests.post(url, data=body, params=params, timeout=TIMEOUT_SECONDS,
+                                 headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
     except requests.RequestException as exc:
         raise DeliveryError(f"无法连接 {requests.utils.urlparse(url).netloc}: {type(exc).__name__}") from None
     if not response.ok:

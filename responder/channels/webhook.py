@@ -7,7 +7,7 @@ import hmac
 import json
 
 from responder.channels.base import Channel
-from responder.channels.http import post_json
+from responder.channels.http import post_body
 from yuqing.storage.models import Notification
 
 SIGNATURE_HEADER = "X-Yuqing-Signature"
@@ -33,4 +33,4 @@ class WebhookChannel(Channel):
         headers = {}
         if self.config.secret_env:
             headers[SIGNATURE_HEADER] = webhook_signature(self.env(self.config.secret_env, "签名密钥"), body)
-        post_json(self.env(self.config.url_env, "地址"), {}, headers=headers, data=body)
+        post_body(self.env(self.config.url_env, "地址"), body, headers=headers)

@@ -91,3 +91,24 @@ def test_an_event_graded_higher_later_raises_its_open_case(sessions, settings, n
     assert case.level == 1 and case.emergency and case.clock == "emergency_information"
     assert actions[-1] == "level_rise" and "director" in case.approvers
     assert open_cases(sessions, settings, now + timedelta(hours=2)).raised == []
+
+
+def test_a_failing_event_is_reported_and_retried_without_blocking_others(sessions, settings, now, factory,
+                                                                        monkeypatch):
+    import responder.intake as intake
+
+    bad = factory.event(title="坏事件")
+    factory.post("低保金没发", event_id=bad)
+    factory.post("养老院伙食差", topic="elderly-care")
+    real = intake.suggest
+
+    def broken(settings, kind, text, **kw):
+        if "坏事件" in text:
+            raise RuntimeError("boom")
+        return real(settings, kind, text, **kw)
+
+    monkeypatch.setattr(intake, "suggest", broken)
+    report = open_cases(sessions, settings, now)
+    assert len(report.created) == 1 and "boom" in report.errors[0]
+    monkeypatch.setattr(intake, "suggest", real)
+    assert len(open_cases(sessions, settings, now).created) == 1

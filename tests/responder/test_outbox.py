@@ -87,3 +87,17 @@ def test_quiet_hours_hold_level_three_but_not_level_two(sessions, settings, fact
 
 def test_quiet_until_outside_the_window_is_none(settings):
     assert alerts.quiet_until(settings, datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)) is None
+
+
+def test_a_send_interrupted_by_a_crash_is_retried_after_its_lease_and_never_sent_twice_meanwhile(
+        sessions, settings, now, receiver):
+    from responder.outbox import LEASE
+
+    custom = with_channels(settings, wecom={"type": "wecom", "url_env": "WECOM_URL"})
+    env = {"WECOM_URL": receiver.url}
+    with transaction(sessions) as session:
+        row = enqueue(session, dedup_key="k", channel="wecom", recipient="wecom", subject="s", body_text="b", now=now)
+        row.status, row.next_attempt_at = "sending", now + LEASE  # a worker took it, then died
+    assert deliver_due(sessions, custom, now + timedelta(minutes=1), environ=env).sent == 0
+    assert deliver_due(sessions, custom, now + LEASE, environ=env).sent == 1
+    assert deliver_due(sessions, custom, now + 2 * LEASE, environ=env).sent == 0 and len(receiver.requests) == 1
