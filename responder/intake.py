@@ -109,10 +109,16 @@ def _create(session: Session, settings: Settings, posts: Sequence[Post], event: 
     else:
         alerts.unrouted(session, settings, case, now)
         report.unrouted.append(case.id)
+    refresh_suggestions(settings, case, posts)
+    report.created.append(case.id)
+
+
+def refresh_suggestions(settings: Settings, case: Case, posts: Sequence[Post] | None = None) -> None:
+    """Rebuild the case's suggested replies from its posts and the current replies.yaml."""
+    posts = posts if posts is not None else [link.post for link in case.posts]
     drafts = suggest(settings, case.kind, _text(case.title, posts), topic=case.topic, owner=case.owner,
                      platform=case.platform)
     case.suggestions = [polish(settings, item, os.environ) for item in drafts]
-    report.created.append(case.id)
 
 
 def _join(session: Session, settings: Settings, case: Case, posts: Sequence[Post], event: Event | None,
@@ -120,6 +126,8 @@ def _join(session: Session, settings: Settings, case: Case, posts: Sequence[Post
     _attach(session, case, posts, now)
     case.updated_at = now
     report.attached += len(posts)
+    session.flush()
+    refresh_suggestions(settings, case)
     level = _level(posts, event)
     if level < case.level:
         change_level(session, settings, case, level, SYSTEM, now, "同一事件的新帖使级别上升", action="level_rise")

@@ -64,3 +64,16 @@ def test_illegal_action_is_one_clear_line(run):
     run("intake")
     output = run("publish", "1", "--url", "https://x.example", "--as", "relief-chief", code=1)
     assert output.startswith("错误: 工单 #1 当前为「已分办」，不能「登记已发布」") and "Traceback" not in output
+
+
+def test_suggestions_refresh_after_the_missing_policy_answer_is_added(run, profile_dir):
+    path = profile_dir / "replies.yaml"
+    full = path.read_text(encoding="utf-8")
+    path.write_text(full.split("policies:")[0] + "policies: []\n", encoding="utf-8")
+    run("intake")
+    before = json.loads(run("show", "1", "--json"))["suggestions"]
+    assert before[0]["missing"].startswith("缺少与")
+    path.write_text(full, encoding="utf-8")
+    assert "缺少" not in run("suggest", "1")
+    after = json.loads(run("show", "1", "--json"))["suggestions"]
+    assert after[0]["missing"] == "" and after[0]["sentences"][1]["source"] == "policy:dibao-apply"

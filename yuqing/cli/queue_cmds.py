@@ -221,6 +221,25 @@ def intake(holder: AppHolder) -> None:
                f"无人可分派 {len(report.unrouted)} 个。")
 
 
+@queue.command("suggest")
+@click.argument("case_id", type=int)
+@pass_app
+def refresh(holder: AppHolder, case_id: int) -> None:
+    """按当前的模板与政策答复重新生成工单的建议回复（补充 replies.yaml 后使用）。"""
+    from responder.intake import refresh_suggestions
+    from yuqing.storage.db import transaction
+
+    app = _app(holder)
+    with transaction(app.sessions) as session:
+        case = _load(session, case_id)
+        refresh_suggestions(app.settings, case)
+        suggestions = case.suggestions
+    for i, item in enumerate(suggestions, 1):
+        click.echo(f"建议回复 {i}（{len(item['text'])}/{item['limit']} 字）: {item['text']}")
+        if item.get("missing"):
+            click.echo(f"  缺少: {item['missing']}")
+
+
 @queue.command("clocks")
 @pass_app
 def clocks(holder: AppHolder) -> None:
