@@ -21,7 +21,7 @@ def database_url(tmp_path: Path) -> str:
 ])
 def test_forbidden_pages_answer_403_with_a_chinese_page(as_role, role, path):
     response = as_role(role).get(path)
-    assert response.status_code == 403 and "无权访问" in response.text and "<html" in response.text
+    assert response.status_code == 403 and "无权访问" in response.text and "退出" in response.text
 
 
 @pytest.mark.parametrize("role, path", [("spokesperson", "/approvals"), ("admin", "/admin/users"),

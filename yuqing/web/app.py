@@ -43,8 +43,8 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
         message = MESSAGES[404]
     if _is_api(request):
         return JSONResponse({"detail": message}, status_code=exc.status_code)
-    return render(request, "error.html", {"status": exc.status_code, "message": message, "back": "/queue"},
-                  exc.status_code)
+    return render(request, "error.html", {"status": exc.status_code, "message": message, "back": "/queue",
+                                          "user": getattr(request.state, "user", None)}, exc.status_code)
 
 
 async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:

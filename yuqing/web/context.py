@@ -87,6 +87,7 @@ def current_user(request: Request, session: Session = Depends(db_session)) -> Us
     if user is None or not user.active or request.session.get("pwf") != password_fingerprint(user.password_hash):
         request.session.pop("uid", None)
         raise NotSignedIn()
+    request.state.user = user
     return user
 
 
