@@ -290,19 +290,24 @@ def run_worker(settings: Any, redis_url: str, prefix: str = DEFAULT_PREFIX, work
     process.start()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m crawler.distributed --config DIR [--database-url URL] --redis-url URL``: one worker."""
-    from yuqing.config import ConfigError, load_settings
-
+def worker_parser() -> argparse.ArgumentParser:
+    """Command-line options of a worker process."""
     parser = argparse.ArgumentParser(prog="python -m crawler.distributed", description="分布式采集工作进程")
-    parser.add_argument("--config", required=True)
-    parser.add_argument("--database-url", default="")
-    parser.add_argument("--redis-url", default="")
-    parser.add_argument("--prefix", default=DEFAULT_PREFIX)
-    parser.add_argument("--heartbeat", type=float, default=10.0)
+    parser.add_argument("--config", required=True, help="配置目录")
+    parser.add_argument("--database-url", default="", help="数据库地址（覆盖配置）")
+    parser.add_argument("--redis-url", default="", help="Redis 地址（默认取 YUQING_REDIS_URL）")
+    parser.add_argument("--prefix", default=DEFAULT_PREFIX, help="Redis 键前缀")
+    parser.add_argument("--heartbeat", type=float, default=10.0, help="心跳间隔（秒）")
     parser.add_argument("--worker-id", default="", help="默认为 主机名-进程号-随机后缀")
     parser.add_argument("--log-level", default="WARNING")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m crawler.distributed --config DIR [--database-url URL] [--redis-url URL]``: one worker."""
+    from yuqing.config import ConfigError, load_settings
+
+    args = worker_parser().parse_args(argv)
     try:
         settings = load_settings(args.config, overrides={"database_url": args.database_url} if args.database_url else {})
     except ConfigError as exc:
