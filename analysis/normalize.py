@@ -60,7 +60,7 @@ def _converter() -> opencc.OpenCC:
 
 
 @lru_cache(maxsize=1)
-def _traditional_chars() -> frozenset[str]:
+def traditional_chars() -> frozenset[str]:
     """Characters that t2s changes; text without any of them needs no conversion."""
     path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
     chars = set()
@@ -71,11 +71,15 @@ def _traditional_chars() -> frozenset[str]:
     return frozenset(chars)
 
 
-def to_simplified(text: str) -> str:
-    """Traditional Chinese converted to simplified; simplified text is returned unchanged (fast path)."""
-    if _traditional_chars().isdisjoint(text):
+def to_simplified(text: str, min_share: float = 0.1) -> str:
+    """Traditional Chinese converted to simplified. Text in which fewer than `min_share` of the Han
+    characters are traditional-only is simplified text that merely uses characters such as 著 or 乾
+    (著名, 乾隆); it is returned unchanged, which is also the fast path."""
+    traditional = sum(1 for char in text if char in traditional_chars())
+    if not traditional:
         return text
-    return _converter().convert(text)
+    han = sum(1 for char in text if "\u3400" <= char <= "\u9fff")
+    return _converter().convert(text) if traditional >= min_share * han else text
 
 
 def strip_pinyin_annotations(text: str) -> str:

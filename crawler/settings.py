@@ -12,6 +12,7 @@ BASE_SETTINGS: dict[str, Any] = {
     "TELNETCONSOLE_ENABLED": False,
     "REMOTE_CONTROL_ENABLED": False,
     "LOG_LEVEL": "INFO",
+    "CONCURRENT_ITEMS": 8,
     "COOKIES_ENABLED": True,
     "HTTPERROR_ALLOW_ALL": False,
     "REFERER_ENABLED": True,

@@ -91,31 +91,39 @@ def resolve_pending_links(session: Session, since: datetime) -> int:
 
 def write_batch(session: Session, items: list[PostItem], source_id: int | None, now: datetime,
                 snapshotted: set[int]) -> BatchResult:
-    """Insert or update every item of a batch; one engagement snapshot per post and run
-    (`snapshotted` holds the posts already given one in this run)."""
+    """Insert or update every item of a batch (new rows in one flush), link near-copies, and take
+    one engagement snapshot per post and run (`snapshotted`: posts already given one this run)."""
     result = BatchResult()
     keys = {item.dedup_key for item in items}
     stored = {p.dedup_key: p for p in session.scalars(select(Post).where(Post.dedup_key.in_(keys)))}
+    fresh: dict[str, tuple[PostItem, Post]] = {}
     for item in items:
         post = stored.get(item.dedup_key)
         if post is None:
-            post = new_post(item, source_id, now)
+            post = stored[item.dedup_key] = new_post(item, source_id, now)
+            fresh[item.dedup_key] = (item, post)
             session.add(post)
-            session.flush()
-            if item.duplicate_of_key:
-                post.extra = {**post.extra, "copy_of": item.duplicate_of_key}
-                root = _root(session, item.duplicate_of_key, stored)
-                if root is not None and root.id != post.id:
-                    link_copy(session, post, root)
-            stored[item.dedup_key] = post
-            result.new += 1
-        elif refresh_post(post, item, now):
+        elif item.dedup_key not in fresh and refresh_post(post, item, now):
             result.updated += 1
-        if post.id not in snapshotted and post.id not in result.snapshot_ids:
+    session.flush()
+    result.new = len(fresh)
+    for item, post in fresh.values():
+        if item.duplicate_of_key:
+            _link_new_copy(session, post, item.duplicate_of_key, stored)
+    for post in {stored[item.dedup_key].id: stored[item.dedup_key] for item in items}.values():
+        if post.id not in snapshotted:
             result.snapshot_ids.add(post.id)
             session.add(EngagementSnapshot(post_id=post.id, taken_at=now, reposts=post.reposts,
                                            comments=post.comments, likes=post.likes))
     return result
+
+
+def _link_new_copy(session: Session, post: Post, original_key: str, stored: dict[str, Post]) -> None:
+    """Link a new post to its original now, or leave the link pending until the original is stored."""
+    post.extra = {**post.extra, "copy_of": original_key}
+    root = _root(session, original_key, stored)
+    if root is not None and root.id != post.id:
+        link_copy(session, post, root)
 
 
 class StorePipeline:

@@ -24,6 +24,11 @@ def test_traditional_is_converted_and_simplified_is_untouched():
     assert to_simplified(text) is text
 
 
+def test_simplified_text_using_shared_characters_is_left_alone():
+    text = "著名演员在乾隆年间的故事里演过榆川市民政局的工作人员，大家都说演得很好很真实"
+    assert to_simplified(text) == text
+
+
 @pytest.mark.parametrize("raw, expected", [
     ("總結(jié)一下", "總結一下"),
     ("災(zāi)后重建", "災后重建"),
