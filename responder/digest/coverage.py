@@ -13,7 +13,7 @@ from responder.digest.period import Week
 from yuqing.config import Settings
 from yuqing.storage.models import Post, Source, SourceRun
 
-GOOD_RUNS = ("ok", "success", "finished", "done", "empty", "running")
+GOOD_RUNS = ("ok", "partial", "running")  # crawler.health: ok and partial runs count as a success
 SILENCE_FACTOR = 3
 
 
@@ -42,6 +42,7 @@ class SourceCoverage:
     posts: int = 0
     down_hours: float = 0.0
     outages: list[Outage] = field(default_factory=list)
+    blind: bool = False
     verdict: str = ""
 
 
@@ -112,10 +113,10 @@ class CoverageFigures:
     blind: int = 0
 
 
-def _verdict(item: SourceCoverage, window_hours: float) -> str:
+def _verdict(item: SourceCoverage) -> str:
     if not item.enabled:
         return "已停用"
-    if item.down_hours >= window_hours - 0.01:
+    if item.blind:
         return "整周未能采集（盲区）"
     if item.down_hours > 0:
         return f"中断 {item.down_hours:.1f} 小时，期间信息可能缺失"
@@ -132,7 +133,8 @@ def _source_coverage(source: Source, runs: list[Run], posts: int, week: Week, cu
             item.outages.append(Outage(local_text(start, week.tz), local_text(end, week.tz),
                                        round((end - start).total_seconds() / 3600, 1), reason[:200]))
         item.down_hours = round(sum(o.hours for o in item.outages), 1)
-    item.verdict = _verdict(item, (cutoff - week.start).total_seconds() / 3600)
+    item.blind = source.enabled and item.down_hours >= (cutoff - week.start).total_seconds() / 3600 - 0.05
+    item.verdict = _verdict(item)
     return item
 
 
@@ -142,8 +144,8 @@ def _never_run(settings: Settings, known: set[str], window_hours: float) -> list
     for config in settings.sources.sources:
         if config.enabled and config.key not in known:
             item = SourceCoverage(config.key, config.name, config.kind, True, False, "从未运行",
-                                  down_hours=round(window_hours, 1))
-            item.verdict = _verdict(item, window_hours)
+                                  down_hours=round(window_hours, 1), blind=True)
+            item.verdict = _verdict(item)
             missing.append(item)
     return missing
 
@@ -158,8 +160,9 @@ def gather_coverage(session: Session, settings: Settings, week: Week, now: datet
         interval = intervals.get(source.key, timedelta(minutes=30))
         item = _source_coverage(source, runs.get(source.id, []), posts.get(source.id, 0), week, cutoff, interval)
         figures.sources.append(item)
-    figures.sources.extend(_never_run(settings, {s.key for s in figures.sources}, (cutoff - week.start).total_seconds() / 3600))
-    figures.blind = sum(1 for s in figures.sources if s.verdict.startswith("整周"))
+    window_hours = (cutoff - week.start).total_seconds() / 3600
+    figures.sources.extend(_never_run(settings, {s.key for s in figures.sources}, window_hours))
+    figures.blind = sum(1 for s in figures.sources if s.blind)
     figures.interrupted = sum(1 for s in figures.sources if s.enabled and 0 < s.down_hours) - figures.blind
     figures.healthy = sum(1 for s in figures.sources if s.enabled and s.down_hours == 0)
     return figures

@@ -81,7 +81,7 @@ def _overview(document: DocxDocument, f: Figures, images: list[ChartImage]) -> N
 def _events(document: DocxDocument, f: Figures) -> None:
     document.add_heading("二、热点事件", level=1)
     for index, e in enumerate(f.events, 1):
-        document.add_heading(f"{index}. {e.title}（{e.level_name}）", level=2)
+        document.add_heading(f"{index}. {e.title}【{e.level_name}】", level=2)
         if e.summary:
             document.add_paragraph(e.summary)
         document.add_paragraph(
@@ -118,6 +118,8 @@ def _rest(document: DocxDocument, f: Figures) -> None:
     for c in f.consultations.examples:
         document.add_paragraph(f"问：{c.question}\n答：{c.answer or '（答复已发布，文本见链接）'}\n（{c.owner_name}，{c.answered}）")
     document.add_heading("五、研判与下周关注", level=1)
+    if f.watchlist:
+        document.add_paragraph(f"综合本周情况，下周需关注以下 {len(f.watchlist)} 项：")
     for item in f.watchlist or ["暂无需要特别关注的事项。"]:
         document.add_paragraph(item, style="List Number")
     document.add_heading("六、本周工单一览", level=1)

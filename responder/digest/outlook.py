@@ -7,11 +7,16 @@ from responder.digest.coverage import CoverageFigures
 from responder.digest.events import EventFigure
 from responder.digest.formatting import change_text, percent
 from responder.digest.handling import HandlingFigures
+from responder.digest.labels import LEVEL_SHORT
 from responder.digest.volume import VolumeFigures
 from yuqing.config import Settings
 
 RISING_TOPIC_MIN = 5
 WATCH_LIMIT = 10
+
+
+def _level(level: int) -> str:
+    return LEVEL_SHORT.get(level, f"{level}级")
 
 
 def judgement(volume: VolumeFigures, events: list[EventFigure], handling: HandlingFigures,
@@ -23,7 +28,8 @@ def judgement(volume: VolumeFigures, events: list[EventFigure], handling: Handli
     ]
     if events:
         top = events[0]
-        lines.append(f"关注度最高的事件为“{top.title}”（{top.level_name}），本周 {top.posts} 条，涉及 {top.platforms} 个平台。")
+        lines.append(f"关注度最高的事件为“{top.title}”（{_level(top.level)}），"
+                     f"本周 {top.posts} 条，涉及 {top.platforms} 个平台。")
     lines.append(
         f"新立工单 {handling.opened} 件，首次回应 {handling.responded} 件，办结 {handling.closed} 件；"
         f"按时回应率 {percent(handling.on_time.share)}，截至周末超时未回应 {handling.overdue} 件。"
@@ -33,8 +39,8 @@ def judgement(volume: VolumeFigures, events: list[EventFigure], handling: Handli
 
 
 def _coverage_sentence(coverage: CoverageFigures) -> str:
-    blind = [s for s in coverage.sources if s.enabled and s.verdict.startswith("整周")]
-    down = [s for s in coverage.sources if s.enabled and s.down_hours > 0 and s not in blind]
+    blind = [s for s in coverage.sources if s.blind]
+    down = [s for s in coverage.sources if s.enabled and s.down_hours > 0 and not s.blind]
     if not down and not blind:
         return "各数据源全周采集正常，本周数据完整。"
     parts = [f"{'、'.join(s.name for s in blind)} 整周未能采集" if blind else ""]
@@ -52,10 +58,11 @@ def _capped(items: list[str], what: str) -> list[str]:
 def _case_items(cases: list[CaseRow]) -> list[str]:
     """Overdue cases first (longest overdue first), then open Ⅰ–Ⅲ cases, most severe first."""
     overdue = sorted((r for r in cases if r.overdue_hours is not None), key=lambda r: (r.level, -r.overdue_hours))
-    items = _capped([f"尽快回应：“{r.title}”（{r.level_name}）已超出回应时限 {r.overdue_hours:.1f} 小时，"
+    items = _capped([f"尽快回应：“{r.title}”（{_level(r.level)}）已超出回应时限 {r.overdue_hours:.1f} 小时，"
                      f"责任人 {r.owner_name}。" for r in overdue], "超时未回应的工单")
-    items += _capped([f"持续跟踪：“{r.title}”（{r.level_name}，{r.state_name}），责任人 {r.owner_name}。"
-                      for r in cases if r.overdue_hours is None and r.open_at_end and r.level <= 3], "在办的Ⅲ级以上工单")
+    severe = [r for r in cases if r.overdue_hours is None and r.open_at_end and r.level <= 3]
+    items += _capped([f"持续跟踪：“{r.title}”（{_level(r.level)}，{r.state_name}），责任人 {r.owner_name}。"
+                      for r in severe], "在办的Ⅲ级以上工单")
     return items
 
 
@@ -64,7 +71,8 @@ def _topic_items(settings: Settings, volume: VolumeFigures) -> list[str]:
     items = []
     for key, tally in sorted(volume.topics.items(), key=lambda kv: -kv[1]["negative"]):
         if tally["negative"] >= RISING_TOPIC_MIN and tally["negative"] > tally["previous_negative"]:
-            items.append(f"话题“{names.get(key, key)}”负面信息 {tally['negative']} 条，上周 {tally['previous_negative']} 条，呈上升趋势。")
+            items.append(f"话题“{names.get(key, key)}”负面信息 {tally['negative']} 条，"
+                         f"上周 {tally['previous_negative']} 条，呈上升趋势。")
     return items
 
 
@@ -75,9 +83,10 @@ def watchlist(settings: Settings, volume: VolumeFigures, events: list[EventFigur
     handled = {row.id for row in cases}
     for event in events:
         if event.level <= 3 and event.case_id not in handled:
-            items.append(f"关注事件：“{event.title}”（{event.level_name}，{event.state}），本周 {event.posts} 条。")
+            items.append(f"关注事件：“{event.title}”（{_level(event.level)}，{event.state}），本周 {event.posts} 条。")
     items.extend(_topic_items(settings, volume))
     for source in coverage.sources:
         if source.enabled and not source.healthy_now:
-            items.append(f"恢复采集：数据源“{source.name}”目前异常（{source.last_error or '原因未知'}），恢复前该渠道存在盲区。")
+            items.append(f"恢复采集：数据源“{source.name}”目前异常（{source.last_error or '原因未知'}），"
+                         "恢复前该渠道存在盲区。")
     return items
