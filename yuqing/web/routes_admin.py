@@ -34,26 +34,29 @@ def users_page(request: Request, user: User = Depends(admin_only), session: Sess
     return _users_page(request, user, session, desk)
 
 
+def _change_account(session: Session, desk: Desk, me: User, op: str, target: str) -> tuple[str, str]:
+    """Carry out one account operation; returns the notice and a password to show once ("" if none)."""
+    if op == "add":
+        created = accounts.add_user(session, desk.app.settings, target, desk.clock())
+        return f"已为 {created.display_name} 创建账号 {created.username}。", created.password
+    if op == "reset":
+        password = generate_password()
+        accounts.set_password(session, target, password)
+        return f"已重置 {target} 的密码。", password
+    if op in ("enable", "disable"):
+        if target == me.username:
+            raise YuqingError("不能停用自己的账号。")
+        accounts.set_active(session, target, op == "enable")
+        return f"已{'启用' if op == 'enable' else '停用'}账号 {target}。", ""
+    raise HTTPException(status_code=400, detail="未知的操作。")
+
+
 @router.post("/users")
 def users_change(request: Request, form: FormData = Depends(checked_form), user: User = Depends(admin_only),
                  session: Session = Depends(db_session), desk: Desk = Depends(get_desk)) -> Response:
     """Create an account, reset a password (shown once) or enable/disable an account."""
-    op, target = str(form.get("op", "")), str(form.get("target", ""))
     try:
-        if op == "add":
-            created = accounts.add_user(session, desk.app.settings, target, desk.clock())
-            notice, password = f"已为 {created.display_name} 创建账号 {created.username}。", created.password
-        elif op == "reset":
-            password = generate_password()
-            accounts.set_password(session, target, password)
-            notice = f"已重置 {target} 的密码。"
-        elif op in ("enable", "disable"):
-            if target == user.username:
-                raise YuqingError("不能停用自己的账号。")
-            accounts.set_active(session, target, op == "enable")
-            notice, password = f"已{'启用' if op == 'enable' else '停用'}账号 {target}。", ""
-        else:
-            raise HTTPException(status_code=400, detail="未知的操作。")
+        notice, password = _change_account(session, desk, user, str(form.get("op", "")), str(form.get("target", "")))
     except YuqingError as exc:
         session.rollback()
         return _users_page(request, user, session, desk, notice=str(exc), status=400)
