@@ -48,8 +48,9 @@ def plan(settings: Settings, kind: str, emergency: bool, detected_at: datetime) 
         return detected_at + timedelta(hours=clock.hours)
 
     if emergency:
-        return [_milestone("emergency_information", clocks.emergency_information.label, after(clocks.emergency_information)),
-                _milestone("emergency_press", clocks.emergency_press.label, after(clocks.emergency_press))]
+        information, press = clocks.emergency_information, clocks.emergency_press
+        return [_milestone("emergency_information", information.label, after(information)),
+                _milestone("emergency_press", press.label, after(press))]
     if kind == "consultation":
         answer = add_working_days(detected_at, clocks.consultation_answer_working_days, clocks,
                                   ZoneInfo(settings.app.timezone))
@@ -85,7 +86,7 @@ def replan(case: Case, settings: Settings) -> None:
     """Re-plan after a level or kind change, keeping how many milestones were already met."""
     met = sum(1 for m in milestones(case) if m["done_at"])
     items = plan(settings, case.kind, case.emergency, case.detected_at)
-    for item, old in zip(items, [m for m in milestones(case) if m["done_at"]][:met]):
+    for item, old in zip(items, [m for m in milestones(case) if m["done_at"]][:met], strict=False):
         item["done_at"] = old["done_at"]
     store(case, items)
 

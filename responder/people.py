@@ -58,7 +58,8 @@ def section_of(settings: Settings, owner: str, topic: str) -> str:
 
 def ladder_rung(settings: Settings, owner: str, step: int) -> list[str]:
     """Staff keys at rung `step` of the escalation ladder (0 = the owner); empty rungs are skipped."""
-    rungs = [keys for keys in (_rung_keys(settings, owner, r) for r in settings.response.routing.escalation_ladder) if keys]
+    ladder = settings.response.routing.escalation_ladder
+    rungs = [keys for keys in (_rung_keys(settings, owner, rung) for rung in ladder) if keys]
     if not rungs:
         return [settings.spokesperson.key]
     return rungs[min(step, len(rungs) - 1)]

@@ -20,8 +20,9 @@ from yuqing.config import Settings
 
 log = logging.getLogger(__name__)
 FACT = re.compile(r"\d+(?:[.\-]\d+)*|《[^》]*》|“[^”]*”|\"[^\"]*\"")
-PROMPT = ("你是政务新媒体编辑。请只润色下列回复句子的措辞，使其通顺、得体、口语化；不得增加、删除或改变任何事实、"
-          "数字、日期、电话、文件名和机构名称；句子数量和顺序保持不变。只输出 JSON 字符串数组，每个元素是一句改写后的句子。")
+PROMPT = ("你是政务新媒体编辑。请只润色下列回复句子的措辞，使其通顺、得体、口语化；"
+          "不得增加、删除或改变任何事实、数字、日期、电话、文件名和机构名称；句子数量和顺序保持不变。"
+          "只输出 JSON 字符串数组，每个元素是一句改写后的句子。")
 
 
 class PolishRejected(Exception):
@@ -75,7 +76,7 @@ def polish(settings: Settings, suggestion: dict[str, Any], environ: Mapping[str,
         polished = _ask(settings, originals, environ)
         if len(polished) != len(originals):
             raise PolishRejected("句子数量改变")
-        for before, after in zip(originals, polished):
+        for before, after in zip(originals, polished, strict=True):
             check_sentence(before, after, _protected(settings))
         if sum(map(len, polished)) > suggestion["limit"]:
             raise PolishRejected("润色后超过字数上限")
@@ -83,5 +84,5 @@ def polish(settings: Settings, suggestion: dict[str, Any], environ: Mapping[str,
         log.info("polish rejected, original kept: %s", exc)
         return suggestion
     sentences = [{"text": t, "source": s["source"], "original": s["text"]}
-                 for t, s in zip(polished, suggestion["sentences"])]
+                 for t, s in zip(polished, suggestion["sentences"], strict=True)]
     return {**suggestion, "text": "".join(polished), "sentences": sentences, "polished": True}

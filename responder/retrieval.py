@@ -10,12 +10,14 @@ from dataclasses import dataclass
 
 import jieba
 
-jieba.setLogLevel(logging.WARNING)
-
 from yuqing.config.replies import PolicyAnswer
 
+jieba.setLogLevel(logging.WARNING)
 WORD = re.compile(r"[\w\u4e00-\u9fff]")
-STOPWORDS = frozenset("的 了 是 我 你 他 她 我们 你们 什么 怎么 吗 呢 吧 啊 和 与 在 有 也 就 都 还 又 被 把 这 那 个 请问 一下".split())
+STOPWORDS = frozenset({
+    "的", "了", "是", "我", "你", "他", "她", "我们", "你们", "什么", "怎么", "吗", "呢", "吧", "啊",
+    "和", "与", "在", "有", "也", "就", "都", "还", "又", "被", "把", "这", "那", "个", "请问", "一下",
+})
 K1, B = 1.5, 0.75
 
 

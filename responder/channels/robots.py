@@ -61,5 +61,6 @@ class FeishuChannel(Channel):
         payload: dict = {"msg_type": "text", "content": {"text": alert_text(notification)}}
         if self.config.secret_env:
             timestamp = int(time.time())
-            payload |= {"timestamp": str(timestamp), "sign": feishu_sign(self.env(self.config.secret_env, "签名密钥"), timestamp)}
+            secret = self.env(self.config.secret_env, "签名密钥")
+            payload |= {"timestamp": str(timestamp), "sign": feishu_sign(secret, timestamp)}
         check_code(post_json(self.env(self.config.url_env, "机器人地址"), payload), "code", "StatusCode")

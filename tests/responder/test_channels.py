@@ -15,7 +15,9 @@ from tests.responder.conftest import with_channels
 from yuqing.storage.db import transaction
 from yuqing.storage.models import Notification
 
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQ"
+                       "AAAABJRU5ErkJggg==")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _queue(sessions, now, channel, recipient="群机器人", **kw):
@@ -31,7 +33,7 @@ def test_email_reaches_smtp_with_chinese_subject_html_inline_image_and_attachmen
     _queue(sessions, now, "email", "wangjing@example.gov.cn, liming@example.gov.cn",
            body_html='<p>周报</p><img src="cid:chart1">',
            attachments=[Attachment("趋势.png", "image/png", PNG, "chart1"),
-                        Attachment("舆情周报.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK")])
+                        Attachment("舆情周报.docx", DOCX, b"PK")])
     report = deliver_due(sessions, custom, now, environ={})
     assert report.sent == 1 and len(handler.messages) == 1
     message = message_from_bytes(handler.messages[0].as_bytes())
@@ -39,7 +41,7 @@ def test_email_reaches_smtp_with_chinese_subject_html_inline_image_and_attachmen
     assert message["X-RcptTo"] == "wangjing@example.gov.cn, liming@example.gov.cn"
     types = [part.get_content_type() for part in message.walk()]
     assert types == ["multipart/mixed", "multipart/alternative", "text/plain", "multipart/related", "text/html",
-                     "image/png", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]
+                     "image/png", DOCX]
     image = [p for p in message.walk() if p.get_content_type() == "image/png"][0]
     assert image["Content-ID"] == "<chart1>" and image.get_payload(decode=True) == PNG
     assert [p.get_filename() for p in message.walk() if p.get_filename()] == ["趋势.png", "舆情周报.docx"]
@@ -81,7 +83,8 @@ def test_webhook_signs_the_exact_body(sessions, settings, now, receiver):
     _queue(sessions, now, "hook")
     assert deliver_due(sessions, custom, now, environ={"HOOK": receiver.url, "HOOK_KEY": "k"}).sent == 1
     request = receiver.requests[0]
-    assert request["headers"]["X-Yuqing-Signature"] == "sha256=" + hmac.new(b"k", request["raw"], hashlib.sha256).hexdigest()
+    expected = "sha256=" + hmac.new(b"k", request["raw"], hashlib.sha256).hexdigest()
+    assert request["headers"]["X-Yuqing-Signature"] == expected
     assert request["json"]["dedup_key"] == "t:hook:群机器人"
 
 

@@ -69,8 +69,8 @@ def test_deputy_covers_an_away_topic_owner(sessions, profile_dir, now, factory):
     from yuqing.config import load_settings
 
     text = (profile_dir / "staff.yaml").read_text(encoding="utf-8")
-    (profile_dir / "staff.yaml").write_text(text.replace("    deputy: affairs-chief\n", "    deputy: affairs-chief\n    away: true\n"),
-                                            encoding="utf-8")
+    away_text = text.replace("    deputy: affairs-chief\n", "    deputy: affairs-chief\n    away: true\n")
+    (profile_dir / "staff.yaml").write_text(away_text, encoding="utf-8")
     away = load_settings(profile_dir, environ={})
     factory.post("低保金没发")
     case, _, _ = _case(sessions, open_cases(sessions, away, now).created[0])

@@ -1,5 +1,6 @@
 """The outbox: rows first, dedup, quiet hours, retries with backoff, exactly-once after an outage."""
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -64,7 +65,7 @@ def test_smtp_down_then_up(sessions, settings, now, factory, smtp_server):
 
 def test_gives_up_after_max_attempts_but_keeps_the_row(sessions, settings, now):
     custom = with_channels(settings, wecom={"type": "wecom", "url_env": "NOWHERE"})
-    custom = custom.__class__(**{**custom.__dict__, "response": custom.response.model_copy(update={"max_delivery_attempts": 2})})
+    custom = dataclasses.replace(custom, response=custom.response.model_copy(update={"max_delivery_attempts": 2}))
     with transaction(sessions) as session:
         enqueue(session, dedup_key="k", channel="wecom", recipient="wecom", subject="s", body_text="b", now=now)
     deliver_due(sessions, custom, now, environ={})

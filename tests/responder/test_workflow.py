@@ -23,7 +23,7 @@ def case_id(sessions, settings, now, factory) -> int:
 def act(sessions, settings, case_id, action, actor, at, **kw) -> Case:
     with transaction(sessions) as session:
         case = apply(session, case_id, action, actor, at, settings=settings, **kw)
-        case.actions, case.drafts  # loaded for the assertions after commit
+        assert case.actions is not None and case.drafts is not None  # loaded for assertions after commit
         return case
 
 

@@ -11,7 +11,8 @@ import click
 from yuqing.app import App, YuqingError
 from yuqing.cli import AppHolder, pass_app
 
-ACTOR = click.option("--as", "actor", required=True, envvar="YUQING_AS", help="操作人的人员代号（staff.yaml 中的 key；也可用 YUQING_AS）")
+ACTOR = click.option("--as", "actor", required=True, envvar="YUQING_AS",
+                     help="操作人的人员代号（staff.yaml 中的 key；也可用 YUQING_AS）")
 
 
 def _now() -> datetime:
@@ -47,7 +48,8 @@ def _detail(app: App, case, actor: str | None) -> dict[str, Any]:
              "drafts": [{"version": d.version, "status": d.status, "author": d.author, "text": d.text}
                         for d in case.drafts],
              "actions": [{"at": a.at.isoformat(), "actor": a.actor, "action": a.action, "from": a.from_state,
-                          "to": a.to_state, "reason": a.reason, "draft_version": a.draft_version} for a in case.actions]}
+                          "to": a.to_state, "reason": a.reason, "draft_version": a.draft_version}
+                         for a in case.actions]}
     if actor:
         data["allowed_actions"] = allowed_actions(case, actor, app.settings)
     return data
