@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
 from collections import defaultdict, deque
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -108,11 +109,12 @@ def csrf_matches(expected: str | None, given: str | None) -> bool:
 
 
 class LoginThrottle:
-    """Counts failed sign-ins per client and per username within a sliding window."""
+    """Counts failed sign-ins per client and per username within a sliding window (thread-safe, bounded)."""
 
-    def __init__(self, max_failures: int = 5, window: timedelta = timedelta(minutes=10)):
-        self.max_failures, self.window = max_failures, window
+    def __init__(self, max_failures: int = 5, window: timedelta = timedelta(minutes=10), max_keys: int = 10000):
+        self.max_failures, self.window, self.max_keys = max_failures, window, max_keys
         self._failures: dict[str, deque[datetime]] = defaultdict(deque)
+        self._lock = threading.Lock()
 
     def _recent(self, key: str, now: datetime) -> deque[datetime]:
         entries = self._failures[key]
@@ -122,17 +124,30 @@ class LoginThrottle:
 
     def blocked(self, keys: list[str], now: datetime) -> bool:
         """Whether any of the keys (client address, username) used up its attempts."""
-        return any(len(self._recent(key, now)) >= self.max_failures for key in keys)
+        with self._lock:
+            return any(len(self._recent(key, now)) >= self.max_failures for key in keys)
 
     def failed(self, keys: list[str], now: datetime) -> None:
         """Record a failed attempt for each key."""
-        for key in keys:
-            self._recent(key, now).append(now)
+        with self._lock:
+            if len(self._failures) > self.max_keys:
+                self._forget_stale(now)
+            for key in keys:
+                self._recent(key, now).append(now)
 
     def succeeded(self, keys: list[str]) -> None:
         """Forget the failures of keys after a good sign-in."""
-        for key in keys:
-            self._failures.pop(key, None)
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+    def __len__(self) -> int:
+        """How many clients and usernames are remembered."""
+        return len(self._failures)
+
+    def _forget_stale(self, now: datetime) -> None:
+        for key in [k for k in self._failures if not self._recent(k, now)]:
+            del self._failures[key]
 
 
 class SecurityHeadersMiddleware:
