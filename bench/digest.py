@@ -236,10 +236,11 @@ def main() -> None:
     timer = SqlTimer(engine)
     started = time.perf_counter()
     rendered = build_digest(session_factory(engine), settings, WEEK, NOW)
+    attachment = rendered.docx
     total = time.perf_counter() - started
     f = rendered.figures
     print(f"{WEEK}: 本周信息 {f.volume.total} 条，热点事件 {len(f.events)} 个，本周工单 {len(f.cases)} 件，"
-          f"docx {len(rendered.docx) // 1024} KB，图表 {len(rendered.images)} 张")
+          f"docx {len(attachment) // 1024} KB，图表 {len(rendered.images)} 张")
     print(f"生成周报总用时 {total:.2f} s，其中 SQL {timer.seconds:.2f} s（{timer.seconds / total:.0%}，{timer.statements} 条语句）；"
           f"目标 < 10 s，实际为目标的 {total / 10:.0%}")
 

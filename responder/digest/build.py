@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,8 +31,12 @@ class RenderedDigest:
     html: str
     text: str
     images: list[ChartImage]
-    docx: bytes
     figures: Figures
+
+    @cached_property
+    def docx(self) -> bytes:
+        """The same report as a Word document (built on first use: the web preview never needs it)."""
+        return render_docx(self.figures, self.images)
 
     @property
     def docx_filename(self) -> str:
@@ -79,5 +84,5 @@ def build_digest(sessions: sessionmaker[Session], settings: Settings, week: str 
     images = draw_charts(figures, settings.digest.font_path)
     return RenderedDigest(
         period, subject_for(settings, period), render_html(figures, settings, images), render_text(figures, settings),
-        images, render_docx(figures, images), figures,
+        images, figures,
     )
