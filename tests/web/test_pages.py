@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
+
+from tests.web.conftest import sign_in
+
 
 def test_anonymous_visitor_is_sent_to_sign_in(client, seeded):
     response = client.get("/queue")
@@ -39,3 +44,15 @@ def test_search_highlights_the_term_and_escapes_the_rest(as_role, seeded):
     page = as_role("commentator").get("/search", params={"q": "低保"}).text
     assert "<mark>低保</mark>" in page
     assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_a_failing_database_gives_a_chinese_500_page_not_a_traceback(web, seeded, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OperationalError("select", {}, Exception("database is locked"))
+
+    with TestClient(web, follow_redirects=False, raise_server_exceptions=False) as client:
+        sign_in(client, "commentator")
+        monkeypatch.setattr("yuqing.web.queries.queue", broken)
+        response = client.get("/queue")
+        assert response.status_code == 500 and "服务器内部错误" in response.text
+        assert "database is locked" not in response.text and "Traceback" not in response.text

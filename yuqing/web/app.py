@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +21,7 @@ from yuqing.web import routes_admin, routes_api, routes_auth, routes_case, route
 from yuqing.web.context import Desk, NotSignedIn, render, root_path
 from yuqing.web.security import SecurityHeadersMiddleware, load_secret
 
+log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SESSION_HOURS = 10
 MESSAGES = {400: "请求不正确。", 401: "请先登录。", 403: "您的角色无权访问此页面或执行此操作。",
@@ -53,6 +55,14 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> Res
     return render(request, "error.html", {"status": 400, "message": "请求参数不正确。", "back": "/queue"}, 400)
 
 
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("web desk request failed: %s %s", request.method, request.url.path, exc_info=exc)
+    message = "服务器内部错误，操作未完成。请稍后重试；如仍失败请联系系统管理员。"
+    if _is_api(request):
+        return JSONResponse({"detail": message}, status_code=500)
+    return render(request, "error.html", {"status": 500, "message": message, "back": "/queue"}, 500)
+
+
 def create_app(app: App, *, clock: Callable[[], datetime] | None = None, secret: str | None = None,
                https_only: bool = False, cookie_path: str = "/") -> FastAPI:
     """The web desk for this application; `clock` defaults to the wall clock, `secret` to YUQING_WEB_SECRET."""
@@ -67,6 +77,7 @@ def create_app(app: App, *, clock: Callable[[], datetime] | None = None, secret:
     web.add_exception_handler(NotSignedIn, _not_signed_in)
     web.add_exception_handler(StarletteHTTPException, _http_error)
     web.add_exception_handler(RequestValidationError, _invalid_request)
+    web.add_exception_handler(Exception, _server_error)
     web.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (routes_auth, routes_pages, routes_case, routes_digest, routes_admin, routes_api):
         web.include_router(module.router)
