@@ -80,9 +80,17 @@ def _enqueue(session: Session, settings: Settings, rendered: RenderedDigest, now
 
 
 def archive(settings: Settings, rendered: RenderedDigest) -> list[Path]:
-    """Keep a copy of the digest as sent (HTML with charts, .docx) under data_dir/digests."""
+    """Keep a copy of the digest as sent (HTML with charts, .docx) under data_dir/digests.
+
+    The email is already queued by then, so a copy that cannot be written is only logged.
+    """
     folder = Path(settings.app.data_dir) / "digests"
-    return [rendered.write_to(folder / f"{rendered.week.label}.html"), rendered.write_to(folder / rendered.docx_filename)]
+    try:
+        return [rendered.write_to(folder / f"{rendered.week.label}.html"),
+                rendered.write_to(folder / rendered.docx_filename)]
+    except OSError as exc:
+        log.warning("周报 %s 已加入发件箱，但存档写入 %s 失败: %s", rendered.week.label, folder, exc)
+        return []
 
 
 def digest_status(sessions: sessionmaker[Session], label: str) -> Digest | None:

@@ -9,13 +9,15 @@ from email.header import decode_header
 from email.policy import default as default_policy
 
 import docx
+import pytest
 from sqlalchemy import func, select
 
-from responder.digest import send_weekly_digest
+from responder.digest import DigestError, send_weekly_digest
 from responder.digest.delivery import digest_status
 from responder.digest.period import parse_week
 from responder.outbox import deliver_due
 from tests.responder.digest.conftest import ID_CARD, PHONE, SHANGHAI, WEEK, free_port
+from yuqing.config import load_settings
 from yuqing.storage.models import Digest, Notification, Post
 
 SUBJECT = "榆川市民政局网络舆情周报（2026年11月16日—11月22日）"
@@ -114,3 +116,24 @@ def test_a_week_whose_delivery_finally_failed_is_queued_again(sessions, world, d
     again, report = _send_and_deliver(sessions, mail_settings(port), digest_now + timedelta(days=1))
     assert again.enqueued and again.notification_id != first.notification_id
     assert report.sent == 1 and len(inbox.messages) == 1
+
+
+def test_no_recipients_is_a_clear_error(sessions, world, digest_now, profile_dir):
+    (profile_dir / "digest.yaml").write_text("recipients: []\n", encoding="utf-8")
+    settings = load_settings(profile_dir, environ={})
+    with pytest.raises(DigestError, match="未配置收件人"):
+        send_weekly_digest(sessions, settings, WEEK, digest_now)
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Digest)) == 0
+
+
+def test_an_unwritable_archive_does_not_stop_the_send(sessions, world, digest_now, smtp_server, profile_dir,
+                                                      tmp_path, caplog):
+    port, inbox = smtp_server
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    settings = load_settings(profile_dir, environ={}, overrides={"data_dir": str(blocker),
+                                                                 "smtp": {"host": "127.0.0.1", "port": port}})
+    result, report = _send_and_deliver(sessions, settings, digest_now)
+    assert result.enqueued and result.paths == [] and report.sent == 1
+    assert "存档写入" in caplog.text
