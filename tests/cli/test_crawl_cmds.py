@@ -40,3 +40,11 @@ def test_unknown_source_is_a_one_line_error(crawl_profile: Path, tmp_path: Path)
                                       f"sqlite:///{tmp_path / 'cli.db'}", "crawl", "nope"])
     assert result.exit_code == 1
     assert "未知的数据源 nope" in result.output and "tieba-yuchuan" in result.output
+
+
+def test_worker_without_redis_says_what_to_set(crawl_profile: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("YUQING_REDIS_URL", raising=False)
+    result = CliRunner().invoke(cli, ["--config", str(crawl_profile), "--database-url",
+                                      f"sqlite:///{tmp_path / 'cli.db'}", "worker"])
+    assert result.exit_code == 1
+    assert "需要设置 YUQING_REDIS_URL" in result.output
