@@ -106,8 +106,8 @@ def apply(session: Session, case_id: int, action: str, actor: str, now: datetime
     if actor != SYSTEM:
         case.triaged_at = case.triaged_at or now
         case.data = {**case.data, "touched_at": now.isoformat()}
-    HANDLERS[req.action](session, settings, case, req)
     try:
+        HANDLERS[req.action](session, settings, case, req)
         session.flush()
     except StaleDataError:
         raise WorkflowError("工单刚被他人修改，请刷新后重试") from None
