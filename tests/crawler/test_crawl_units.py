@@ -109,3 +109,36 @@ def test_only_a_clean_run_moves_the_cursor_and_failures_count_up():
     assert not source.healthy and source.consecutive_failures == 1
     apply_outcome(source, judge({"response_received_count": 1, "yuqing/listed": 4}, "finished"), NOW, newest)
     assert source.state["cursor"] == newest.isoformat() and source.consecutive_failures == 0
+
+
+def test_cookies_come_from_the_named_environment_variable(monkeypatch):
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import EnvCookiesMiddleware
+
+    monkeypatch.setenv("YQ_TEST_COOKIE", "SUB=abc; SUBP=def")
+    middleware = EnvCookiesMiddleware.from_crawler(get_crawler(settings_dict={"YUQING_COOKIES_ENV": "YQ_TEST_COOKIE"}))
+    request = Request("http://127.0.0.1/api")
+    middleware.process_request(request)
+    assert request.headers[b"Cookie"] == b"SUB=abc; SUBP=def"
+
+
+def test_missing_cookie_variable_is_recorded_and_the_crawl_goes_on(monkeypatch):
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import EnvCookiesMiddleware
+
+    monkeypatch.delenv("YQ_TEST_COOKIE", raising=False)
+    crawler = get_crawler(settings_dict={"YUQING_COOKIES_ENV": "YQ_TEST_COOKIE"})
+    crawler.stats.open_spider()
+    request = Request("http://127.0.0.1/api")
+    EnvCookiesMiddleware.from_crawler(crawler).process_request(request)
+    assert b"Cookie" not in request.headers
+    assert crawler.stats.get_value("yuqing/cookies_missing") == "YQ_TEST_COOKIE"
+
+
+def test_crawl_process_rejects_an_unknown_source_with_status_2(profile_dir, capsys):
+    from crawler.run import main
+
+    assert main(["--config", str(profile_dir), "--source", "nope"]) == 2
+    assert "未知的数据源 nope" in capsys.readouterr().err
