@@ -92,3 +92,18 @@ def test_stale_form_is_refused_after_someone_else_acted(as_role, seeded):
 def test_missing_case_is_a_chinese_404_page(as_role, seeded):
     response = as_role("commentator").get("/cases/9999")
     assert response.status_code == 404 and "没有编号为 9999 的工单" in response.text
+
+
+def test_spokesperson_relabels_sentiment_with_a_reason(as_role, seeded, desk_app):
+    client = as_role("spokesperson")
+    assert "更正标注（情感或级别）" in client.get(f"/cases/{seeded.case_id}").text
+    assert act(client, seeded.case_id, "relabel", label="neutral", reason="实为咨询").status_code == 303
+    page = client.get(f"/cases/{seeded.case_id}").text
+    assert page.count("中性（正面概率") == 2 and "<td>实为咨询</td>" in page
+
+
+def test_spokesperson_marks_no_response_needed_with_a_reason(as_role, seeded, desk_app):
+    client = as_role("spokesperson")
+    assert act(client, seeded.case_id, "dismiss", reason="重复信息，已在他案答复").status_code == 303
+    with desk_app.sessions() as session:
+        assert session.get(Case, seeded.case_id).state == "no_response"

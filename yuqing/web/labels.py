@@ -16,7 +16,12 @@ SENTIMENTS = {"negative": "负面", "positive": "正面", "neutral": "中性"}
 
 
 state_name = state_label
-action_name = action_label
+DESK_ACTIONS = {"relabel": "更正标注（情感或级别）"}
+
+
+def action_name(action: str) -> str:
+    """The Chinese name of an action as the desk shows it (re-labelling covers sentiment and level)."""
+    return DESK_ACTIONS.get(action) or action_label(action)
 
 
 def local_time(value: datetime | None, tz: tzinfo) -> str:
