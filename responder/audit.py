@@ -35,9 +35,11 @@ def record(session: Session, case: Case, action: str, actor: str, now: datetime,
 
 def move(session: Session, case: Case, action: str, actor: str, now: datetime, to_state: str | None, *,
          reason: str = "", draft_version: int | None = None, data: dict[str, Any] | None = None) -> CaseAction:
-    """Change the case's state (None: keep it) and append the audit row for that change."""
+    """Change the case's state (None: keep it) and append the audit row, naming the current draft version."""
     before = case.state
     case.state = to_state or before
     case.updated_at = now
+    if draft_version is None and case.drafts:
+        draft_version = case.drafts[-1].version
     return record(session, case, action, actor, now, from_state=before, to_state=case.state, reason=reason,
                   draft_version=draft_version, data=data)
