@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from yuqing.storage.models import Case, User
+from yuqing.storage.models import Case, CasePost, Post, User
 from yuqing.web import casework, queries
-from yuqing.web.labels import time_left
 from yuqing.web.context import Desk, checked_form, current_user, db_session, get_desk, render, require_roles, root_path
+from yuqing.web.labels import time_left
 
 router = APIRouter(include_in_schema=False)
 FORM_FIELDS = ("reason", "text", "url", "to", "unit", "label", "version")
@@ -20,7 +20,8 @@ FORM_FIELDS = ("reason", "text", "url", "to", "unit", "label", "version")
 
 def load_case(session: Session, case_id: int) -> Case:
     """The case, or a 404 page."""
-    case = session.get(Case, case_id)
+    timeline = selectinload(Case.posts).selectinload(CasePost.post).selectinload(Post.assessment)
+    case = session.get(Case, case_id, options=[timeline, selectinload(Case.actions), selectinload(Case.drafts)])
     if case is None:
         raise HTTPException(status_code=404, detail=f"没有编号为 {case_id} 的工单。")
     return case
