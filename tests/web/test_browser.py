@@ -113,3 +113,12 @@ def test_reply_flow_in_a_real_browser(page, live_url, seeded):
         assert step in audit
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "case-page.png"), full_page=True)
+
+
+def test_digest_preview_frame_and_dashboard_chart_load_under_the_policy(page, live_url, seeded):
+    sign_in(page, live_url, "spokesperson")
+    page.goto(f"{live_url}/digest")
+    frame = page.frame_locator("iframe.digest")
+    assert "网络舆情周报" in frame.locator("body").inner_text(timeout=30000)
+    page.goto(f"{live_url}/dashboard")
+    assert page.locator("svg.chart rect.bar").count() == 14 and page.is_visible("svg.chart polyline.share")
