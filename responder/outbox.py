@@ -115,6 +115,9 @@ def _send(channels: dict[str, Channel | Exception], row: Notification, settings:
         channel.send(row)
     except DeliveryError as exc:
         return str(exc)
+    except Exception as exc:  # a channel bug must not stop the run; the row is retried like any failure
+        log.exception("channel %s crashed on alert %s", row.channel, row.id)
+        return f"渠道程序错误: {type(exc).__name__}: {exc}"
     return None
 
 

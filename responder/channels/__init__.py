@@ -32,4 +32,6 @@ def build_channel(name: str, settings: Settings, environ: Mapping[str, str] | No
     config = settings.response.channels.get(name)
     if config is None:
         raise ValueError(f"response.yaml 中没有名为 {name!r} 的通知渠道")
+    if not config.enabled:
+        raise ValueError(f"通知渠道 {name!r} 已停用（response.yaml 中 enabled: false）")
     return channel_class(config.type)(name, config, settings, os.environ if environ is None else environ)

@@ -102,3 +102,18 @@ def test_a_send_interrupted_by_a_crash_is_retried_after_its_lease_and_never_sent
     assert deliver_due(sessions, custom, now + timedelta(minutes=1), environ=env).sent == 0
     assert deliver_due(sessions, custom, now + LEASE, environ=env).sent == 1
     assert deliver_due(sessions, custom, now + 2 * LEASE, environ=env).sent == 0 and len(receiver.requests) == 1
+
+
+def test_a_disabled_or_crashing_channel_keeps_its_alerts_with_the_reason(sessions, settings, now, monkeypatch):
+    from responder.channels.robots import WeComChannel
+
+    custom = with_channels(settings, off={"type": "wecom", "url_env": "X", "enabled": False},
+                           wecom={"type": "wecom", "url_env": "X"})
+    with transaction(sessions) as session:
+        for channel in ("off", "wecom"):
+            enqueue(session, dedup_key=channel, channel=channel, recipient=channel, subject="s", body_text="b", now=now)
+    monkeypatch.setattr(WeComChannel, "send", lambda self, row: 1 / 0)
+    report = deliver_due(sessions, custom, now, environ={"X": "http://127.0.0.1:9/"})
+    assert report.retried == 2
+    assert "已停用" in report.errors[0] and "ZeroDivisionError" in report.errors[1]
+    assert {r.status for r in _rows(sessions)} == {"pending"}
