@@ -52,7 +52,9 @@ class BoardSpider(SourceSpider):
         return None
 
     def parse_list(self, response: Response, forum, page: int):
-        """Messages of one page (with content requests), then the next page."""
+        """Messages of one page (with content requests), then the next page. Messages already seen
+        on this page are fetched again, so that a reply given since the last run updates them;
+        paging stops there."""
         result = self.answer(response)
         if result is None:
             return
@@ -61,9 +63,7 @@ class BoardSpider(SourceSpider):
         reached_seen = False
         for message in messages:
             item = self.message_item(message, forum)
-            if self.seen(item.published_at):
-                reached_seen = True
-                continue
+            reached_seen |= self.seen(item.published_at)
             yield self.content_request(item) if self.source.fetch_content else item
         if len(messages) >= self.source.page_size and not reached_seen and page < self.page_budget:
             yield self.list_request(forum, str(messages[-1].get("tid", "")), page + 1)

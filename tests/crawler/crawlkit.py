@@ -97,6 +97,16 @@ class FaultSite(SampleSite):
     def fault_captcha(self, call: Call, where: str) -> Reply:
         return Reply(CAPTCHA_PAGE)
 
+    def fault_answered(self, call: Call, where: str) -> Reply:
+        """The 留言板 after the bureau answered every message."""
+        answer = json.loads(super().answer(call).payload())
+        for message in (answer.get("resultData") or {}).get("data") or []:
+            message["stateInfo"] = "已回复"
+        entries = (answer.get("resultData") or {}).get("contentList")
+        if entries is not None:
+            entries.append({"dataType": 4, "content": "已联系您核实情况。", "organization": "榆川市民政局"})
+        return Reply(json.dumps(answer, ensure_ascii=False), content_type=JSON_TYPE)
+
     def fault_expired(self, call: Call, where: str) -> Reply:
         body = {"ok": -100, "url": "https://passport.weibo.cn/signin/login?entry=mweibo"}
         return Reply(json.dumps(body), content_type=JSON_TYPE)

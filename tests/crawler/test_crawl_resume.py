@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import time
+from datetime import datetime, timezone
 
 from crawlkit import ROOT, crawl_command, make_profile, read_posts, report_of, run_crawl_process
 from yuqing.demo.sites import demo_sources
@@ -73,3 +74,27 @@ def test_incremental_run_stops_at_seen_posts_and_since_backfills(site, tmp_path)
     backfill, report = pages_fetched("--since", "2026-11-01")
     assert len(backfill) == 3 and report["new_posts"] == 0
     assert len(read_posts(url)) == 6
+
+
+def test_a_reply_given_since_the_last_run_updates_the_message(site, tmp_path):
+    from sqlalchemy import update
+
+    from yuqing.storage.db import make_engine
+    from yuqing.storage.models import Post
+
+    board = {**demo_sources(site.url)[4], "key": "b-replies"}
+    url = f"sqlite:///{tmp_path / 'crawl.db'}"
+    run_crawl_process(make_profile(tmp_path / "config", [board]), url)
+    assert read_posts(url)["board:26000005"].reply_state == "待回复"
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(update(Post).values(analyzed_at=datetime(2026, 11, 18, 10, 5, tzinfo=timezone.utc)))
+    engine.dispose()
+    answered = {**board, "base_url": f"{site.url}/fault/answered/all"}
+    before = len(site.calls)
+    report = report_of(run_crawl_process(make_profile(tmp_path / "config2", [answered]), url)[1])["b-replies"]
+    message = read_posts(url)["board:26000005"]
+    assert (message.reply_state, message.analyzed_at) == ("已回复", None)
+    assert message.extra["reply"]["organization"] == "榆川市民政局"
+    assert report["new_posts"] == 0 and report["updated_posts"] == 2
+    assert sum(1 for c in site.calls[before:] if c.path.endswith("/list/df")) == 1
