@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from tests.responder.digest.conftest import WEEK, free_port
+from tests.responder.digest.world import WEEK, free_port
 from yuqing.cli import cli, digest_cmds
 from yuqing.storage.models import Digest, Notification
 

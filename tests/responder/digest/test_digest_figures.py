@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from responder.digest.figures import gather_figures
 from responder.digest.period import parse_week
-from tests.responder.digest.conftest import ID_CARD, PHONE, SHANGHAI, WEEK
+from tests.responder.digest.world import ID_CARD, PHONE, SHANGHAI, WEEK
 from yuqing.storage.models import Post
 
 

@@ -10,7 +10,7 @@ import pytest
 from matplotlib import image as mpimg
 
 from responder.digest import build_digest
-from tests.responder.digest.conftest import WEEK
+from tests.responder.digest.world import WEEK
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
