@@ -86,9 +86,9 @@ def _answers(session: Session, case_ids: list[int]) -> dict[int, str]:
 
 
 def consultations(session: Session, settings: Settings, rows: list[CaseRow]) -> ConsultationFigures:
-    """Consultations first answered in the week; examples quote the question and the approved reply."""
+    """Consultations first answered in the week; examples (most severe first) quote the question and the reply."""
     answered = [r for r in rows if r.kind == "consultation" and r.responded_in_week]
-    picked = sorted(answered, key=lambda r: r.first_response)[: settings.digest.consultation_examples]
+    picked = answered[: settings.digest.consultation_examples]
     texts = _answers(session, [r.id for r in picked]) if picked else {}
     examples = [
         Consultation(r.id, r.title, mask_personal(texts.get(r.id, "")), r.first_response, r.owner_name, r.url)
