@@ -102,42 +102,41 @@ def run_report(database_url: str, run_ids: dict[str, int | None]) -> list[dict[s
     return rows
 
 
-def crawl(settings: Settings, sources: list[Any], args: argparse.Namespace) -> dict[str, int | None]:
-    """Run every source's spider in one CrawlerProcess; return the SourceRun id of each."""
-    from scrapy.crawler import Crawler, CrawlerProcess
-    from scrapy.utils.reactor import install_reactor
+def source_crawler(settings: Settings, config: Any, log_level: str):
+    """A Scrapy Crawler for one source, with that source's settings, announcing its end on stdout."""
+    from scrapy import signals
+    from scrapy.crawler import Crawler
 
     from crawler.health import judge
     from crawler.spiders import spider_for
 
-    install_reactor(BASE_SETTINGS["TWISTED_REACTOR"])
-    database_url, zone = settings.app.database_url, ZoneInfo(settings.app.timezone)
-    cursors = prepare_sources(database_url, sources)
-    backfill = since_cutoff(args.since, zone)
-    now = datetime.fromisoformat(args.now) if args.now else datetime.now(timezone.utc)
-    process = CrawlerProcess({"LOG_LEVEL": args.log_level, "TWISTED_REACTOR": BASE_SETTINGS["TWISTED_REACTOR"]})
-    crawlers: dict[str, Crawler] = {}
-    for config in sources:
-        values = source_settings(settings.sources, config, database_url, settings.app.timezone)
-        values.update(LOG_LEVEL=args.log_level, YUQING_MENTION=mention_lists(settings))
-        crawler = Crawler(spider_for(config.kind), values)
-        crawlers[config.key] = crawler
-        budget = settings.sources.backfill_max_pages if backfill else None
-        process.crawl(crawler, source=config, cutoff=backfill or cursors[config.key], now=now,
-                      zone=settings.app.timezone, page_budget=budget)
-        _announce_on_close(crawler, config.key, judge)
-    process.start()
-    return {key: crawler.stats.get_value("yuqing/run_id") for key, crawler in crawlers.items()}
-
-
-def _announce_on_close(crawler, key: str, judge) -> None:
-    from scrapy import signals
+    values = source_settings(settings.sources, config, settings.app.database_url, settings.app.timezone)
+    values.update(LOG_LEVEL=log_level, YUQING_MENTION=mention_lists(settings))
+    crawler = Crawler(spider_for(config.kind), values)
 
     def closed(spider, reason: str) -> None:
-        outcome = judge(crawler.stats.get_stats(), reason)
-        emit({"event": "source_done", "key": key, **vars(outcome)})
+        emit({"event": "source_done", "key": config.key, **vars(judge(crawler.stats.get_stats(), reason))})
 
     crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
+    return crawler
+
+
+def crawl(settings: Settings, sources: list[Any], args: argparse.Namespace) -> dict[str, int | None]:
+    """Run every source's spider in one CrawlerProcess; return the SourceRun id of each."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
+
+    install_reactor(BASE_SETTINGS["TWISTED_REACTOR"])
+    cursors = prepare_sources(settings.app.database_url, sources)
+    backfill = since_cutoff(args.since, ZoneInfo(settings.app.timezone))
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now(timezone.utc)
+    process = CrawlerProcess({"LOG_LEVEL": args.log_level, "TWISTED_REACTOR": BASE_SETTINGS["TWISTED_REACTOR"]})
+    crawlers = {config.key: source_crawler(settings, config, args.log_level) for config in sources}
+    for config in sources:
+        process.crawl(crawlers[config.key], source=config, cutoff=backfill or cursors[config.key], now=now,
+                      zone=settings.app.timezone, page_budget=settings.sources.backfill_max_pages if backfill else None)
+    process.start()
+    return {key: crawler.stats.get_value("yuqing/run_id") for key, crawler in crawlers.items()}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

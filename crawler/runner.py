@@ -105,13 +105,7 @@ def run_crawl(app: App, source_keys: Sequence[str] | None = None, since: date | 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
     child = subprocess.Popen(crawl_command(app, keys, since, now, log_level), stdout=subprocess.PIPE,
                              text=True, encoding="utf-8", env=env, cwd=PROJECT_ROOT)
-    report = CrawlReport()
-    for line in child.stdout:
-        event = _parse(line)
-        if event.get("event") == "source_done" and on_progress:
-            on_progress(_source_report(event))
-        elif event.get("event") == "report":
-            report.sources = [_source_report(row) for row in event["sources"]]
+    report = CrawlReport(sources=_follow(child.stdout, on_progress))
     report.exit_code = child.wait()
     if report.exit_code == 2:
         raise ConfigError(str(app.settings.config_dir), "", "抓取进程无法读取配置（详见上方输出）")
@@ -120,6 +114,18 @@ def run_crawl(app: App, source_keys: Sequence[str] | None = None, since: date | 
         reason = f"抓取进程异常退出（退出码 {report.exit_code}）"
         report.sources = [SourceReport(key, "failed", reason, errors=1) for key in expected]
     return report
+
+
+def _follow(lines, on_progress: Callable[[SourceReport], None] | None) -> list[SourceReport]:
+    """Read the child's JSON events: pass each finished source on, return the final report's rows."""
+    rows: list[SourceReport] = []
+    for line in lines:
+        event = _parse(line)
+        if event.get("event") == "source_done" and on_progress:
+            on_progress(_source_report(event))
+        elif event.get("event") == "report":
+            rows = [_source_report(row) for row in event["sources"]]
+    return rows
 
 
 def _parse(line: str) -> dict:

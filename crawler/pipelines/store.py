@@ -113,9 +113,14 @@ def write_batch(session: Session, items: list[PostItem], source_id: int | None, 
     for post in {stored[item.dedup_key].id: stored[item.dedup_key] for item in items}.values():
         if post.id not in snapshotted:
             result.snapshot_ids.add(post.id)
-            session.add(EngagementSnapshot(post_id=post.id, taken_at=now, reposts=post.reposts,
-                                           comments=post.comments, likes=post.likes))
+            session.add(snapshot_of(post, now))
     return result
+
+
+def snapshot_of(post: Post, now: datetime) -> EngagementSnapshot:
+    """The post's engagement counts now."""
+    return EngagementSnapshot(post_id=post.id, taken_at=now, reposts=post.reposts, comments=post.comments,
+                              likes=post.likes)
 
 
 def _link_new_copy(session: Session, post: Post, original_key: str, stored: dict[str, Post]) -> None:
