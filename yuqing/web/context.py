@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from responder.digest.labels import kind_name
 from yuqing.app import App
 from yuqing.storage.models import User
 from yuqing.web import labels
@@ -51,8 +52,10 @@ class Desk:
         env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                           trim_blocks=True, lstrip_blocks=True)
         env.globals.update(labels=labels)
+        platforms = self.app.settings.digest.platform_labels
         env.filters.update(local=lambda value: labels.local_time(value, self.app.tz), safe_url=safe_url,
-                           reason_text=reason_text)
+                           reason_text=reason_text, platform=lambda key: platforms.get(key, key or "—"),
+                           kind=kind_name)
         self.templates = Jinja2Templates(env=env)
 
 

@@ -11,7 +11,6 @@ LEVELS = LEVEL_LABELS
 LEVEL_COLOURS = {1: "红色", 2: "橙色", 3: "黄色", 4: "蓝色"}
 STATES = STATE_LABELS
 OPEN_STATES = tuple(sorted(RESPONDER_OPEN_STATES))
-KINDS = {"consultation": "咨询", "rumour": "谣言", "complaint": "投诉", "praise": "表扬", "other": "其他"}
 SENTIMENTS = {"negative": "负面", "positive": "正面", "neutral": "中性"}
 
 

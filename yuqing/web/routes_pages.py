@@ -68,4 +68,5 @@ def search(request: Request, q: str = "", platform: str = "", days: int = 30, us
     posts = queries.search_posts(session, term, platform[:32], days, desk.clock()) if term or platform else []
     results = [(post, queries.highlight(post.clean_text, term)) for post in posts]
     return render(request, "search.html", {"user": user, "q": term, "platform": platform, "days": days,
-                                           "results": results, "searched": bool(term or platform)})
+                                           "results": results, "searched": bool(term or platform),
+                                           "platform_labels": desk.app.settings.digest.platform_labels})
