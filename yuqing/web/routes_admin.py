@@ -65,19 +65,10 @@ def users_change(request: Request, form: FormData = Depends(checked_form), user:
 
 
 @router.get("/sources")
-def sources_page(request: Request, user: User = Depends(admin_only), session: Session = Depends(db_session)) -> Response:
-    """Every source with its health; admins can pause or resume one."""
-    sources = list(session.scalars(select(Source).order_by(Source.key)))
-    return render(request, "admin_sources.html", {"user": user, "sources": sources})
-
-
-@router.post("/sources")
-def sources_toggle(request: Request, form: FormData = Depends(checked_form), user: User = Depends(admin_only),
-                   session: Session = Depends(db_session)) -> Response:
-    """Pause or resume crawling a source."""
-    source = session.scalar(select(Source).where(Source.key == str(form.get("key", ""))))
-    if source is None:
-        raise HTTPException(status_code=404, detail="没有这个数据源。")
-    source.enabled = form.get("enabled") == "1"
-    session.commit()
-    return sources_page(request, user, session)
+def sources_page(request: Request, user: User = Depends(admin_only), session: Session = Depends(db_session),
+                 desk: Desk = Depends(get_desk)) -> Response:
+    """Every configured source with its crawl settings and its health as recorded by the crawler."""
+    health = {s.key: s for s in session.scalars(select(Source))}
+    rows = [(config, health.get(config.key)) for config in desk.app.settings.sources.sources]
+    return render(request, "admin_sources.html", {"user": user, "rows": rows,
+                                                  "sources_file": desk.app.settings.config_dir / "sources.yaml"})
