@@ -12,17 +12,19 @@ from yuqing.scheduler.logs import JsonLineFormatter, configure_logging
 
 @pytest.fixture
 def root_logger():
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
+    root, scheduler_logger = logging.getLogger(), logging.getLogger("apscheduler")
+    handlers, level, scheduler_level = list(root.handlers), root.level, scheduler_logger.level
     yield root
     for handler in root.handlers[len(handlers):]:
         handler.close()
     root.handlers[:], root.level = handlers, level
+    scheduler_logger.setLevel(scheduler_level)
 
 
 def test_records_are_json_lines_with_extra_fields(root_logger, tmp_path):
     path = configure_logging(tmp_path / "logs")
     logging.getLogger("yuqing.scheduler").info("job finished", extra={"job": "crawl:weibo", "seconds": 1.5})
+    logging.getLogger("apscheduler.executors.default").info("Running job")
     try:
         raise ValueError("页面结构异常")
     except ValueError:

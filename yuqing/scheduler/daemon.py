@@ -120,8 +120,7 @@ class Daemon:
         signal.signal(signum, signal.SIG_DFL)
 
     def _on_job_error(self, event: JobExecutionEvent) -> None:
-        log.error("job failed", exc_info=(type(event.exception), event.exception, event.exception.__traceback__),
-                  extra={"job": event.job_id})
+        log.error("job failed", extra={"job": event.job_id, "error": repr(event.exception)})
         try:
             alert_job_failure(self.app, event.job_id, event.exception, self.clock())
         except Exception:
