@@ -37,9 +37,13 @@ class ChartImage:
 
 
 def _fontconfig_candidates() -> list[str]:
+    """Files of the fonts fontconfig says cover Chinese."""
     if not shutil.which("fc-list"):
         return []
-    result = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=20, check=False)
+    try:
+        result = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
     return [line.split(":")[0].strip() for line in result.stdout.splitlines() if line.strip()]
 
 
@@ -62,6 +66,8 @@ def _rank(path: str) -> int:
 @cache
 def cjk_font(configured: str = "") -> str | None:
     """The family name of a registered CJK font (configured path first, then fontconfig), or None."""
+    if configured and not Path(configured).is_file():
+        log.warning("digest.yaml 中的 font_path %s 不存在，改用系统中的中文字体", configured)
     candidates = [configured] if configured else []
     candidates += sorted(_fontconfig_candidates() or _glob_candidates(), key=_rank)
     for path in candidates:
