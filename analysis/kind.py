@@ -1,0 +1,66 @@
+"""What a post is: complaint, consultation (a question to the bureau), rumour (a claim to
+verify), praise or other, with the reasons a person can check."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from analysis.sentiment.base import SentimentResult
+from analysis.sentiment.lexicon import find_cues
+
+Kind = Literal["complaint", "consultation", "rumour", "praise", "other"]
+KIND_NAMES: dict[str, str] = {
+    "complaint": "投诉", "consultation": "咨询", "rumour": "待核实传闻", "praise": "表扬", "other": "其他",
+}
+
+_ASKING = re.compile(r"请问|咨询一下|咨询：|咨询:|想问|想了解|问一下|问问|求问|请教|有谁知道|谁知道")
+_QUESTION = re.compile(r"(?:怎么|如何|哪里|哪个|哪些|多少|多久|几号|几月|几点|什么时候|是否|能不能|可不可以|可以.{0,12}吗"
+                       r"|需要.{0,12}吗|吗|呢)[^。！!]{0,6}[？?]")
+_HEARSAY = re.compile(r"网传|听说|据说|传言|传闻|有人说|内部消息|在传|爆料|朋友说")
+_PRAISE = re.compile(r"感谢|谢谢|点赞|好评|致敬|辛苦了|暖心|贴心|耐心|细心|周到|值得学习|好样的")
+
+
+@dataclass(frozen=True)
+class KindResult:
+    """The kind of a post and why."""
+
+    kind: Kind
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The kind's Chinese name."""
+        return KIND_NAMES[self.kind]
+
+
+def _consultation(text: str, negative: bool) -> list[str]:
+    asking = _ASKING.search(text)
+    if asking:
+        return [f"咨询：含提问用语“{asking.group(0)}”"]
+    question = _QUESTION.search(text)
+    if question and not negative:
+        return [f"咨询：以问句提问“{question.group(0)}”"]
+    return []
+
+
+def classify_kind(text: str, sentiment: SentimentResult) -> KindResult:
+    """The post's kind from its wording and its sentiment (a question counts even when neutral)."""
+    negative = sentiment.label == "negative"
+    grievances = [cue for cue in find_cues(text) if cue.grievance and cue.group != "传闻指控"]
+    hearsay = _HEARSAY.search(text)
+    if hearsay and (negative or grievances):
+        return KindResult("rumour", [f"传闻：含“{hearsay.group(0)}”且内容负面，需核实"])
+    asked = _consultation(text, negative)
+    if asked:
+        return KindResult("consultation", asked)
+    if negative or grievances:
+        found = "、".join(dict.fromkeys(cue.text for cue in grievances)) or "、".join(sentiment.cues[:3])
+        return KindResult("complaint", [f"投诉：情感负面，诉求线索“{found}”" if found else "投诉：情感负面"])
+    praise = _PRAISE.search(text)
+    if praise and sentiment.label == "positive":
+        return KindResult("praise", [f"表扬：含“{praise.group(0)}”且情感正面"])
+    if hearsay:
+        return KindResult("rumour", [f"传闻：含“{hearsay.group(0)}”，需核实"])
+    return KindResult("other", ["其他：无投诉、咨询、传闻或表扬特征"])

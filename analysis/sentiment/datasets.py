@@ -1,0 +1,39 @@
+"""Reading labelled CSV files: ``text`` and ``label`` (0 negative, 1 positive), optional ``split``."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+DOMAIN_CSV = Path(__file__).resolve().parents[1] / "data" / "domain.csv"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """Texts and their labels, in file order."""
+
+    texts: list[str]
+    labels: list[int]
+
+    def __add__(self, other: Labelled) -> Labelled:
+        return Labelled(self.texts + other.texts, self.labels + other.labels)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def read_labelled(path: str | Path, split: str | None = None) -> Labelled:
+    """The rows of a CSV with ``text`` and ``label`` columns, only ``split`` rows when given."""
+    texts, labels = [], []
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if split is None or row.get("split") == split:
+                texts.append(row["text"])
+                labels.append(int(row["label"]))
+    return Labelled(texts, labels)
+
+
+def read_domain(split: str) -> Labelled:
+    """The project's own 民政 domain set, ``train`` or ``test`` split."""
+    return read_labelled(DOMAIN_CSV, split)

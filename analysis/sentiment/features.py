@@ -1,0 +1,73 @@
+"""Hashed binary features of a text: character n-grams, jieba words and word pairs, emoticons
+and lexicon cues. Hashing keeps the shipped parameters free of any text fragment."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import jieba
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.utils import murmurhash3_32
+
+from analysis.sentiment.lexicon import find_cues, summary_tokens
+
+N_FEATURES = 2**20
+CHAR_NGRAMS = (1, 2, 3)
+_MARKUP = re.compile(r"\{%#?|#?%\}|https?://\S+")
+_EMOTICON = re.compile(r"\[[^\[\]\s]{1,8}\]")
+_PUNCT_OR_SPACE = re.compile(r"^[\s\W_]+$")
+
+jieba.setLogLevel(60)
+
+
+def prepare(text: str) -> str:
+    """The text as the model reads it: Weibo topic markup and links removed, lower case."""
+    return _MARKUP.sub(" ", text).lower().strip()
+
+
+def words(text: str) -> list[str]:
+    """jieba words of a prepared text, without punctuation and spaces."""
+    return [word for word in jieba.lcut(text, HMM=False) if not _PUNCT_OR_SPACE.match(word)]
+
+
+def tokens(text: str) -> set[str]:
+    """The distinct feature tokens of a raw text."""
+    prepared = prepare(text)
+    found = {"c:" + prepared[i:i + n] for n in CHAR_NGRAMS for i in range(len(prepared) - n + 1)}
+    word_list = words(prepared)
+    found.update("w:" + word for word in word_list)
+    found.update(f"b:{first} {second}" for first, second in zip(word_list, word_list[1:]))
+    found.update("e:" + emoticon for emoticon in _EMOTICON.findall(prepared))
+    cues = find_cues(prepared)
+    found.update(cue.token for cue in cues)
+    found.update(summary_tokens(cues))
+    return found
+
+
+def token_index(token: str, n_features: int = N_FEATURES) -> int:
+    """The column a token hashes to, exactly as ``FeatureHasher`` places it."""
+    return abs(murmurhash3_32(token, seed=0)) % n_features
+
+
+def hash_tokens(token_sets: Iterable[Iterable[str]], n_features: int = N_FEATURES) -> sparse.csr_matrix:
+    """A binary sparse matrix, one row per set of tokens."""
+    hasher = FeatureHasher(n_features=n_features, input_type="string", alternate_sign=False)
+    matrix = hasher.transform(token_sets).tocsr()
+    matrix.data = np.ones_like(matrix.data)
+    return matrix
+
+
+def feature_matrix(texts: Iterable[str], n_features: int = N_FEATURES) -> sparse.csr_matrix:
+    """A binary sparse matrix, one row per text."""
+    return hash_tokens((tokens(text) for text in texts), n_features)
+
+
+def readable(token: str) -> str:
+    """The human-readable part of a word, emoticon or cue token; empty for character n-grams."""
+    kind, _, body = token.partition(":")
+    if kind == "c" or body in ("any", "many"):
+        return ""
+    return body.replace(" ", "")

@@ -1,0 +1,60 @@
+"""Our model: hashed n-gram, emoticon and grievance-cue features scored by shipped linear weights."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from analysis.sentiment.base import SentimentModel, SentimentResult
+from analysis.sentiment.features import hash_tokens, readable, token_index, tokens
+from analysis.sentiment.training import LinearWeights
+
+DEFAULT_MODEL = Path(__file__).parent / "model" / "linear.npz"
+CUES_SHOWN = 4
+
+
+class LinearSentiment(SentimentModel):
+    """NB-LR over hashed features; fast (no SnowNLP at run time) and domain-trained."""
+
+    name = "linear"
+
+    def __init__(self, model_path: str | Path | None = None, **thresholds: float) -> None:
+        super().__init__(**thresholds)
+        self.model_path = Path(model_path) if model_path else DEFAULT_MODEL
+        self._params = LinearWeights.load(self.model_path)
+
+    def predict(self, texts: Sequence[str]) -> list[SentimentResult]:
+        """Probability of positive for each text, with the cues that pushed it that way."""
+        texts = list(texts)
+        if not texts:
+            return []
+        token_sets = [tokens(text) for text in texts]
+        scores = hash_tokens(token_sets, self._params.weights.size) @ self._params.weights
+        positives = 1.0 / (1.0 + np.exp(-(scores + self._params.intercept)))
+        return [
+            SentimentResult(float(p), self._label(float(p)), self._cues(found, float(p)))
+            for p, found in zip(positives, token_sets)
+        ]
+
+    def _cues(self, found: set[str], positive: float) -> list[str]:
+        """The readable tokens whose weights pushed most toward the side the text landed on."""
+        sign = 1.0 if positive >= 0.5 else -1.0
+        weights = self._params.weights
+        shown_tokens = [t for t in found if not t.startswith("c:")]
+        weighted = [(sign * weights[token_index(t, weights.size)], readable(t)) for t in shown_tokens]
+        ranked = sorted((w, text) for w, text in weighted if w > 0 and text)
+        shown: list[str] = []
+        for _, text in reversed(ranked):
+            if text not in shown:
+                shown.append(text)
+            if len(shown) == CUES_SHOWN:
+                break
+        return shown
+
+    @cached_property
+    def version(self) -> str:
+        """``linear`` plus the training stamp recorded in the weights file."""
+        return f"linear:{self._params.info.get('trained', 'unknown')}"

@@ -1,0 +1,99 @@
+"""Benchmark: sentiment on weibo2018 dev.csv and on the domain test split, side by side.
+
+For stock SnowNLP, SnowNLP retrained here (into a temporary directory, on the same training
+data as ours: train.csv plus the domain train split) and our shipped linear model, prints
+accuracy, macro-F1 and negative precision/recall/F1 at threshold 0.5, and texts per second
+on one core (ratio against stock SnowNLP). Ours reads texts cleaned as the pipeline cleans.
+
+    python bench/sentiment.py [DATA_DIR]   # DATA_DIR defaults to ../shared/data/sentiment
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.normalize import clean_text  # noqa: E402
+from analysis.sentiment import SentimentModel, get_sentiment_model  # noqa: E402
+from analysis.sentiment.datasets import Labelled, read_domain, read_labelled  # noqa: E402
+from analysis.sentiment.metrics import Scores, score_binary  # noqa: E402
+from analysis.sentiment.snownlp_model import train_snownlp  # noqa: E402
+
+TARGETS = "目标：dev 准确率 ≥ 0.86 且负面 F1 ≥ 0.85；领域测试集负面召回 ≥ 0.90 且准确率 ≥ 0.85；速度 ≥ 10× 原版 SnowNLP"
+
+
+def timed_scores(predict: Callable[[Sequence[str]], list[float]], data: Labelled) -> tuple[Scores, float]:
+    """Scores on a data set and texts per second."""
+    started = time.perf_counter()
+    positives = predict(data.texts)
+    elapsed = time.perf_counter() - started
+    return score_binary(data.labels, positives), len(data) / elapsed
+
+
+def as_predict(model: SentimentModel, clean: bool) -> Callable[[Sequence[str]], list[float]]:
+    """A function from texts to probabilities of positive (cleaning first when asked)."""
+    def predict(texts: Sequence[str]) -> list[float]:
+        prepared = [clean_text(text) for text in texts] if clean else list(texts)
+        return [result.positive for result in model.predict(prepared)]
+    return predict
+
+
+def row(name: str, scores: Scores) -> str:
+    """One table row of figures."""
+    return (f"  {name:<22}{scores.accuracy:>8.4f}{scores.macro_f1:>9.4f}{scores.negative_precision:>8.4f}"
+            f"{scores.negative_recall:>8.4f}{scores.negative_f1:>8.4f}")
+
+
+def report(results: dict[str, dict[str, tuple[Scores, float]]]) -> None:
+    """Print both tables and the speed line."""
+    stock_speed = results["SnowNLP（原版）"]["dev"][1]
+    for set_name, title in (("dev", "weibo2018 dev.csv"), ("domain", "民政领域测试集 domain.csv split=test")):
+        first = next(iter(results.values()))[set_name][0]
+        print(f"\n{title}（{first.count} 条，阈值 0.5）")
+        print(f"  {'模型':<20}{'准确率':>6}{'宏F1':>8}{'负面P':>7}{'负面R':>7}{'负面F1':>7}")
+        for name, sets in results.items():
+            print(row(name, sets[set_name][0]))
+    print("\n速度（dev，单核，条/秒）")
+    for name, sets in results.items():
+        speed = sets["dev"][1]
+        print(f"  {name:<22}{speed:>10.1f}   {speed / stock_speed:>6.1f}×")
+    print(f"\n{TARGETS}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", nargs="?", type=Path, default=Path("../shared/data/sentiment"))
+    args = parser.parse_args(argv)
+    data_dir = args.data_dir if args.data_dir.exists() else (ROOT / args.data_dir).resolve()
+    dev, domain_test = read_labelled(data_dir / "dev.csv"), read_domain("test")
+    training = read_labelled(data_dir / "train.csv") + read_domain("train")
+    with tempfile.TemporaryDirectory() as tmp:
+        retrained = train_snownlp(training.texts, training.labels, Path(tmp) / "sentiment.marshal")
+        models = {
+            "SnowNLP（原版）": (get_sentiment_model("snownlp"), False),
+            "SnowNLP（重新训练）": (get_sentiment_model("snownlp", model_path=retrained), False),
+            "本项目 linear": (get_sentiment_model("linear"), True),
+        }
+        results = {
+            name: {"dev": timed_scores(as_predict(model, clean), dev),
+                   "domain": timed_scores(as_predict(model, clean), domain_test)}
+            for name, (model, clean) in models.items()
+        }
+    report(results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The sentiment registry, the shipped linear weights and the benchmark metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis.sentiment import UnknownSentimentModel, get_sentiment_model, label_for, model_names
+from analysis.sentiment.linear import DEFAULT_MODEL, LinearSentiment
+from analysis.sentiment.metrics import score_binary
+from analysis.sentiment.training import LinearWeights, TrainingOptions, train_linear
+
+
+@pytest.fixture(scope="module")
+def shipped() -> LinearSentiment:
+    return LinearSentiment()
+
+
+def test_unknown_name_is_a_clear_error():
+    with pytest.raises(UnknownSentimentModel, match="未知的情感模型 'bert'.*linear.*snownlp"):
+        get_sentiment_model("bert")
+
+
+def test_registry_names_and_instances():
+    assert {"snownlp", "linear", "yuqing"} <= set(model_names())
+    assert isinstance(get_sentiment_model("yuqing"), LinearSentiment)
+    assert get_sentiment_model("snownlp").predict_one("这家店的东西很好，物流也快").positive > 0.5
+
+
+def test_shipped_weights_are_small_numbers_only():
+    assert DEFAULT_MODEL.stat().st_size < 20 * 1024 * 1024
+    with np.load(DEFAULT_MODEL, allow_pickle=False) as data:
+        assert set(data.files) == {"indices", "values", "intercept", "n_features", "info"}
+        assert data["values"].dtype == np.float32
+
+
+@pytest.mark.parametrize("text", [
+    "低保申请交上去五十天了还没有结果，电话一直没人接。",
+    "高龄补贴三个月没发了，社区说等通知。",
+    "婚姻登记预约网站又打不开了，折腾了一晚上。",
+    "民政局推诿扯皮，投诉无门[怒]",
+])
+def test_grievances_score_negative_with_cues(shipped, text):
+    result = shipped.predict_one(text)
+    assert result.label == "negative" and result.positive < 0.5
+    assert result.cues
+
+
+@pytest.mark.parametrize("text", [
+    "感谢社区工作人员上门帮我们办好了补贴，服务很贴心！",
+    "敬老院的护工对老人特别耐心，给你们点赞[赞]",
+])
+def test_praise_scores_positive(shipped, text):
+    assert shipped.predict_one(text).label == "positive"
+
+
+def test_thresholds_make_a_neutral_band():
+    assert label_for(0.3, 0.4, 0.6) == "negative"
+    assert label_for(0.5, 0.4, 0.6) == "neutral"
+    assert label_for(0.6, 0.4, 0.6) == "positive"
+    with pytest.raises(ValueError):
+        LinearSentiment(negative_below=0.7, positive_above=0.3)
+
+
+def test_training_round_trip(tmp_path):
+    texts = ["服务很好很满意", "态度很差没人管", "办事快很贴心", "拖了三个月还没发"] * 5
+    weights = train_linear(texts, [1, 0, 1, 0] * 5, options=TrainingOptions(n_features=2**12))
+    model = LinearSentiment(weights.save(tmp_path / "tiny.npz"))
+    assert model.predict_one("服务很好").positive > model.predict_one("态度很差").positive
+    assert LinearWeights.load(tmp_path / "tiny.npz").info["rows"] == 20
+
+
+def test_metrics():
+    scores = score_binary([0, 0, 1, 1], [0.1, 0.9, 0.8, 0.7])
+    assert scores.accuracy == 0.75 and scores.negative_precision == 1.0 and scores.negative_recall == 0.5
