@@ -73,3 +73,14 @@ def test_bad_input_is_one_line(run, args, message):
     result = run(*args)
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name, check", [
+    ("digest.txt", lambda data: "一、总体态势" in data.decode("utf-8")),
+    ("digest.docx", lambda data: data[:2] == b"PK"),
+    ("digest.json", lambda data: b'"week": "2026-W47"' in data),
+])
+def test_out_suffix_picks_the_format(run, world, tmp_path, name, check):
+    out = tmp_path / name
+    assert run("--week", WEEK, "--out", str(out)).exit_code == 0
+    assert check(out.read_bytes())

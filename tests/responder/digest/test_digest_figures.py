@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from responder.digest.figures import gather_figures
 from responder.digest.period import parse_week
 from tests.responder.digest.world import ID_CARD, PHONE, SHANGHAI, WEEK
-from yuqing.storage.models import Post
+from yuqing.storage.models import Assessment, Post
 
 
 def _figures(sessions, settings, now):
@@ -102,3 +102,15 @@ def test_empty_week_has_no_invented_numbers(sessions, settings, digest_now):
     figures = _figures(sessions, settings, digest_now)
     assert figures.volume.total == 0 and figures.volume.negative_share is None
     assert figures.handling.on_time.share is None and figures.events == []
+
+
+def test_a_persons_sentiment_override_wins(sessions, settings, world, digest_now):
+    week = parse_week(WEEK, SHANGHAI)
+    with sessions() as session, session.begin():
+        assessment = session.scalars(
+            select(Assessment).join(Post, Post.id == Assessment.post_id)
+            .where(Assessment.sentiment_label == "positive", Post.published_at >= week.start)
+        ).first()
+        assessment.label_override = "negative"
+    sentiment = _figures(sessions, settings, digest_now).volume.sentiment
+    assert (sentiment["negative"], sentiment["positive"]) == (9, 2)
