@@ -29,7 +29,7 @@ def stepped_daemon(app: App):
     made: list[Daemon] = []
 
     def build(**kwargs) -> Daemon:
-        daemon = Daemon(app, scheduler_cls=SteppedScheduler, executor=DebugExecutor(), **kwargs)
+        daemon = Daemon(app, scheduler_cls=SteppedScheduler, executor_factory=lambda size: DebugExecutor(), **kwargs)
         made.append(daemon)
         return daemon
 

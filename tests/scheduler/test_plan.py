@@ -46,3 +46,9 @@ def test_minute_jobs_have_a_grace_longer_than_their_interval(settings, now):
         interval = getattr(spec.trigger, "interval", None)
         if interval is not None:
             assert spec.misfire_grace_seconds >= interval.total_seconds()
+
+
+def test_crawls_run_in_their_own_pool(settings, now):
+    pools = {spec.id: spec.executor for spec in planned_jobs(settings, TZ, now)}
+    assert {pool for job_id, pool in pools.items() if job_id.startswith("crawl:")} == {"crawls"}
+    assert pools["check_clocks"] == pools["deliver_outbox"] == "default"

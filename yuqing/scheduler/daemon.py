@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from typing import Iterable
+from typing import Callable, Iterable
 
 from apscheduler.events import (
     EVENT_JOB_ERROR,
@@ -28,26 +28,33 @@ from apscheduler.schedulers.base import BaseScheduler
 from yuqing.app import App
 from yuqing.scheduler.alerts import alert_job_failure
 from yuqing.scheduler.clock import Clock, utc_now
-from yuqing.scheduler.plan import JobSpec, Timings, job_signature, planned_jobs
+from yuqing.scheduler.plan import CRAWL_POOL, JobSpec, Timings, job_signature, planned_jobs
 from yuqing.scheduler.runner import RUN_JOB_REF, JobContext, bind
 from yuqing.scheduler.store import make_jobstore, run_soon
 
 log = logging.getLogger("yuqing.scheduler")
 
 
+ExecutorFactory = Callable[[int], BaseExecutor]
+POOLS = {"default": 4, CRAWL_POOL: 2}
+
+
 def build_scheduler(app: App, scheduler_cls: type[BaseScheduler] = BackgroundScheduler,
-                    executor: BaseExecutor | None = None) -> BaseScheduler:
-    """A scheduler on the app's database and time zone: one instance per job, missed runs coalesced."""
+                    executor_factory: ExecutorFactory = ThreadPoolExecutor) -> BaseScheduler:
+    """A scheduler on the app's database and time zone: one instance per job, missed runs coalesced.
+
+    Crawls get a pool of their own, so long crawls never hold up the minute jobs (clocks, alerts).
+    """
     return scheduler_cls(
         jobstores={"default": make_jobstore(app.engine)},
-        executors={"default": executor or ThreadPoolExecutor(4)},
+        executors={name: executor_factory(size) for name, size in POOLS.items()},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
         timezone=app.tz,
     )
 
 
 def _stored_signature(job: Job) -> str:
-    return job_signature(job.trigger, tuple(job.args), job.misfire_grace_time)
+    return job_signature(job.trigger, tuple(job.args), job.misfire_grace_time, job.executor)
 
 
 def sync_jobs(scheduler: BaseScheduler, specs: Iterable[JobSpec]) -> None:
@@ -59,7 +66,7 @@ def sync_jobs(scheduler: BaseScheduler, specs: Iterable[JobSpec]) -> None:
             continue
         extra = {"next_run_time": spec.first_run} if job is None and spec.first_run else {}
         scheduler.add_job(RUN_JOB_REF, trigger=spec.trigger, args=(spec.body, *spec.args), id=spec.id,
-                          name=spec.name, misfire_grace_time=spec.misfire_grace_seconds,
+                          name=spec.name, misfire_grace_time=spec.misfire_grace_seconds, executor=spec.executor,
                           replace_existing=True, **extra)
         log.info("job scheduled", extra={"job": spec.id, "trigger": str(spec.trigger)})
     for job_id in stored:
@@ -71,11 +78,12 @@ class Daemon:
     """Runs the planned jobs until asked to stop; stopping lets the running jobs finish."""
 
     def __init__(self, app: App, clock: Clock = utc_now, timings: Timings = Timings(),
-                 scheduler_cls: type[BaseScheduler] = BackgroundScheduler, executor: BaseExecutor | None = None):
+                 scheduler_cls: type[BaseScheduler] = BackgroundScheduler,
+                 executor_factory: ExecutorFactory = ThreadPoolExecutor):
         self.app, self.clock, self.timings = app, clock, timings
         self.stopping = threading.Event()
         self.cut_short: set[str] = set()
-        self.scheduler = build_scheduler(app, scheduler_cls, executor)
+        self.scheduler = build_scheduler(app, scheduler_cls, executor_factory)
 
     def start(self, specs: Iterable[JobSpec] | None = None) -> None:
         """Bind the job context, bring the job store in line with the plan, and start."""

@@ -14,6 +14,7 @@ from yuqing.config import Settings
 
 MINUTE = 60
 DAY = 24 * 3600
+CRAWL_POOL = "crawls"
 
 
 @dataclass(frozen=True)
@@ -39,16 +40,17 @@ class JobSpec:
     misfire_grace_seconds: int
     args: tuple = ()
     first_run: datetime | None = None
+    executor: str = "default"
 
     @property
     def signature(self) -> str:
-        """What must match for a stored job to be kept as it is (schedule, body, arguments)."""
-        return job_signature(self.trigger, (self.body, *self.args), self.misfire_grace_seconds)
+        """What must match for a stored job to be kept as it is (schedule, body, arguments, pool)."""
+        return job_signature(self.trigger, (self.body, *self.args), self.misfire_grace_seconds, self.executor)
 
 
-def job_signature(trigger: BaseTrigger, args: tuple, grace: int | None) -> str:
-    """A stable text for a trigger, arguments and grace (triggers' reprs hold start times)."""
-    return f"{trigger}|{getattr(trigger, 'timezone', '')}|{args!r}|{grace}"
+def job_signature(trigger: BaseTrigger, args: tuple, grace: int | None, executor: str) -> str:
+    """A stable text for a trigger, arguments, grace and pool (triggers' reprs hold start times)."""
+    return f"{trigger}|{getattr(trigger, 'timezone', '')}|{args!r}|{grace}|{executor}"
 
 
 def _every(minutes: int, tz: ZoneInfo) -> IntervalTrigger:
@@ -65,7 +67,8 @@ def crawl_jobs(settings: Settings, tz: ZoneInfo, now: datetime, timings: Timings
     enabled = [s for s in settings.sources.sources if s.enabled]
     return [
         JobSpec(f"crawl:{s.key}", f"采集 {s.name}", "crawl", _every(s.interval_minutes, tz),
-                s.interval_minutes * MINUTE, (s.key,), now + timedelta(seconds=i * timings.crawl_stagger_seconds))
+                s.interval_minutes * MINUTE, (s.key,), now + timedelta(seconds=i * timings.crawl_stagger_seconds),
+                CRAWL_POOL)
         for i, s in enumerate(enabled)
     ]
 
