@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from responder.digest.caserows import local_text
 from responder.digest.period import Week
+from responder.digest.volume import posted_between
 from yuqing.config import Settings
 from yuqing.storage.models import Post, Source, SourceRun
 
@@ -73,7 +74,7 @@ def _runs(session: Session, week: Week, cutoff: datetime) -> dict[int, list[Run]
 def _posts(session: Session, week: Week) -> dict[int, int]:
     query = (
         select(Post.source_id, func.count())
-        .where(Post.published_at >= week.start, Post.published_at < week.end, Post.source_id.is_not(None))
+        .where(posted_between(week.start, week.end), Post.source_id.is_not(None))
         .group_by(Post.source_id)
     )
     return dict(session.execute(query).all())

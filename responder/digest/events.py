@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from responder.digest.caserows import local_text
 from responder.digest.period import Week
 from responder.digest.privacy import mask_personal
-from responder.digest.volume import sentiment_label
+from responder.digest.volume import posted_between, sentiment_label
 from responder.states import level_label, state_label
 from yuqing.config import Settings
 from yuqing.storage.models import Assessment, Case, Event, Post
@@ -57,7 +57,7 @@ def _ranked(session: Session, week: Week, limit: int):
         .select_from(Post)
         .outerjoin(Assessment, Assessment.post_id == Post.id)
         .join(Event, Event.id == Post.event_id)
-        .where(Post.published_at >= week.start, Post.published_at < week.end)
+        .where(posted_between(week.start, week.end))
         .group_by(Post.event_id, Event.level)
         .order_by(Event.level, desc(count), Post.event_id)
         .limit(limit)
@@ -70,7 +70,7 @@ def _links(session: Session, week: Week, event_ids: list[int]) -> dict[int, list
     rank = func.row_number().over(partition_by=Post.event_id, order_by=(desc(engagement), Post.id)).label("rank")
     inner = (
         select(Post.event_id, Post.title, Post.clean_text, Post.url, Post.platform, engagement.label("eng"), rank)
-        .where(Post.event_id.in_(event_ids), Post.published_at >= week.start, Post.published_at < week.end)
+        .where(Post.event_id.in_(event_ids), posted_between(week.start, week.end))
         .subquery()
     )
     links: dict[int, list[Link]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from responder.digest.labels import SENTIMENTS, platform_name
@@ -59,6 +59,17 @@ def sentiment_label() -> ColumnElement[str]:
     return func.coalesce(func.nullif(Assessment.label_override, ""), Assessment.sentiment_label, literal("none"))
 
 
+def posted_at() -> ColumnElement[datetime]:
+    """When a post appeared: its publication time, or when it was fetched if it carries none."""
+    return func.coalesce(Post.published_at, Post.fetched_at)
+
+
+def posted_between(start: datetime, end: datetime) -> ColumnElement[bool]:
+    """Posts that appeared in [start, end); written so both halves can use the published_at index."""
+    dated = and_(Post.published_at >= start, Post.published_at < end)
+    return or_(dated, and_(Post.published_at.is_(None), Post.fetched_at >= start, Post.fetched_at < end))
+
+
 def day_bucket(column, bounds: list[datetime]) -> ColumnElement[int]:
     """The index of the day in `bounds` that a timestamp falls in (bounds are day starts)."""
     return case(*[(column < bound, index) for index, bound in enumerate(bounds[1:])], else_=len(bounds) - 1)
@@ -67,13 +78,13 @@ def day_bucket(column, bounds: list[datetime]) -> ColumnElement[int]:
 def _rows(session: Session, week: Week):
     previous = week.shifted(-1)
     bounds = previous.day_bounds[:-1] + week.day_bounds
-    label, bucket = sentiment_label(), day_bucket(Post.published_at, bounds)
+    label, bucket = sentiment_label(), day_bucket(posted_at(), bounds)
     topic = func.coalesce(Assessment.topic, "")
     query = (
         select(bucket, Post.platform, label, topic, func.count())
         .select_from(Post)
         .outerjoin(Assessment, Assessment.post_id == Post.id)
-        .where(Post.published_at >= previous.start, Post.published_at < week.end)
+        .where(posted_between(previous.start, week.end))
         .group_by(bucket, Post.platform, label, topic)
     )
     return session.execute(query).all()

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from responder.digest.figures import gather_figures
 from responder.digest.period import parse_week
-from tests.responder.digest.world import ID_CARD, PHONE, SHANGHAI, WEEK
+from tests.responder.digest.world import ID_CARD, PHONE, SHANGHAI, WEEK, local
 from yuqing.storage.models import Assessment, Post
 
 
@@ -114,3 +114,13 @@ def test_a_persons_sentiment_override_wins(sessions, settings, world, digest_now
         assessment.label_override = "negative"
     sentiment = _figures(sessions, settings, digest_now).volume.sentiment
     assert (sentiment["negative"], sentiment["positive"]) == (9, 2)
+
+
+def test_undated_posts_count_by_when_they_were_fetched(sessions, settings, world, digest_now):
+    with sessions() as session, session.begin():
+        for n, fetched in enumerate((local(20, 9), local(23, 9))):
+            session.add(Post(dedup_key=f"undated:{n}", platform="tieba", clean_text="没有日期的回帖", published_at=None,
+                             fetched_at=fetched, updated_at=fetched))
+    volume = _figures(sessions, settings, digest_now).volume
+    assert volume.total == 19
+    assert [d.count for d in volume.days][4] == 2
