@@ -107,3 +107,11 @@ def test_spokesperson_marks_no_response_needed_with_a_reason(as_role, seeded, de
     assert act(client, seeded.case_id, "dismiss", reason="重复信息，已在他案答复").status_code == 303
     with desk_app.sessions() as session:
         assert session.get(Case, seeded.case_id).state == "no_response"
+
+
+def test_every_offered_action_asks_for_what_it_needs(as_role, seeded):
+    page = as_role("spokesperson").get(f"/cases/{seeded.case_id}").text
+    dismiss = page[page.index('class="action action-dismiss"'):]
+    assert '<input name="reason" placeholder="必填" required>' in dismiss[:dismiss.index("</form>")]
+    transfer = page[page.index('class="action action-transfer"'):]
+    assert 'name="unit"' in transfer[:transfer.index("</form>")]

@@ -10,18 +10,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from responder.deadlines import due_of, milestones
+from responder.states import ALIASES, NEEDS_REASON
 from yuqing.config import Settings
 from yuqing.storage.models import Case
 from yuqing.web.labels import time_left
 
 TEXT_ACTIONS = ("draft", "submit")
-FIELDS = {
-    "send_back": ("reason",), "dismiss": ("reason",), "escalate": ("reason",), "close": ("reason",),
-    "reopen": ("reason",), "triage": ("reason",), "follow": ("reason",), "record_published": ("url",),
-    "relabel": ("label", "reason"), "assign": ("to",), "reoffer": ("to",), "transfer": ("unit", "reason"),
-}
-REQUIRED = {"send_back": ("reason",), "dismiss": ("reason",), "record_published": ("url",), "relabel": ("label", "reason"),
-            "reopen": ("reason",), "assign": ("to",), "transfer": ("unit", "reason")}
+NO_FIELDS = ("claim", "approve")
+FIELDS = {"record_published": ("url",), "relabel": ("label", "reason"), "assign": ("to",), "reoffer": ("to",),
+          "transfer": ("unit", "reason")}
+REQUIRED_FIELDS = {"record_published": ("url",), "relabel": ("label",), "assign": ("to",), "transfer": ("unit",)}
 MISSING = {"reason": "请填写原因。", "url": "请填写发布链接。", "unit": "请填写转办单位。", "to": "请选择人员。",
            "label": "请选择新的标注。"}
 DRAFT_STATES = {"draft": "草稿", "pending": "待审核", "approved": "已审核", "published": "已发布", "sent_back": "已退回"}
@@ -100,9 +98,19 @@ def clock_rows(case: Case, now: datetime) -> list[ClockRow]:
     return rows
 
 
+def fields_of(action: str) -> tuple[str, ...]:
+    """The inputs an action's form asks for (a reason or note unless the action needs none)."""
+    return () if action in NO_FIELDS else FIELDS.get(action, ("reason",))
+
+
+def required_of(action: str) -> tuple[str, ...]:
+    """The inputs an action cannot go without (reasons as the workflow demands them)."""
+    return REQUIRED_FIELDS.get(action, ()) + (("reason",) if action in NEEDS_REASON else ())
+
+
 def action_forms(actions: list[str]) -> list[ActionForm]:
     """Forms for the allowed actions that are not done in the reply editor."""
-    return [ActionForm(a, FIELDS.get(a, ()), REQUIRED.get(a, ())) for a in actions if a not in TEXT_ACTIONS]
+    return [ActionForm(a, fields_of(a), required_of(a)) for a in actions if a not in TEXT_ACTIONS]
 
 
 def allowed(case: Case, actor: str, settings: Settings) -> list[str]:
@@ -113,7 +121,7 @@ def allowed(case: Case, actor: str, settings: Settings) -> list[str]:
 
 
 def _check_fields(case: Case, settings: Settings, action: str, values: dict[str, str]) -> dict[str, Any]:
-    for name in REQUIRED.get(action, ()):
+    for name in required_of(ALIASES.get(action, action)):
         if not values.get(name, "").strip():
             raise ActionRefused(400, MISSING.get(name, "请填写必填项后再提交。"))
     text = normalize_text(values["text"]) if action in TEXT_ACTIONS else None
