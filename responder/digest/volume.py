@@ -56,7 +56,8 @@ WEEKDAYS = "一二三四五六日"
 
 def sentiment_label() -> ColumnElement[str]:
     """The effective sentiment label of a post: a person's override first, 'none' when unanalysed."""
-    return func.coalesce(func.nullif(Assessment.label_override, ""), Assessment.sentiment_label, literal("none"))
+    override, label = func.nullif(Assessment.label_override, ""), func.nullif(Assessment.sentiment_label, "")
+    return func.coalesce(override, label, literal("none"))
 
 
 def posted_at() -> ColumnElement[datetime]:
