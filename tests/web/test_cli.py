@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 
 import pytest
 from click.testing import CliRunner
@@ -52,11 +53,21 @@ def test_users_errors_are_one_chinese_line(run, args, stdin, message):
 
 
 def test_web_serves_with_proxy_settings_and_keeps_a_generated_secret(run, tmp_path, monkeypatch):
-    calls = {}
-    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: calls.update(kwargs, app=app))
-    result = run("web", "--port", "9123", "--root-path", "yuqing/", "--forwarded-allow-ips", "10.0.0.2")
+    served = {}
+    monkeypatch.setattr("uvicorn.Server.run", lambda server, sockets: served.update(config=server.config,
+                                                                                     port=sockets[0].getsockname()[1]))
+    result = run("web", "--port", "0", "--root-path", "yuqing/", "--forwarded-allow-ips", "10.0.0.2")
     assert result.exit_code == 0, result.output
-    assert "http://127.0.0.1:9123/yuqing/login" in result.output and "yuqing users add --all" in result.output
-    assert calls["root_path"] == "/yuqing" and calls["proxy_headers"] and calls["forwarded_allow_ips"] == "10.0.0.2"
+    assert f"http://127.0.0.1:{served['port']}/yuqing/login" in result.output and "yuqing users add --all" in result.output
+    config = served["config"]
+    assert config.root_path == "/yuqing" and config.proxy_headers and config.forwarded_allow_ips == "10.0.0.2"
     secret = tmp_path / "data" / "web-secret"
     assert len(secret.read_text()) > 40 and secret.stat().st_mode & 0o077 == 0
+
+
+def test_web_on_a_taken_port_is_a_one_line_error(run):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        result = run("web", "--port", str(taken.getsockname()[1]))
+    assert result.exit_code == 1 and "端口可能已被占用" in result.output and "Traceback" not in result.output

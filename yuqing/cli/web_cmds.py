@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from datetime import datetime, timezone
 
@@ -35,9 +36,25 @@ def web(holder: AppHolder, host: str | None, port: int | None, root_path: str, f
         if not list_users(session):
             click.echo("提示：还没有任何账号，请先运行 yuqing users add --all 为人员创建账号。", err=True)
     desk = create_app(app, https_only=secure_cookies, cookie_path=root_path or "/")
-    click.echo(f"舆情工作台: http://{host}:{port}{root_path}/login （按 Ctrl+C 停止）")
-    uvicorn.run(desk, host=host, port=port, root_path=root_path, proxy_headers=True,
-                forwarded_allow_ips=forwarded_allow_ips, log_level="info", server_header=False)
+    sock = _listen(host, port)
+    click.echo(f"舆情工作台: http://{host}:{sock.getsockname()[1]}{root_path}/login （按 Ctrl+C 停止）")
+    config = uvicorn.Config(desk, host=host, port=port, root_path=root_path, proxy_headers=True,
+                            forwarded_allow_ips=forwarded_allow_ips, log_level="info", server_header=False)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket, or a one-line error when the address is taken or not ours."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise YuqingError(f"无法在 {host}:{port} 上监听（{exc.strerror}）：端口可能已被占用，请用 --port 换一个") from None
+    sock.listen(128)
+    return sock
 
 
 @click.group("users")
