@@ -78,6 +78,20 @@ def _variants(settings: Settings, kind: str, matches: list[Match], section: str,
     return [_fit(*plan, limit) for plan in plans]
 
 
+def _missing(kind: str, text: str, matches: list[Match], variants: list[list[Sentence]], section: str,
+             limit: int) -> str:
+    """What a reply to this kind lacks: no relevant policy answer, or none short enough for the platform."""
+    if kind not in NEEDS_FACTS:
+        return ""
+    if not matches:
+        terms = "、".join(key_terms(text)) or "该问题"
+        return f"缺少与“{terms}”相关的政策答复，请{section}提供权威口径并补充到 replies.yaml 后再答复具体问题。"
+    if not any(s.source.startswith("policy:") for sentences in variants for s in sentences):
+        keys = "、".join(m.policy.key for m in matches)
+        return f"相关政策答复（{keys}）的首句超过本平台 {limit} 字上限，请{section}人工精简后再答复具体问题。"
+    return ""
+
+
 def suggest(settings: Settings, kind: str, text: str, *, topic: str = "", owner: str = "",
             platform: str = "", index: PolicyIndex | None = None) -> list[dict[str, Any]]:
     """Two or three suggestions for a case, never over the platform limit, each sentence cited."""
@@ -86,12 +100,10 @@ def suggest(settings: Settings, kind: str, text: str, *, topic: str = "", owner:
     index = index or PolicyIndex(list(settings.replies.policies))
     matches = index.search(text, limit=2, min_score=settings.replies.min_score, topic=topic) if kind != "praise" else []
     section = section_of(settings, owner, topic)
-    missing = ""
-    if kind in NEEDS_FACTS and not matches:
-        terms = "、".join(key_terms(text)) or "该问题"
-        missing = f"缺少与“{terms}”相关的政策答复，请{section}提供权威口径并补充到 replies.yaml 后再答复具体问题。"
+    variants = _variants(settings, kind, matches, section, limit)
+    missing = _missing(kind, text, matches, variants, section, limit)
     result, seen = [], set()
-    for sentences in _variants(settings, kind, matches, section, limit):
+    for sentences in variants:
         joined = "".join(s.text for s in sentences)
         if sentences and joined not in seen:
             seen.add(joined)

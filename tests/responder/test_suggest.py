@@ -60,6 +60,11 @@ def test_a_tight_limit_drops_templates_then_long_answers(settings):
     for kind, text, topic in CASES:
         for item in suggest(tight, kind, text, topic=topic):
             assert len(item["text"]) <= 40
+    tighter = dataclasses.replace(settings, response=settings.response.model_copy(
+        update={"platform_limits": {"default": 30}}))
+    answers = suggest(tighter, "consultation", "请问低保怎么申请，要带什么材料？", topic="subsistence")
+    assert answers and all("超过本平台 30 字上限" in item["missing"] and "dibao-apply" in item["missing"]
+                           for item in answers)
 
 
 def test_bm25_ranks_the_matching_answer_first(settings):
