@@ -115,3 +115,21 @@ def test_every_offered_action_asks_for_what_it_needs(as_role, seeded):
     assert '<input name="reason" placeholder="必填" required>' in dismiss[:dismiss.index("</form>")]
     transfer = page[page.index('class="action action-transfer"'):]
     assert 'name="unit"' in transfer[:transfer.index("</form>")]
+
+
+def test_approvals_page_lists_pending_replies_and_sends_back_with_a_reason(client, seeded, desk_app):
+    sign_in(client, "commentator")
+    act(client, seeded.case_id, "claim")
+    act(client, seeded.case_id, "submit", text="您好，低保可向户籍所在地街道提出申请。")
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/queue").text)})
+    sign_in(client, "spokesperson")
+    page = client.get("/approvals").text
+    assert f'id="approval-{seeded.case_id}"' in page and "您好，低保可向户籍所在地街道提出申请。" in page
+    token = csrf_from(page)
+    response = client.post(f"/cases/{seeded.case_id}/act",
+                           data={"action": "send_back", "reason": "请补充办理时限", "csrf_token": token})
+    assert response.status_code == 303
+    assert "目前没有待审核的回复" in client.get("/approvals").text
+    with desk_app.sessions() as session:
+        case = session.get(Case, seeded.case_id)
+        assert case.state == "sent_back" and case.actions[-1].reason == "请补充办理时限"
