@@ -77,19 +77,22 @@ def note_low_volume(outcome: RunOutcome, usual_items: float) -> None:
         outcome.reason = f"列表条目 {outcome.listed} 远低于平常（约 {usual_items:.0f}），页面结构可能已变化"
 
 
-def apply_outcome(source: Source, outcome: RunOutcome, now: datetime, newest: datetime | None) -> None:
-    """Update a source's health fields; only a clean run moves its incremental cursor."""
+def apply_outcome(source: Source, outcome: RunOutcome, now: datetime, newest: dict[str, datetime]) -> None:
+    """Update a source's health fields; only a clean run moves its incremental cursors (the newest
+    post seen per stream)."""
     source.last_run_at = now
     if outcome.status in ("ok", "partial"):
         source.healthy, source.last_success_at, source.consecutive_failures = True, now, 0
         source.last_items = outcome.listed
-        source.usual_items = outcome.listed if not source.usual_items else 0.7 * source.usual_items + 0.3 * outcome.listed
+        usual = source.usual_items or 0.0
+        source.usual_items = 0.7 * usual + 0.3 * outcome.listed if usual else float(outcome.listed)
     else:
         source.healthy, source.consecutive_failures = False, (source.consecutive_failures or 0) + 1
     if outcome.reason:
         source.last_error, source.last_error_at = outcome.reason, now
     if outcome.status == "ok" and newest:
-        source.state = {**(source.state or {}), "cursor": newest.isoformat()}
+        cursors = {**(source.state or {}).get("cursors", {}), **{k: v.isoformat() for k, v in newest.items()}}
+        source.state = {**(source.state or {}), "cursors": cursors}
 
 
 class SourceHealth:
@@ -99,7 +102,7 @@ class SourceHealth:
         self.crawler = crawler
         self.sessions = sessions_for(crawler.settings["YUQING_DATABASE_URL"])
         self.run_id: int | None = None
-        self.newest: datetime | None = None
+        self.newest: dict[str, datetime] = {}
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.item_seen, signal=signals.item_scraped)
@@ -124,9 +127,11 @@ class SourceHealth:
         self.crawler.stats.set_value("yuqing/run_id", self.run_id)
 
     def item_seen(self, item: Any, **_: Any) -> None:
-        """Remember the newest post date seen (kept or dropped) for the incremental cursor."""
-        if isinstance(item, PostItem) and item.published_at and (not self.newest or item.published_at > self.newest):
-            self.newest = item.published_at
+        """Remember the newest post date seen per stream (kept or dropped) for the cursors."""
+        if not isinstance(item, PostItem) or not item.published_at:
+            return
+        if item.stream not in self.newest or item.published_at > self.newest[item.stream]:
+            self.newest[item.stream] = item.published_at
 
     def spider_closed(self, spider, reason: str) -> None:
         """Record how the run ended and update the source's health."""
@@ -137,7 +142,8 @@ class SourceHealth:
             run = session.get(SourceRun, self.run_id)
             note_low_volume(outcome, run.source.usual_items or 0.0)
             run.finished_at, run.status, run.error_reason = now, outcome.status, outcome.reason
-            run.pages, run.items, run.new_posts, run.errors = outcome.pages, outcome.items, outcome.new_posts, outcome.errors
+            run.pages, run.items, run.errors = outcome.pages, outcome.items, outcome.errors
+            run.new_posts = outcome.new_posts
             run.stats = {"updated_posts": outcome.updated_posts, "errors": error_counts(stats),
                          "requests": int(stats.get("downloader/request_count", 0)),
                          "kept": int(stats.get("item_scraped_count", 0)),

@@ -11,7 +11,9 @@ from typing import Any
 class PostItem:
     """One post, article, thread floor or message as a spider parsed it.
 
-    Spiders fill the raw fields; the pipelines fill the ones marked "set by".
+    Spiders fill the raw fields; the pipelines fill the ones marked "set by". `stream` names the
+    list the post came from (a keyword, feed, start page or forum): incremental cursors are kept
+    per stream.
     """
 
     source_key: str
@@ -32,6 +34,7 @@ class PostItem:
     reply_state: str = ""
     addressee: str = ""
     repost_of: str = ""
+    stream: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     # set by CleanPipeline
     clean_text: str = ""

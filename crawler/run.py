@@ -54,16 +54,16 @@ def select_sources(settings: Settings, keys: Sequence[str]) -> list[Any]:
     return [by_key[key] for key in keys] if keys else [s for s in by_key.values() if s.enabled]
 
 
-def prepare_sources(database_url: str, sources: list[Any]) -> dict[str, datetime | None]:
-    """Create or refresh the Source rows; return each source's incremental cursor."""
-    cursors: dict[str, datetime | None] = {}
+def prepare_sources(database_url: str, sources: list[Any]) -> dict[str, dict[str, datetime]]:
+    """Create or refresh the Source rows; return each source's incremental cursors by stream."""
+    cursors: dict[str, dict[str, datetime]] = {}
     with transaction(sessions_for(database_url)) as session:
         for config in sources:
             row = session.scalar(select(Source).where(Source.key == config.key)) or Source(key=config.key)
             row.kind, row.name, row.enabled = config.kind, config.name, config.enabled
             session.add(row)
-            cursor = (row.state or {}).get("cursor")
-            cursors[config.key] = datetime.fromisoformat(cursor) if cursor else None
+            stored = (row.state or {}).get("cursors", {})
+            cursors[config.key] = {stream: datetime.fromisoformat(at) for stream, at in stored.items()}
     return cursors
 
 
@@ -133,7 +133,7 @@ def crawl(settings: Settings, sources: list[Any], args: argparse.Namespace) -> d
     process = CrawlerProcess({"LOG_LEVEL": args.log_level, "TWISTED_REACTOR": BASE_SETTINGS["TWISTED_REACTOR"]})
     crawlers = {config.key: source_crawler(settings, config, args.log_level) for config in sources}
     for config in sources:
-        process.crawl(crawlers[config.key], source=config, cutoff=backfill or cursors[config.key], now=now,
+        process.crawl(crawlers[config.key], source=config, cutoff=backfill, cursors=cursors[config.key], now=now,
                       zone=settings.app.timezone, page_budget=settings.sources.backfill_max_pages if backfill else None)
     process.start()
     return {key: crawler.stats.get_value("yuqing/run_id") for key, crawler in crawlers.items()}
@@ -143,7 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Crawl and report; configuration errors exit with status 2."""
     args = parse_args(argv)
     try:
-        settings = load_settings(args.config, overrides={"database_url": args.database_url} if args.database_url else {})
+        overrides = {"database_url": args.database_url} if args.database_url else {}
+        settings = load_settings(args.config, overrides=overrides)
         sources = select_sources(settings, args.source)
     except ConfigError as exc:
         sys.stderr.write(f"{exc}\n")

@@ -44,12 +44,13 @@ class SourceSpider(scrapy.Spider):
 
     kind: ClassVar[str] = ""
 
-    def __init__(self, source: Any, cutoff: datetime | None = None,
+    def __init__(self, source: Any, cutoff: datetime | None = None, cursors: dict[str, datetime] | None = None,
                  now: datetime | None = None, zone: str = "Asia/Shanghai", page_budget: int | None = None,
                  **kwargs: Any):
         super().__init__(name=source.key, **kwargs)
         self.source = source
         self.cutoff = cutoff
+        self.cursors = cursors or {}
         self.page_budget = page_budget or source.max_pages
         self.now = now or datetime.now(timezone.utc)
         self.zone = ZoneInfo(zone)
@@ -72,9 +73,11 @@ class SourceSpider(scrapy.Spider):
         """A request whose failures are counted by kind."""
         return scrapy.Request(url, callback=callback, errback=self.on_error, **kwargs)
 
-    def seen(self, published: datetime | None) -> bool:
-        """True when a post is not newer than what the last complete run already saw."""
-        return bool(self.cutoff and published and published <= self.cutoff)
+    def seen(self, published: datetime | None, stream: str) -> bool:
+        """True when a post is not newer than the --since date or, without one, than what the last
+        clean run saw in the same stream (keyword, feed, start page or forum)."""
+        limit = self.cutoff or self.cursors.get(stream)
+        return bool(limit and published and published <= limit)
 
     def on_error(self, failure: Failure) -> None:
         """Count a failed request under its kind; the crawl goes on."""

@@ -63,7 +63,7 @@ class BoardSpider(SourceSpider):
         reached_seen = False
         for message in messages:
             item = self.message_item(message, forum)
-            reached_seen |= self.seen(item.published_at)
+            reached_seen |= self.seen(item.published_at, item.stream)
             yield self.content_request(item) if self.source.fetch_content else item
         if len(messages) >= self.source.page_size and not reached_seen and page < self.page_budget:
             yield self.list_request(forum, str(messages[-1].get("tid", "")), page + 1)
@@ -78,6 +78,7 @@ class BoardSpider(SourceSpider):
             text=message.get("subject", ""), author=message.get("nickName", ""),
             published_at=datetime.fromtimestamp(int(stamp), tz=timezone.utc) if stamp else None,
             reply_state=message.get("stateInfo", ""), addressee=forum.addressee, location=forum.region,
+            stream=str(forum.id),
             extra={"forum_id": forum.id, "type": message.get("typeName", "")},
         )
 

@@ -23,9 +23,9 @@ class FeedSpider(SourceSpider):
 
     def first_requests(self):
         """One request per feed URL."""
-        return [self.request(url, self.parse_feed) for url in self.source.urls]
+        return [self.request(url, self.parse_feed, cb_kwargs={"stream": url}) for url in self.source.urls]
 
-    def parse_feed(self, response: Response):
+    def parse_feed(self, response: Response, stream: str):
         """Entries as items, or article requests when the source follows links."""
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         parsed = feedparser.parse(response.body, response_headers={"content-type": content_type})
@@ -35,8 +35,8 @@ class FeedSpider(SourceSpider):
             return
         self.listed(len(parsed.entries))
         for entry in parsed.entries:
-            item = self.entry_item(entry)
-            if self.seen(item.published_at):
+            item = self.entry_item(entry, stream)
+            if self.seen(item.published_at, stream):
                 continue
             if self.source.follow_links and item.url:
                 yield self.request(item.url, self.parse_article, cb_kwargs={"item": item}).replace(
@@ -44,13 +44,13 @@ class FeedSpider(SourceSpider):
             else:
                 yield item
 
-    def entry_item(self, entry) -> PostItem:
+    def entry_item(self, entry, stream: str) -> PostItem:
         """A post item from a feed entry."""
         content = entry.get("content") or []
         return PostItem(
             source_key=self.name, platform=self.platform, url=entry.get("link", ""),
             title=entry.get("title", ""), text=content[0].get("value", "") if content else entry.get("summary", ""),
-            author=entry.get("author", ""), published_at=self.entry_time(entry),
+            author=entry.get("author", ""), published_at=self.entry_time(entry), stream=stream,
             extra={"feed_id": entry.get("id", "")},
         )
 

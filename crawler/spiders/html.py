@@ -36,13 +36,14 @@ class HtmlSpider(SourceSpider):
 
     def first_requests(self):
         """The configured list pages."""
-        return [self.request(url, self.parse_list, cb_kwargs={"page": 1}) for url in self.source.start_urls]
+        return [self.request(url, self.parse_list, cb_kwargs={"page": 1, "stream": url})
+                for url in self.source.start_urls]
 
     def date_of(self, text: str) -> datetime | None:
         """A date in one of the configured formats, or any format the site family uses."""
         return parse_cn_time(text, self.now, self.zone, tuple(self.source.date_formats)) if text else None
 
-    def parse_list(self, response: Response, page: int):
+    def parse_list(self, response: Response, page: int, stream: str):
         """Detail requests for the listed posts, then the next list page."""
         selectors = self.source.selectors
         rows = pick(response, selectors.item)
@@ -54,14 +55,15 @@ class HtmlSpider(SourceSpider):
         for row in rows:
             link = first(row, selectors.link)
             published = self.date_of(first(row, selectors.date))
-            if not link or self.seen(published):
+            if not link or self.seen(published, stream):
                 reached_seen |= bool(link)
                 continue
-            listed = {"title": first(row, selectors.title), "published_at": published}
+            listed = {"title": first(row, selectors.title), "published_at": published, "stream": stream}
             yield self.request(response.urljoin(link), self.parse_detail, cb_kwargs={"listed": listed})
         next_page = first(response, selectors.next_page)
         if next_page and not reached_seen and page < self.page_budget:
-            yield self.request(response.urljoin(next_page), self.parse_list, cb_kwargs={"page": page + 1})
+            yield self.request(response.urljoin(next_page), self.parse_list,
+                               cb_kwargs={"page": page + 1, "stream": stream})
 
     def parse_detail(self, response: Response, listed: dict):
         """One post from a detail page."""
@@ -75,5 +77,5 @@ class HtmlSpider(SourceSpider):
         yield PostItem(
             source_key=self.name, platform=self.platform, url=response.url,
             title=first(response, selectors.detail_title) or listed["title"], text="\n".join(body),
-            author=first(response, selectors.author), published_at=published,
+            author=first(response, selectors.author), published_at=published, stream=listed["stream"],
         )

@@ -64,7 +64,7 @@ class TiebaSpider(SourceSpider):
         reached_seen = False
         for row in rows:
             thread = self.thread_info(row, forum, response)
-            if self.seen(thread["last_reply_at"]) and not thread["is_top"]:
+            if self.seen(thread["last_reply_at"], forum) and not thread["is_top"]:
                 reached_seen = True
                 continue
             yield self.request(thread["url"], self.parse_thread, cb_kwargs={"thread": thread, "page": 1})
@@ -111,10 +111,11 @@ class TiebaSpider(SourceSpider):
         post_id = str(content.get("post_id") or "")
         return PostItem(
             source_key=self.name, platform=self.platform, platform_id=post_id,
-            url=f"{thread['url'].split('?')[0]}?pid={post_id}", title=thread["title"] if post_no == 1 else f"回复：{thread['title']}",
+            url=f"{thread['url'].split('?')[0]}?pid={post_id}",
+            title=thread["title"] if post_no == 1 else f"回复：{thread['title']}",
             text="\n".join(floor.css("div.d_post_content").getall()) or str(content.get("content") or ""),
             author=author.get("user_name") or "", author_id=str(author.get("user_id") or ""), location=ip.strip(),
             published_at=when or (thread["created_at"] if post_no == 1 else None),
             comments=thread["replies"] if post_no == 1 else 0,
-            extra={"thread_id": thread["tid"], "floor": post_no, "forum": thread["forum"]},
+            stream=thread["forum"], extra={"thread_id": thread["tid"], "floor": post_no, "forum": thread["forum"]},
         )

@@ -65,7 +65,7 @@ class WeiboSpider(SourceSpider):
         reached_seen = False
         for mblog in mblogs:
             item = self.post_from(mblog, keyword)
-            reached_seen |= mblog.get("mblogtype") != 2 and self.seen(item.published_at)
+            reached_seen |= mblog.get("mblogtype") != 2 and self.seen(item.published_at, keyword)
             yield from self.with_original(mblog, keyword)
             yield self.expand(item) if mblog.get("isLongText") and self.source.fetch_long_text else item
         next_page = ((data.get("data") or {}).get("cardlistInfo") or {}).get("page")
@@ -99,6 +99,7 @@ class WeiboSpider(SourceSpider):
         user = mblog.get("user") or {}
         post_id = str(mblog.get("idstr") or mblog.get("id"))
         retweeted = mblog.get("retweeted_status") or {}
+        original_id = retweeted.get("idstr") or retweeted.get("id")
         return PostItem(
             source_key=self.name, platform=self.platform, platform_id=post_id,
             url=f"{self.source.base_url.rstrip('/')}/detail/{post_id}",
@@ -109,8 +110,8 @@ class WeiboSpider(SourceSpider):
             location=(mblog.get("region_name") or mblog.get("status_province") or "").replace("发布于", "").strip(),
             published_at=parse_cn_time(str(mblog.get("created_at") or ""), self.now, self.zone),
             reposts=parse_count(mblog.get("reposts_count")), comments=parse_count(mblog.get("comments_count")),
-            likes=parse_count(mblog.get("attitudes_count")),
-            repost_of=f"{self.platform}:{retweeted.get('idstr') or retweeted.get('id')}" if retweeted.get("user") else "",
+            likes=parse_count(mblog.get("attitudes_count")), stream=keyword,
+            repost_of=f"{self.platform}:{original_id}" if retweeted.get("user") else "",
             extra={"bid": mblog.get("bid", ""), "keyword": keyword, "pinned": mblog.get("mblogtype") == 2},
         )
 

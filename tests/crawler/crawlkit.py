@@ -107,6 +107,17 @@ class FaultSite(SampleSite):
             entries.append({"dataType": 4, "content": "已联系您核实情况。", "organization": "榆川市民政局"})
         return Reply(json.dumps(answer, ensure_ascii=False), content_type=JSON_TYPE)
 
+    def fault_fresh(self, call: Call, where: str) -> Reply | None:
+        """From the second read on, the Atom feed has an entry older than the RSS feed's newest."""
+        if call.path.endswith("/news/n6.html"):
+            return Reply('<html><body><div class="article-content">榆川市民政局发布养老服务补贴申领指南。</div></body></html>')
+        if not call.path.endswith("atom.xml") or self._first_time("fresh", where):
+            return None
+        entry = (f'<entry><title>养老服务补贴申领指南</title><link href="{call.base}/news/n6.html"/>'
+                 f'<id>{call.base}/news/n6.html</id><updated>2026-11-16T20:00:00+08:00</updated></entry>')
+        feed = super().answer(call).payload().decode("utf-8").replace("</feed>", entry + "</feed>")
+        return Reply(feed, content_type="application/atom+xml")
+
     def fault_expired(self, call: Call, where: str) -> Reply:
         body = {"ok": -100, "url": "https://passport.weibo.cn/signin/login?entry=mweibo"}
         return Reply(json.dumps(body), content_type=JSON_TYPE)

@@ -98,3 +98,15 @@ def test_a_reply_given_since_the_last_run_updates_the_message(site, tmp_path):
     assert message.extra["reply"]["organization"] == "榆川市民政局"
     assert report["new_posts"] == 0 and report["updated_posts"] == 2
     assert sum(1 for c in site.calls[before:] if c.path.endswith("/list/df")) == 1
+
+
+def test_each_feed_keeps_its_own_cursor(site, tmp_path):
+    feed = {**demo_sources(site.url)[1], "key": "n-streams",
+            "urls": [f"{site.url}/rss/shehui.xml", f"{site.url}/fault/fresh/all/rss/atom.xml"]}
+    profile, url = make_profile(tmp_path / "config", [feed]), f"sqlite:///{tmp_path / 'crawl.db'}"
+    run_crawl_process(profile, url)
+    assert not any(key.endswith("/news/n6.html") for key in read_posts(url))
+    report = report_of(run_crawl_process(profile, url)[1])["n-streams"]
+    late = next(post for key, post in read_posts(url).items() if key.endswith("/news/n6.html"))
+    assert late.published_at == datetime(2026, 11, 16, 12, 0, tzinfo=timezone.utc)
+    assert report["new_posts"] == 1

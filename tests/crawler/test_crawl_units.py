@@ -99,16 +99,18 @@ def test_error_summary_is_readable():
     assert describe_errors({"http_500": 2, "timeout": 1}) == "HTTP 500 ×2，超时 ×1"
 
 
-def test_only_a_clean_run_moves_the_cursor_and_failures_count_up():
-    source = SimpleNamespace(state={}, usual_items=0.0, consecutive_failures=0, last_error="")
-    newest = NOW - timedelta(minutes=5)
+def test_only_a_clean_run_moves_the_stream_cursors_and_failures_count_up():
+    source = SimpleNamespace(state={"cursors": {"榆川民政局": "2026-11-01T00:00:00+00:00"}}, usual_items=0.0,
+                             consecutive_failures=0, last_error="")
+    newest = {"低保": NOW - timedelta(minutes=5)}
     apply_outcome(source, judge({"response_received_count": 1, "yuqing/errors/timeout": 1,
                                  "item_scraped_count": 1}, "finished"), NOW, newest)
-    assert source.state == {} and source.healthy and "超时" in source.last_error
+    assert "低保" not in source.state["cursors"] and source.healthy and "超时" in source.last_error
     apply_outcome(source, judge({}, "blocked: 出现验证码页面"), NOW, newest)
     assert not source.healthy and source.consecutive_failures == 1
     apply_outcome(source, judge({"response_received_count": 1, "yuqing/listed": 4}, "finished"), NOW, newest)
-    assert source.state["cursor"] == newest.isoformat() and source.consecutive_failures == 0
+    assert source.state["cursors"] == {"榆川民政局": "2026-11-01T00:00:00+00:00", "低保": newest["低保"].isoformat()}
+    assert source.consecutive_failures == 0 and source.usual_items == 4
 
 
 def test_cookies_come_from_the_named_environment_variable(monkeypatch):
