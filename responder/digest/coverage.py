@@ -134,7 +134,7 @@ def _source_coverage(source: Source, runs: list[Run], posts: int, week: Week, cu
             item.outages.append(Outage(local_text(start, week.tz), local_text(end, week.tz),
                                        round((end - start).total_seconds() / 3600, 1), reason[:200]))
         item.down_hours = round(sum(o.hours for o in item.outages), 1)
-    item.blind = source.enabled and item.down_hours >= (cutoff - week.start).total_seconds() / 3600 - 0.05
+    item.blind = source.enabled and not any(r.good for r in inside)
     item.verdict = _verdict(item)
     return item
 

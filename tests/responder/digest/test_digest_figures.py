@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from responder.digest.figures import gather_figures
 from responder.digest.period import parse_week
 from tests.responder.digest.world import ID_CARD, PHONE, SHANGHAI, WEEK, local
-from yuqing.storage.models import Assessment, Post
+from yuqing.storage.models import Assessment, Post, Source, SourceRun
 
 
 def _figures(sessions, settings, now):
@@ -124,3 +124,14 @@ def test_undated_posts_count_by_when_they_were_fetched(sessions, settings, world
     volume = _figures(sessions, settings, digest_now).volume
     assert volume.total == 19
     assert [d.count for d in volume.days][4] == 2
+
+
+def test_a_source_that_came_back_late_in_the_week_was_interrupted_not_blind(sessions, settings, world, digest_now):
+    with sessions() as session, session.begin():
+        tieba = session.scalar(select(Source).where(Source.key == "tieba-yuchuan"))
+        session.add(SourceRun(source_id=tieba.id, started_at=local(22, 20), finished_at=local(22, 20, 1), status="ok"))
+    coverage = _figures(sessions, settings, digest_now).coverage
+    tieba = next(s for s in coverage.sources if s.key == "tieba-yuchuan")
+    assert not tieba.blind and tieba.verdict.startswith("中断 ")
+    assert [o.start for o in tieba.outages] == ["11-16 00:00", "11-22 20:30"]
+    assert (coverage.blind, coverage.interrupted, coverage.healthy) == (1, 2, 2)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from responder.digest import charts
+from responder.digest.coverage import Run, outages
 from responder.digest.period import WeekError, last_complete_week, parse_week
 from responder.digest.privacy import mask_personal
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+WEEK_START = datetime(2026, 11, 15, 16, tzinfo=timezone.utc)
 
 
 def test_week_bounds_are_local_midnights():
@@ -75,3 +77,20 @@ def test_without_a_cjk_font_charts_degrade_with_a_warning(monkeypatch, caplog, s
     charts.cjk_font.cache_clear()
     assert "未找到中文字体" in caplog.text
     assert [i.png[:4] for i in images] == [b"\x89PNG"] * 3
+
+
+def _run(hour: float, good: bool = True):
+    return Run(WEEK_START + timedelta(hours=hour), good, "" if good else "HTTP 403")
+
+
+@pytest.mark.parametrize("runs, expected", [
+    ([_run(-0.25), *[_run(h / 2) for h in range(48)]], []),
+    ([_run(-0.25), _run(1, good=False), _run(2, good=False), _run(3)], [(1, 3, "HTTP 403"), (3.5, 24, "未运行")]),
+    ([_run(-0.25), _run(0), _run(10)], [(0.5, 10, "未运行"), (10.5, 24, "未运行")]),
+    ([_run(20)], [(0, 20, "未运行"), (20.5, 24, "未运行")]),
+    ([_run(-5, good=False)], [(0, 24, "HTTP 403")]),
+])
+def test_outages_after_failures_and_silences(runs, expected):
+    spans = outages(runs, WEEK_START, WEEK_START + timedelta(hours=24), timedelta(minutes=30))
+    hours = [((a - WEEK_START).total_seconds() / 3600, (b - WEEK_START).total_seconds() / 3600, why) for a, b, why in spans]
+    assert hours == expected
