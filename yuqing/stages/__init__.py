@@ -1,0 +1,1 @@
+"""Pipeline stages: the database edges around the pure packages."""

@@ -1,0 +1,239 @@
+"""The analysis stage: the database edge around the pure ``analysis`` package.
+
+Reads posts not analysed since they last changed, writes one Assessment per post (updated in
+place, staff re-labels kept), joins posts to Events, refreshes the figures and level of every
+event it touched, and stamps Post.analyzed_at. Only new or changed posts and their events are
+read, so a run costs what arrived since the last one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from analysis.assess import AnalysisRules, PostFacts, TextAssessment, assess_post, assess_texts
+from analysis.events import EventRules, EventState, assign_event, event_figures, merge_keywords, post_keywords
+from analysis.hotness import HotnessWeights, Snapshot
+from analysis.levels import LevelRules, Signals, assess_level, media_tier, words_in
+from analysis.sentiment import SentimentModel, get_sentiment_model
+from analysis.topics import Topic
+from yuqing.config import Settings
+from yuqing.storage.db import transaction
+from yuqing.storage.models import Assessment, Event, Post
+
+log = logging.getLogger(__name__)
+BATCH = 500
+KEYWORDS = "analysis_keywords"
+
+
+@dataclass
+class AnalyzeReport:
+    """What one run did."""
+
+    analyzed: int = 0
+    created_assessments: int = 0
+    updated_assessments: int = 0
+    new_events: int = 0
+    touched_events: int = 0
+    levels: dict[int, int] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=4)
+def _model(name: str, path: str, negative_below: float, positive_above: float) -> SentimentModel:
+    options = {"model_path": path} if path else {}
+    return get_sentiment_model(name, negative_below=negative_below, positive_above=positive_above, **options)
+
+
+def sentiment_model(settings: Settings) -> SentimentModel:
+    """The configured sentiment model, loaded once per process."""
+    s = settings.analysis.sentiment
+    return _model(s.model, s.model_path, s.negative_below, s.positive_above)
+
+
+def topics_of(settings: Settings) -> tuple[Topic, ...]:
+    """The configured topics as plain values."""
+    return tuple(Topic(t.key, t.name, tuple(t.keywords), t.section, t.owner) for t in settings.topics.topics)
+
+
+def analysis_rules(settings: Settings) -> AnalysisRules:
+    """Everything configurable the pure analysis needs, as plain values."""
+    a = settings.analysis
+    levels = a.levels.model_dump(exclude={"emergency_words", "media_tiers"})
+    return AnalysisRules(
+        topics=topics_of(settings), sensitive_words=tuple(a.sensitive_words),
+        emergency_words=tuple(a.levels.emergency_words),
+        media_tiers={tier: tuple(names) for tier, names in a.levels.media_tiers.items()},
+        hotness=HotnessWeights(**a.hotness.model_dump()), levels=LevelRules(**levels))
+
+
+def event_rules(settings: Settings) -> EventRules:
+    """How posts join events, from config."""
+    return EventRules(window=timedelta(hours=settings.analysis.event_window_hours),
+                      **settings.analysis.events.model_dump())
+
+
+def shared_names(settings: Settings) -> tuple[str, ...]:
+    """Names every post about the bureau shares, left out of event keywords."""
+    b = settings.bureau
+    return (b.name, b.short_name, *b.aliases, *b.accounts, b.city, *b.region_names, *b.districts,
+            *b.generic_names, "民政")
+
+
+def post_text(post: Post) -> str:
+    """The text analysed: the title (when it is not just the start of the body) and the body."""
+    if post.title and not post.clean_text.startswith(post.title):
+        return f"{post.title}\n{post.clean_text}"
+    return post.clean_text
+
+
+def _when(post: Post) -> datetime:
+    return post.published_at or post.fetched_at
+
+
+def pending(session: Session, limit: int) -> list[Post]:
+    """Posts never analysed or changed since they were, oldest first."""
+    query = (select(Post).where(or_(Post.analyzed_at.is_(None), Post.analyzed_at < Post.updated_at))
+             .order_by(Post.id).limit(limit))
+    return list(session.scalars(query))
+
+
+def _facts(post: Post) -> PostFacts:
+    snaps = tuple(Snapshot(s.taken_at, s.reposts, s.comments, s.likes) for s in post.snapshots)
+    return PostFacts(post_text(post), post.author, post.reposts, post.comments, post.likes,
+                     post.author_followers, post.author_verified_type, snaps)
+
+
+def _write_assessment(session: Session, post: Post, text: TextAssessment, rules: AnalysisRules,
+                      model: SentimentModel, now: datetime) -> bool:
+    """Create or update the post's assessment; True when it was created."""
+    result = assess_post(_facts(post), text, rules, now)
+    row = post.assessment
+    created = row is None
+    if created:
+        row = Assessment(post=post, sentiment=0.0, sentiment_label="", kind="", assessed_at=now)
+        session.add(row)
+    row.sentiment, row.sentiment_label = text.sentiment.positive, text.sentiment.label
+    row.kind, row.topic, row.owner = text.kind.kind, text.topic.key, text.owner
+    row.hotness, row.level, row.reasons = result.hotness.score, result.level.level, result.reasons
+    row.model_version, row.assessed_at = model.version, now
+    return created
+
+
+def open_events(session: Session, now: datetime, rules: EventRules) -> dict[int, EventState]:
+    """Events seen within the window, with the ids of their posts."""
+    events = list(session.scalars(select(Event).where(Event.last_seen_at >= now - rules.window)))
+    members: dict[int, set[int]] = {event.id: set() for event in events}
+    if members:
+        for post_id, event_id in session.execute(select(Post.id, Post.event_id).where(Post.event_id.in_(members))):
+            members[event_id].add(post_id)
+    return {e.id: EventState(e.id, tuple(e.keywords), e.last_seen_at, frozenset(members[e.id]), e.topic)
+            for e in events}
+
+
+def _new_event(session: Session, post: Post, keywords: tuple[str, ...], topic: str, now: datetime) -> Event:
+    event = Event(title=post_text(post)[:60], summary=post_text(post)[:200], keywords=list(keywords), topic=topic,
+                  first_seen_at=_when(post), last_seen_at=_when(post), updated_at=now)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def join_events(session: Session, posts: list[Post], topics: dict[int, str], settings: Settings,
+                now: datetime, report: AnalyzeReport) -> set[int]:
+    """Give each post an event (its near-copy's, a matching open one or a new one); the touched ids."""
+    rules, ignore = event_rules(settings), shared_names(settings)
+    states, touched = open_events(session, now, rules), set()
+    for post in sorted(posts, key=_when):
+        keywords = post_keywords(post_text(post), ignore, rules.keywords_per_post)
+        post.extra = {**(post.extra or {}), KEYWORDS: list(keywords)}
+        if post.event_id is None:
+            found = assign_event(post.id, _when(post), keywords, post.duplicate_of_id, list(states.values()), rules)
+            event = session.get(Event, found.event_id) if found.event_id else None
+            if event is None:
+                event = _new_event(session, post, keywords, topics.get(post.id, ""), now)
+                report.new_events += 1
+            post.event_id = event.id
+        old = states.get(post.event_id)
+        known = old.post_ids if old else frozenset()
+        merged = merge_keywords([old.keywords if old else (), keywords], rules.keywords_per_event)
+        states[post.event_id] = EventState(post.event_id, merged, max(_when(post), old.last_seen if old else _when(post)),
+                                           known | {post.id})
+        touched.add(post.event_id)
+    return touched
+
+
+def _label(row: Assessment | None) -> str:
+    return (row.label_override or row.sentiment_label) if row else ""
+
+
+def event_signals(posts: list[Post], rules: AnalysisRules, figures_burst: float) -> Signals:
+    """An event's level inputs from its posts and their assessments."""
+    rows = [post.assessment for post in posts if post.assessment]
+    negative = sum(_label(row) == "negative" for row in rows) / max(len(rows), 1)
+    text = "\n".join(post_text(post) for post in posts)
+    tiers = [tier for tier in (media_tier(post.author, rules.media_tiers) for post in posts) if tier]
+    return Signals(len(posts), len({post.platform for post in posts}), negative,
+                   max((row.hotness for row in rows), default=0.0), figures_burst, min(tiers, default=0),
+                   words_in(text, rules.sensitive_words), words_in(text, rules.emergency_words))
+
+
+def refresh_event(session: Session, event_id: int, settings: Settings, now: datetime) -> Event:
+    """Recompute an event's figures, keywords, topic and level from all of its posts."""
+    event, rules, erules = session.get(Event, event_id), analysis_rules(settings), event_rules(settings)
+    posts = list(session.scalars(select(Post).where(Post.event_id == event_id).order_by(Post.id)))
+    times = [_when(post) for post in posts]
+    figures = event_figures(times, now, erules)
+    level = assess_level(event_signals(posts, rules, figures.burst_score), rules.levels)
+    topics = Counter(post.assessment.topic for post in posts if post.assessment and post.assessment.topic)
+    event.keywords = list(merge_keywords(((post.extra or {}).get(KEYWORDS, []) for post in posts),
+                                         erules.keywords_per_event))
+    event.topic = topics.most_common(1)[0][0] if topics else event.topic
+    event.first_seen_at, event.last_seen_at = min(times), max(times)
+    event.post_count, event.platform_count = len(posts), len({post.platform for post in posts})
+    event.growth, event.burst_score = figures.growth, figures.burst_score
+    event.hotness = max((post.assessment.hotness for post in posts if post.assessment), default=0.0)
+    event.level, event.updated_at = level.level, now
+    event.reasons = [*figures.reasons, f"{level.name}：{'；'.join(level.reasons)}"]
+    for post in posts:
+        if post.assessment and post.assessment.level > level.level:
+            post.assessment.level = level.level
+    return event
+
+
+def _analyze_batch(session: Session, posts: list[Post], settings: Settings, now: datetime,
+                   report: AnalyzeReport) -> None:
+    model, rules = sentiment_model(settings), analysis_rules(settings)
+    texts = assess_texts([post_text(post) for post in posts], model, rules.topics)
+    for post, text in zip(posts, texts):
+        created = _write_assessment(session, post, text, rules, model, now)
+        report.created_assessments += created
+        report.updated_assessments += not created
+        post.analyzed_at = max(now, post.updated_at)
+    topics = {post.id: text.topic.key for post, text in zip(posts, texts)}
+    for event_id in sorted(join_events(session, posts, topics, settings, now, report)):
+        event = refresh_event(session, event_id, settings, now)
+        report.levels[event.level] = report.levels.get(event.level, 0) + 1
+        report.touched_events += 1
+    report.analyzed += len(posts)
+
+
+def analyze_pending(session_factory: sessionmaker[Session], settings: Settings, now: datetime,
+                    batch: int = BATCH) -> AnalyzeReport:
+    """Analyse every post that is new or changed since its last analysis, in batches."""
+    report, done = AnalyzeReport(), set()
+    while True:
+        with transaction(session_factory) as session:
+            posts = [post for post in pending(session, batch) if post.id not in done]
+            if not posts:
+                break
+            _analyze_batch(session, posts, settings, now, report)
+            done.update(post.id for post in posts)
+    log.info("分析完成：%d 条帖子，新事件 %d 个，更新事件 %d 个", report.analyzed, report.new_events,
+             report.touched_events)
+    return report
