@@ -35,7 +35,7 @@ def _attach(message: EmailMessage, html_part: EmailMessage | None, item: Notific
 def build_message(notification: Notification, sender: str) -> EmailMessage:
     """A MIME message: text, HTML alternative with inline images, other files attached."""
     message = EmailMessage()
-    message["Subject"] = notification.subject
+    message["Subject"] = " ".join(notification.subject.split())
     message["From"] = sender
     message["To"] = ", ".join(recipients(notification))
     message["Date"] = formatdate(localtime=False)

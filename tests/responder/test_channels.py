@@ -47,6 +47,17 @@ def test_email_reaches_smtp_with_chinese_subject_html_inline_image_and_attachmen
     assert [p.get_filename() for p in message.walk() if p.get_filename()] == ["趋势.png", "舆情周报.docx"]
 
 
+def test_email_subject_from_a_multi_line_title_is_one_line(sessions, settings, now, smtp_server):
+    handler, port = smtp_server
+    custom = with_channels(settings, smtp_port=port, email={"type": "email"})
+    with transaction(sessions) as session:
+        enqueue(session, dedup_key="t:multiline", channel="email", recipient="wangjing@example.gov.cn",
+                subject="【舆情工单 #2】咨询养老院收费\n想咨询一下收费标准", body_text="正文", now=now)
+    assert deliver_due(sessions, custom, now, environ={}).sent == 1
+    subject = message_from_bytes(handler.messages[0].as_bytes())["Subject"]
+    assert str(make_header(decode_header(subject))) == "【舆情工单 #2】咨询养老院收费 想咨询一下收费标准"
+
+
 def test_wecom_payload(sessions, settings, now, receiver):
     custom = with_channels(settings, wecom={"type": "wecom", "url_env": "WECOM_URL"})
     _queue(sessions, now, "wecom")
