@@ -1,0 +1,63 @@
+"""`yuqing demo` runs the whole loop offline, twice in a row, and leaves mail including a digest."""
+
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from email.policy import default as default_policy
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from yuqing.cli import cli
+
+pytestmark = pytest.mark.slow
+
+
+def _subjects(folder: Path) -> list[str]:
+    subjects = []
+    for path in sorted(folder.glob("*.eml")):
+        message = message_from_bytes(path.read_bytes(), policy=default_policy)
+        subjects.append(str(make_header(decode_header(message["Subject"]))))
+    return subjects
+
+
+@pytest.fixture(scope="module")
+def demo_runs(tmp_path_factory):
+    """Run the demo twice in the same folder, as a newcomer might."""
+    folder = tmp_path_factory.mktemp("demo") / "yuqing-demo"
+    runner = CliRunner()
+    results = []
+    for _ in range(2):
+        result = runner.invoke(cli, ["demo", "--dir", str(folder)], env={"YUQING_DATABASE_URL": None})
+        results.append(result)
+        subjects = _subjects(folder / "mail")
+        results[-1] = (result, subjects)
+    return folder, results
+
+
+def test_each_run_prints_the_summary(demo_runs):
+    _, results = demo_runs
+    for result, _ in results:
+        assert result.exit_code == 0, result.output
+        assert "== yuqing 演示完成 ==" in result.output
+        assert "工单（按承办人）" in result.output and "网页工作台账号" in result.output
+
+
+def test_mail_includes_alerts_and_the_digest(demo_runs):
+    _, results = demo_runs
+    for _, subjects in results:
+        assert any("舆情周报" in s for s in subjects), subjects
+        assert len(subjects) >= 2
+
+
+def test_second_run_starts_fresh(demo_runs):
+    (_, first), (_, second) = demo_runs[1]
+    assert sorted(first) == sorted(second)
+
+
+def test_demo_profile_continues_on_the_demo_data(demo_runs):
+    folder, _ = demo_runs
+    result = CliRunner().invoke(cli, ["--config", str(folder / "config"), "queue", "list", "--json"],
+                                env={"YUQING_DATABASE_URL": None})
+    assert result.exit_code == 0, result.output
+    assert '"owner"' in result.output and '"deadline' in result.output
