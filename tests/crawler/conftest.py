@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawlkit import FaultSite
+from tests.crawler.crawlkit import FaultSite
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawlkit import make_profile, read_posts, read_sources, report_of, run_crawl_process
+from tests.crawler.crawlkit import make_profile, read_posts, read_sources, report_of, run_crawl_process
 from yuqing.demo.sites import demo_sources
 
 

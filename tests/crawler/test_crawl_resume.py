@@ -8,7 +8,7 @@ import subprocess
 import time
 from datetime import datetime, timezone
 
-from crawlkit import ROOT, crawl_command, make_profile, read_posts, report_of, run_crawl_process
+from tests.crawler.crawlkit import ROOT, crawl_command, make_profile, read_posts, report_of, run_crawl_process
 from yuqing.demo.sites import demo_sources
 
 

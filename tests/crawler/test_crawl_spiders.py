@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawlkit import make_profile, read_posts, read_sources, report_of, run_crawl_process
+from analysis.neardup import decode_signature
+from tests.crawler.crawlkit import make_profile, read_posts, read_sources, report_of, run_crawl_process
 from yuqing.demo.sites import demo_sources
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=timezone.utc)
@@ -59,6 +60,8 @@ def test_reposts_and_copies_link_to_the_original(crawled):
     article = next(p for k, p in posts.items() if k.endswith("/news/n1.html"))
     farm_copy = next(p for k, p in posts.items() if k.endswith("/bbs/thread-302-1-1.html"))
     assert farm_copy.duplicate_of_id == article.id and article.duplicate_of_id is None
+    first_indexed = [p for p in (article, farm_copy) if decode_signature(p.extra.get("minhash", "")) is not None]
+    assert len(first_indexed) == 1, "the post indexed first keeps its signature for later crawls"
 
 
 def test_feed_follows_links_converts_traditional_and_canonicalises(crawled):
