@@ -23,7 +23,7 @@ def crawl(app: App, now: datetime, source_key: str) -> Any:
         return start_round(app.settings, source_key)
     from crawler.runner import run_crawl
 
-    return run_crawl(app, source_keys=[source_key])
+    return run_crawl(app, source_keys=[source_key], now=now)
 
 
 def analyze(app: App, now: datetime) -> Any:
