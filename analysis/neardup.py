@@ -12,6 +12,7 @@ Pure: imports nothing from yuqing/, crawler/ or responder/.
 
 from __future__ import annotations
 
+import base64
 import re
 import zlib
 from dataclasses import dataclass
@@ -67,13 +68,28 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
 
 
 def signature(text: str) -> np.ndarray:
-    """A MinHash signature (NUM_PERM uint32 values) of the text's character shingles."""
+    """A MinHash signature of the text's character shingles: NUM_PERM 16-bit values (the low bits of
+    each minimum; two different minima agree by chance once in 65,536, a negligible bias)."""
     grams = shingles(text)
     if not grams:
-        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+        return np.full(NUM_PERM, 0xFFFF, dtype=np.uint16)
     hashes = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams))
     permuted = (hashes[:, None] * _A[None, :] + _B[None, :]) % _PRIME
-    return (permuted.min(axis=0) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    return (permuted.min(axis=0) & np.uint64(0xFFFF)).astype(np.uint16)
+
+
+def encode_signature(sig: np.ndarray) -> str:
+    """A signature as short text (base64), for storing next to a post."""
+    return base64.b64encode(sig.astype(np.uint16).tobytes()).decode("ascii")
+
+
+def decode_signature(text: str) -> np.ndarray | None:
+    """The signature stored by encode_signature, or None when the text is not one."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (ValueError, TypeError):
+        return None
+    return np.frombuffer(raw, dtype=np.uint16).copy() if len(raw) == 2 * NUM_PERM else None
 
 
 def similarity(first: np.ndarray, second: np.ndarray) -> float:
@@ -90,8 +106,7 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
 
 class MinHashIndex:
     """LSH over MinHash bands. Bulk rows live in one sorted band-key array searched by bisection;
-    recent additions sit in a dict until enough of them are merged in. Similarity is estimated
-    from the low 16 bits of each signature value, which halves memory at a negligible bias."""
+    recent additions sit in a dict until enough of them are merged in."""
 
     def __init__(self, threshold: float = 0.5, merge_every: int = 50_000):
         self.threshold = threshold
@@ -143,7 +158,7 @@ class MinHashIndex:
         rows = self.candidates(sig)
         if not len(rows):
             return []
-        scores = (self._sigs[rows] == sig.astype(np.uint16)[None, :]).mean(axis=1)
+        scores = (self._sigs[rows] == sig[None, :]).mean(axis=1)
         order = np.argsort(-scores, kind="stable")
         return [(self._keys[rows[i]], float(scores[i])) for i in order if scores[i] >= self.threshold]
 

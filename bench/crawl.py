@@ -150,7 +150,7 @@ def index_benchmark(size: int, queries: int = 1000) -> None:
     started = time.perf_counter()
     for start in range(0, size - queries, 200_000):
         count = min(200_000, size - queries - start)
-        filler = rng.integers(0, 2**32, (count, NUM_PERM), dtype=np.uint64).astype(np.uint32)
+        filler = rng.integers(0, 2**16, (count, NUM_PERM), dtype=np.uint16)
         index.add_many([f"filler:{start + i}" for i in range(count)], filler)
     for number in range(queries):
         index.add(f"post:{number}", signature(post_text(number)))

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from scrapy.crawler import Crawler
 from sqlalchemy import select
 
-from analysis.neardup import MinHashIndex, matching_text, signature
+from analysis.neardup import MinHashIndex, decode_signature, encode_signature, matching_text, signature
 from crawler.db import sessions_for
 from crawler.items import PostItem
 from yuqing.storage.models import Post
@@ -18,17 +18,20 @@ _SHARED: dict[str, tuple[MinHashIndex, set[str]]] = {}
 
 def load_index(database_url: str, window_days: int, threshold: float) -> tuple[MinHashIndex, set[str]]:
     """Originals stored within the window, indexed, plus every stored key; built once per process
-    and database so that all sources crawled together see each other's posts."""
+    and database so that all sources crawled together see each other's posts. Signatures stored
+    with the posts (extra["minhash"]) are reused; older posts are hashed again."""
     if database_url in _SHARED:
         return _SHARED[database_url]
     index, known = MinHashIndex(threshold=threshold), set()
     since = datetime.now(timezone.utc) - timedelta(days=window_days)
-    query = select(Post.dedup_key, Post.title, Post.clean_text, Post.duplicate_of_id).where(Post.fetched_at >= since)
+    query = select(Post.dedup_key, Post.title, Post.clean_text, Post.duplicate_of_id, Post.extra).where(
+        Post.fetched_at >= since)
     with sessions_for(database_url)() as session:
-        for key, title, text, duplicate_of in session.execute(query):
+        for key, title, text, duplicate_of, extra in session.execute(query):
             known.add(key)
             if duplicate_of is None and len(matching_text(text)) >= MIN_CHARS:
-                index.add(key, signature(f"{title}\n{text}"))
+                stored = decode_signature((extra or {}).get("minhash") or "")
+                index.add(key, stored if stored is not None else signature(f"{title}\n{text}"))
     _SHARED[database_url] = (index, known)
     return index, known
 
@@ -71,4 +74,5 @@ class NearCopyPipeline:
             self.crawler.stats.inc_value("yuqing/near_copies")
         else:
             self.index.add(item.dedup_key, sig)
+            item.extra["minhash"] = encode_signature(sig)
         return item

@@ -2,7 +2,10 @@
 
 import numpy as np
 
-from analysis.neardup import NUM_PERM, MinHashIndex, matching_text, signature, similarity, split_repost_chain
+from analysis.neardup import (
+    NUM_PERM, MinHashIndex, decode_signature, encode_signature, matching_text, signature, similarity,
+    split_repost_chain,
+)
 
 ARTICLE = ("榆川市民政局近日发布通知，自十二月一日起调整城乡最低生活保障标准，城市低保标准由每人每月七百八十元"
            "提高到八百二十元，农村低保标准同步提高。市民可以到所在街道办事处或者乡镇政府咨询办理，"
@@ -33,7 +36,7 @@ def test_synonym_swapped_copy_is_similar_and_other_story_is_not():
 def test_index_finds_the_original_of_a_near_copy_among_many():
     index = MinHashIndex()
     rng = np.random.default_rng(7)
-    noise = rng.integers(0, 2**32, (5000, NUM_PERM), dtype=np.uint64).astype(np.uint32)
+    noise = rng.integers(0, 2**16, (5000, NUM_PERM), dtype=np.uint16)
     index.add_many([f"n{i}" for i in range(5000)], noise)
     index.add("news:1", signature(ARTICLE))
     index.add("news:2", signature(OTHER))
@@ -49,3 +52,9 @@ def test_pending_rows_are_found_before_and_after_merging():
     index.add("k0", signature(OTHER))
     for i in range(5):
         assert index.best(signature(f"第{i}条完全不同的内容" * (i + 1)))[0] == f"k{i}"
+
+
+def test_signature_round_trips_through_text_and_junk_is_refused():
+    sig = signature(ARTICLE)
+    assert (decode_signature(encode_signature(sig)) == sig).all()
+    assert decode_signature("not base64!") is None and decode_signature("AAAA") is None
