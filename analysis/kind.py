@@ -19,7 +19,6 @@ _ASKING = re.compile(r"请问|咨询一下|咨询：|咨询:|想问|想了解|�
 _QUESTION = re.compile(r"(?:怎么|如何|哪里|哪个|哪些|多少|多久|几号|几月|几点|什么时候|是否|能不能|可不可以|可以.{0,12}吗"
                        r"|需要.{0,12}吗|吗|呢)[^。！!]{0,6}[？?]")
 _HEARSAY = re.compile(r"网传|听说|据说|传言|传闻|有人说|内部消息|在传|爆料|朋友说")
-_PRAISE = re.compile(r"感谢|谢谢|点赞|好评|致敬|辛苦了|暖心|贴心|耐心|细心|周到|值得学习|好样的")
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,9 @@ def _consultation(text: str, negative: bool) -> list[str]:
 def classify_kind(text: str, sentiment: SentimentResult) -> KindResult:
     """The post's kind from its wording and its sentiment (a question counts even when neutral)."""
     negative = sentiment.label == "negative"
-    grievances = [cue for cue in find_cues(text) if cue.grievance and cue.group != "传闻指控"]
+    cues = find_cues(text)
+    grievances = [cue for cue in cues if cue.grievance and cue.group != "传闻指控"]
+    praise = [cue.text for cue in cues if not cue.grievance]
     hearsay = _HEARSAY.search(text)
     if hearsay and (negative or grievances):
         return KindResult("rumour", [f"传闻：含“{hearsay.group(0)}”且内容负面，需核实"])
@@ -58,9 +59,8 @@ def classify_kind(text: str, sentiment: SentimentResult) -> KindResult:
     if negative or grievances:
         found = "、".join(dict.fromkeys(cue.text for cue in grievances)) or "、".join(sentiment.cues[:3])
         return KindResult("complaint", [f"投诉：情感负面，诉求线索“{found}”" if found else "投诉：情感负面"])
-    praise = _PRAISE.search(text)
-    if praise and sentiment.label == "positive":
-        return KindResult("praise", [f"表扬：含“{praise.group(0)}”且情感正面"])
+    if praise:
+        return KindResult("praise", [f"表扬：含“{'、'.join(praise)}”且情感不负面"])
     if hearsay:
         return KindResult("rumour", [f"传闻：含“{hearsay.group(0)}”，需核实"])
     return KindResult("other", ["其他：无投诉、咨询、传闻或表扬特征"])
