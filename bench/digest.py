@@ -101,6 +101,7 @@ def sources_and_runs(db: sqlite3.Connection, settings: Settings, rng: random.Ran
     ids = list(range(1, len(configured) + 1))
 
     def runs() -> Iterator[tuple]:
+        """Every source's runs, newest first."""
         for source_id in ids:
             for step in range(DAYS * 48):
                 started = END - timedelta(minutes=30 * step)
@@ -114,6 +115,7 @@ def sources_and_runs(db: sqlite3.Connection, settings: Settings, rng: random.Ran
 def events(db: sqlite3.Connection, count: int, rng: random.Random) -> None:
     """Events spread over the half year, one day's worth each."""
     def rows() -> Iterator[tuple]:
+        """One event per slice of the half year."""
         for i in range(1, count + 1):
             first = moment(i / count)
             yield (i, f"事件{i}", f"事件{i}的概要", "subsistence", stamp(first), stamp(first + timedelta(days=2)),

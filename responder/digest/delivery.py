@@ -116,6 +116,15 @@ def _record(sessions: sessionmaker[Session], settings: Settings, rendered: Rende
         return DigestResult(label, "queued", True, digest.id, notification.id, rendered=rendered)
 
 
+def _recorded_elsewhere(sessions: sessionmaker[Session], label: str) -> DigestResult:
+    """Another run stored this week's digest at the same moment: report its row, send nothing."""
+    log.info("digest %s was recorded by another run", label)
+    existing = digest_status(sessions, label)
+    if existing is None:
+        return DigestResult(label, "queued", False)
+    return DigestResult(label, existing.status, False, existing.id, existing.notification_id)
+
+
 def send_weekly_digest(sessions: sessionmaker[Session], settings: Settings, week: str | None, now: datetime,
                        force: bool = False) -> DigestResult:
     """Build the week's digest, record it and queue its email — once per week unless `force`.
@@ -134,9 +143,7 @@ def send_weekly_digest(sessions: sessionmaker[Session], settings: Settings, week
     try:
         result = _record(sessions, settings, rendered, now, force)
     except IntegrityError:
-        log.info("digest %s was recorded by another run", label)
-        existing = digest_status(sessions, label)
-        return DigestResult(label, existing.status if existing else "queued", False, existing and existing.id)
+        return _recorded_elsewhere(sessions, label)
     if result.enqueued:
         result.paths = archive(settings, rendered)
     return result
