@@ -2,9 +2,11 @@
 
 from datetime import timedelta
 
+import pytest
+
 from sqlalchemy import select
 
-from responder.intake import open_cases
+from responder.intake import headline, open_cases
 from yuqing.storage.models import Case, Notification
 
 
@@ -112,3 +114,15 @@ def test_a_failing_event_is_reported_and_retried_without_blocking_others(session
     assert len(report.created) == 1 and "boom" in report.errors[0]
     monkeypatch.setattr(intake, "suggest", real)
     assert len(open_cases(sessions, settings, now).created) == 1
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        ("咨询养老院收费标准\n想咨询一下公办养老院的收费标准", "咨询养老院收费标准"),
+        ("\n  \n低保金三个月没发了", "低保金三个月没发了"),
+        ("很" * 50, "很" * 39 + "…"),
+    ],
+)
+def test_case_titles_are_one_short_line(text, title):
+    assert headline(text) == title
