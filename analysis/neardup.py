@@ -147,11 +147,18 @@ class MinHashIndex:
     def candidates(self, sig: np.ndarray) -> np.ndarray:
         """Rows sharing at least one band with the signature."""
         query = band_keys(sig[None, :])[0]
-        left = np.searchsorted(self._sorted_keys, query, side="left")
-        right = np.searchsorted(self._sorted_keys, query, side="right")
-        found = [self._sorted_rows[a:b] for a, b in zip(left.tolist(), right.tolist()) if b > a]
-        found += [np.asarray(self._pending[k], dtype=np.int32) for k in query.tolist() if k in self._pending]
-        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int32)
+        keys, total = self._sorted_keys, len(self._sorted_keys)
+        found: set[int] = set()
+        if total:
+            starts = np.searchsorted(keys, query)
+            for start in starts[keys[np.minimum(starts, total - 1)] == query].tolist():
+                end = start
+                while end < total and keys[end] == keys[start]:
+                    found.add(int(self._sorted_rows[end]))
+                    end += 1
+        for band_key in query.tolist():
+            found.update(self._pending.get(band_key, ()))
+        return np.fromiter(found, dtype=np.int64, count=len(found))
 
     def query(self, sig: np.ndarray) -> list[tuple[str, float]]:
         """Indexed keys whose estimated similarity reaches the threshold, most similar first."""
