@@ -66,8 +66,8 @@ def feature_matrix(texts: Iterable[str], n_features: int = N_FEATURES) -> sparse
 
 
 def readable(token: str) -> str:
-    """The human-readable part of a word, emoticon or cue token; empty for character n-grams."""
+    """The readable part of a word, emoticon or cue token; empty for n-grams and one-character words."""
     kind, _, body = token.partition(":")
-    if kind == "c" or body in ("any", "many"):
+    if kind == "c" or body in ("any", "many") or (kind == "w" and len(body) < 2):
         return ""
     return body.replace(" ", "")
