@@ -15,12 +15,13 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from analysis.assess import AnalysisRules, PostFacts, TextAssessment, assess_post, assess_texts
-from analysis.events import EventRules, EventState, assign_event, event_figures, merge_keywords, post_keywords
+from analysis.events import (EventFigures, EventRules, EventState, assign_event, event_figures, merge_keywords,
+                             post_keywords)
 from analysis.hotness import HotnessWeights, Snapshot
-from analysis.levels import LevelRules, Signals, assess_level, media_tier, words_in
+from analysis.levels import Level, LevelRules, Signals, assess_level, media_tier, words_in
 from analysis.sentiment import SentimentModel, get_sentiment_model
 from analysis.topics import Topic
 from yuqing.config import Settings
@@ -144,28 +145,41 @@ def _new_event(session: Session, post: Post, keywords: tuple[str, ...], topic: s
     return event
 
 
+def _place(session: Session, post: Post, keywords: tuple[str, ...], states: dict[int, EventState],
+           topic: str, now: datetime, rules: EventRules) -> bool:
+    """Set the post's event (its near-copy's, a matching open one or a new one); True when new."""
+    found = assign_event(post.id, _when(post), keywords, post.duplicate_of_id, list(states.values()), rules)
+    event = session.get(Event, found.event_id) if found.event_id else None
+    if event is None:
+        post.event_id = _new_event(session, post, keywords, topic, now).id
+        return True
+    post.event_id = event.id
+    return False
+
+
+def _remember(states: dict[int, EventState], post: Post, keywords: tuple[str, ...], rules: EventRules) -> None:
+    """Update the in-run view of the post's event so later posts of this run can join it."""
+    old = states.get(post.event_id)
+    if old is None:
+        states[post.event_id] = EventState(post.event_id, keywords, _when(post), frozenset({post.id}))
+        return
+    merged = merge_keywords([old.keywords, keywords], rules.keywords_per_event)
+    states[post.event_id] = EventState(post.event_id, merged, max(_when(post), old.last_seen),
+                                       old.post_ids | {post.id})
+
+
 def join_events(session: Session, posts: list[Post], topics: dict[int, str], settings: Settings,
                 now: datetime, report: AnalyzeReport) -> set[int]:
-    """Give each post an event (its near-copy's, a matching open one or a new one); the touched ids."""
+    """Give each post an event and remember its keywords; returns the ids of the events touched."""
     rules, ignore = event_rules(settings), shared_names(settings)
-    states, touched = open_events(session, now, rules), set()
+    states = open_events(session, now, rules)
     for post in sorted(posts, key=_when):
         keywords = post_keywords(post_text(post), ignore, rules.keywords_per_post)
         post.extra = {**(post.extra or {}), KEYWORDS: list(keywords)}
         if post.event_id is None:
-            found = assign_event(post.id, _when(post), keywords, post.duplicate_of_id, list(states.values()), rules)
-            event = session.get(Event, found.event_id) if found.event_id else None
-            if event is None:
-                event = _new_event(session, post, keywords, topics.get(post.id, ""), now)
-                report.new_events += 1
-            post.event_id = event.id
-        old = states.get(post.event_id)
-        known = old.post_ids if old else frozenset()
-        merged = merge_keywords([old.keywords if old else (), keywords], rules.keywords_per_event)
-        states[post.event_id] = EventState(post.event_id, merged, max(_when(post), old.last_seen if old else _when(post)),
-                                           known | {post.id})
-        touched.add(post.event_id)
-    return touched
+            report.new_events += _place(session, post, keywords, states, topics.get(post.id, ""), now, rules)
+        _remember(states, post, keywords, rules)
+    return {post.event_id for post in posts}
 
 
 def _label(row: Assessment | None) -> str:
@@ -183,23 +197,31 @@ def event_signals(posts: list[Post], rules: AnalysisRules, figures_burst: float)
                    words_in(text, rules.sensitive_words), words_in(text, rules.emergency_words))
 
 
-def refresh_event(session: Session, event_id: int, settings: Settings, now: datetime) -> Event:
-    """Recompute an event's figures, keywords, topic and level from all of its posts."""
-    event, rules, erules = session.get(Event, event_id), analysis_rules(settings), event_rules(settings)
-    posts = list(session.scalars(select(Post).where(Post.event_id == event_id).order_by(Post.id)))
+def _describe(event: Event, posts: list[Post], figures: EventFigures, level: Level, rules: EventRules) -> None:
+    """Write an event's figures, keywords, topic, level and reasons."""
     times = [_when(post) for post in posts]
-    figures = event_figures(times, now, erules)
-    level = assess_level(event_signals(posts, rules, figures.burst_score), rules.levels)
-    topics = Counter(post.assessment.topic for post in posts if post.assessment and post.assessment.topic)
+    rows = [post.assessment for post in posts if post.assessment]
+    topics = Counter(row.topic for row in rows if row.topic)
     event.keywords = list(merge_keywords(((post.extra or {}).get(KEYWORDS, []) for post in posts),
-                                         erules.keywords_per_event))
+                                         rules.keywords_per_event))
     event.topic = topics.most_common(1)[0][0] if topics else event.topic
     event.first_seen_at, event.last_seen_at = min(times), max(times)
     event.post_count, event.platform_count = len(posts), len({post.platform for post in posts})
     event.growth, event.burst_score = figures.growth, figures.burst_score
-    event.hotness = max((post.assessment.hotness for post in posts if post.assessment), default=0.0)
-    event.level, event.updated_at = level.level, now
+    event.hotness = max((row.hotness for row in rows), default=0.0)
+    event.level = level.level
     event.reasons = [*figures.reasons, f"{level.name}：{'；'.join(level.reasons)}"]
+
+
+def refresh_event(session: Session, event_id: int, settings: Settings, now: datetime) -> Event:
+    """Recompute an event's figures and level from all of its posts; its posts' levels rise with it."""
+    event, rules, erules = session.get(Event, event_id), analysis_rules(settings), event_rules(settings)
+    query = select(Post).where(Post.event_id == event_id).options(selectinload(Post.assessment)).order_by(Post.id)
+    posts = list(session.scalars(query))
+    figures = event_figures([_when(post) for post in posts], now, erules)
+    level = assess_level(event_signals(posts, rules, figures.burst_score), rules.levels)
+    _describe(event, posts, figures, level, erules)
+    event.updated_at = now
     for post in posts:
         if post.assessment and post.assessment.level > level.level:
             post.assessment.level = level.level
