@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import re
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,10 +21,11 @@ import numpy as np
 NUM_PERM = 128
 BANDS = 32
 SHINGLE = 3
-_PRIME = np.uint64((1 << 61) - 1)
 _RNG = np.random.default_rng(20261118)
-_A = _RNG.integers(1, 1 << 32, NUM_PERM, dtype=np.uint64)
-_B = _RNG.integers(0, 1 << 32, NUM_PERM, dtype=np.uint64)
+# Multiply-shift permutations: ((a * h + b) mod 2**64) >> 32 with odd a; uint64 arithmetic wraps.
+_A = _RNG.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_B = _RNG.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 _BAND_MIX = _RNG.integers(1, 1 << 63, (BANDS, NUM_PERM // BANDS), dtype=np.uint64) | np.uint64(1)
 
 _CHAIN = re.compile(r"//\s*@([^:：\s/]{1,30})\s*[:：]")
@@ -67,14 +67,28 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
     return {reduced[i:i + size] for i in range(len(reduced) - size + 1)}
 
 
+def shingle_hashes(text: str, size: int = SHINGLE) -> np.ndarray:
+    """Distinct 32-bit hashes of the matching text's character n-grams, computed in numpy from the
+    code points (stable across processes, unlike Python's hash())."""
+    codes = np.frombuffer(matching_text(text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if not len(codes):
+        return codes
+    if len(codes) < size:
+        codes = np.concatenate([codes, np.zeros(size - len(codes), dtype=np.uint64)])
+    mixed = np.zeros(len(codes) - size + 1, dtype=np.uint64)
+    for offset in range(size):
+        mixed = (mixed ^ codes[offset:len(codes) - size + 1 + offset]) * _MIX
+        mixed ^= mixed >> np.uint64(29)
+    return np.unique(mixed & np.uint64(0xFFFFFFFF))
+
+
 def signature(text: str) -> np.ndarray:
     """A MinHash signature of the text's character shingles: NUM_PERM 16-bit values (the low bits of
     each minimum; two different minima agree by chance once in 65,536, a negligible bias)."""
-    grams = shingles(text)
-    if not grams:
+    hashes = shingle_hashes(text)
+    if not len(hashes):
         return np.full(NUM_PERM, 0xFFFF, dtype=np.uint16)
-    hashes = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams))
-    permuted = (hashes[:, None] * _A[None, :] + _B[None, :]) % _PRIME
+    permuted = (hashes[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)
     return (permuted.min(axis=0) & np.uint64(0xFFFF)).astype(np.uint16)
 
 

@@ -75,9 +75,10 @@ def to_simplified(text: str, min_share: float = 0.1) -> str:
     """Traditional Chinese converted to simplified. Text in which fewer than `min_share` of the Han
     characters are traditional-only is simplified text that merely uses characters such as 著 or 乾
     (著名, 乾隆); it is returned unchanged, which is also the fast path."""
-    traditional = sum(1 for char in text if char in traditional_chars())
-    if not traditional:
+    known = traditional_chars()
+    if known.isdisjoint(text):
         return text
+    traditional = sum(1 for char in text if char in known)
     han = sum(1 for char in text if "\u3400" <= char <= "\u9fff")
     return _converter().convert(text) if traditional >= min_share * han else text
 
