@@ -58,3 +58,18 @@ def test_signature_round_trips_through_text_and_junk_is_refused():
     sig = signature(ARTICLE)
     assert (decode_signature(encode_signature(sig)) == sig).all()
     assert decode_signature("not base64!") is None and decode_signature("AAAA") is None
+
+
+def test_estimated_similarity_is_unbiased_against_true_jaccard():
+    from analysis.neardup import shingles
+
+    rng = np.random.default_rng(0)
+    chars = [chr(0x4E00 + i) for i in range(2000)]
+    errors = []
+    for _ in range(100):
+        base = "".join(rng.choice(chars, 120))
+        cut = int(rng.integers(0, 60))
+        other = base[:cut] + "".join(rng.choice(chars, 60)) + base[cut + 60:]
+        first, second = shingles(base), shingles(other)
+        errors.append(similarity(signature(base), signature(other)) - len(first & second) / len(first | second))
+    assert abs(float(np.mean(errors))) < 0.02
