@@ -71,3 +71,15 @@ def test_a_second_daemon_on_the_same_database_is_refused(app, slow_daemon, profi
     assert "调度进程" in second.stderr
     with open(work / "release", "w") as fifo:
         fifo.write("go\n")
+
+
+def test_an_unreachable_database_is_a_one_line_error(profile_dir):
+    from click.testing import CliRunner
+
+    from yuqing.cli import cli
+
+    url = "postgresql://yuqing:secret@127.0.0.1:1/yuqing"
+    result = CliRunner().invoke(cli, ["--config", str(profile_dir), "--database-url", url, "run"])
+    assert result.exit_code == 1
+    assert "无法连接数据库" in result.output and "127.0.0.1:1" in result.output
+    assert "secret" not in result.output and "Traceback" not in result.output

@@ -6,8 +6,21 @@ from pathlib import Path
 
 import click
 
-from yuqing.app import YuqingError
+from yuqing.app import App, YuqingError
 from yuqing.cli import AppHolder, pass_app
+
+
+def _ready(app: App) -> App:
+    """Migrate the schema; an unreachable database is a one-line error naming it (password hidden)."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        app.upgrade_schema()
+    except OperationalError as exc:
+        where = app.engine.url.render_as_string(hide_password=True)
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise YuqingError(f"无法连接数据库 {where}：{reason}") from None
+    return app
 
 
 @click.command("run")
@@ -21,8 +34,7 @@ def run(holder: AppHolder) -> None:
     from yuqing.scheduler.lock import instance_lock_for
     from yuqing.scheduler.logs import configure_logging
 
-    app = holder.get()
-    app.upgrade_schema()
+    app = _ready(holder.get())
     log_path = configure_logging(app.settings.app.log_dir)
     with instance_lock_for(app.engine, app.settings.app.data_dir):
         click.echo(f"调度进程已启动（日志: {log_path}）；按 Ctrl+C 或发送 SIGTERM 停止。")
@@ -50,8 +62,7 @@ def backup(ctx: click.Context, out: Path | None, fmt: str) -> None:
         return
     from yuqing.backup import choose_method
 
-    app = ctx.find_object(AppHolder).get()
-    app.upgrade_schema()
+    app = _ready(ctx.find_object(AppHolder).get())
     method = choose_method(app.engine, fmt)
     target = out or _default_name(app, method.suffix)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -77,8 +88,7 @@ def restore(holder: AppHolder, file: Path, yes: bool) -> None:
     if not method.supports(app.engine):
         raise YuqingError(f"{file} 是 {method.name} 格式的备份，不能恢复到 {app.engine.dialect.name} 数据库；"
                           "跨数据库迁移请用 yuqing backup --format json 备份")
-    if method.name == "json":
-        app.upgrade_schema()
+    _ready(app)
     with instance_lock_for(app.engine, app.settings.app.data_dir):
         method.restore(app.engine, file)
     app.upgrade_schema()
