@@ -184,7 +184,10 @@ class WorkerHeartbeat:
 
 class WorkerSpiderMixin:
     """Turns a source spider into a long-lived worker: no start requests of its own (the scheduler
-    pushes them), never closes when idle, reads the clock per page, acknowledges failed requests."""
+    pushes them), never closes when idle, reads the clock per page, acknowledges failed requests.
+
+    Errbacks bypass spider middlewares, so a failed download is acknowledged in `on_error`; every
+    spider's errbacks call it (the base class's contract for counting failures)."""
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

@@ -77,9 +77,18 @@ def run_week(app: App, forum: Forum, start: datetime) -> None:
         daemon.stop()
 
 
-@pytest.fixture(scope="module")
-def week(tmp_path_factory):
-    """Run the simulated week once for all the tests of this module."""
+def database_for(request, folder) -> str:
+    """A fresh database on the backend this run of the module is for."""
+    if request.param == "sqlite":
+        return f"sqlite:///{folder / 'week.db'}"
+    from tests.conftest import _fresh_postgres_url
+
+    return _fresh_postgres_url(request.getfixturevalue("postgres_admin_url"))
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def week(request, tmp_path_factory):
+    """Run the simulated week once (per backend) for all the tests of this module."""
     folder = tmp_path_factory.mktemp("week")
     profile = folder / "config"
     profile.mkdir()
@@ -89,7 +98,7 @@ def week(tmp_path_factory):
     with smtp_server() as (messages, port), MockForumServer(forum) as site:
         (profile / "sources.yaml").write_text(forum_source_yaml("mock-forum", site.url, interval_minutes=720),
                                               encoding="utf-8")
-        app = App.load(profile, {"database_url": f"sqlite:///{folder / 'week.db'}", "smtp": {"port": port},
+        app = App.load(profile, {"database_url": database_for(request, folder), "smtp": {"port": port},
                                  "data_dir": str(folder / "data"), "log_dir": str(folder / "logs")})
         app.upgrade_schema()
         start = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
