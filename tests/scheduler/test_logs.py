@@ -34,6 +34,16 @@ def test_records_are_json_lines_with_extra_fields(root_logger, tmp_path):
     assert lines[1]["level"] == "ERROR" and "页面结构异常" in lines[1]["traceback"]
 
 
+def test_the_console_keeps_its_verbosity(root_logger, tmp_path):
+    console = logging.StreamHandler()
+    root_logger.addHandler(console)
+    root_logger.setLevel(logging.WARNING)
+    path = configure_logging(tmp_path)
+    logging.getLogger("yuqing").info("only in the file")
+    assert console.level == logging.WARNING
+    assert "only in the file" in path.read_text(encoding="utf-8")
+
+
 def test_the_log_rotates_by_size(root_logger, tmp_path):
     path = configure_logging(tmp_path, max_bytes=2000, backups=2)
     for i in range(100):

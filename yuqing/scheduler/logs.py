@@ -32,14 +32,18 @@ class JsonLineFormatter(logging.Formatter):
 def configure_logging(log_dir: str | Path, max_bytes: int = 10_000_000, backups: int = 10) -> Path:
     """Send INFO and above to a rotating JSON-lines file in log_dir; return the file's path.
 
-    APScheduler's own per-run INFO lines are left out (the runner logs each job with its
-    duration and result); its warnings and errors, with tracebacks, stay in."""
+    Handlers already there (the console) keep the verbosity chosen with -v. APScheduler's own
+    per-run INFO lines are left out (the runner logs each job with its duration and result); its
+    warnings and errors, with tracebacks, stay in."""
     directory = Path(log_dir)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / LOG_FILE
     handler = RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
     handler.setFormatter(JsonLineFormatter())
     root = logging.getLogger()
+    for console in root.handlers:
+        if console.level == logging.NOTSET:
+            console.setLevel(root.level)
     root.addHandler(handler)
     root.setLevel(min(root.level, logging.INFO) if root.level else logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
