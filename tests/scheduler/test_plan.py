@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from yuqing.scheduler.plan import planned_jobs
@@ -52,3 +52,8 @@ def test_crawls_run_in_their_own_pool(settings, now):
     pools = {spec.id: spec.executor for spec in planned_jobs(settings, TZ, now)}
     assert {pool for job_id, pool in pools.items() if job_id.startswith("crawl:")} == {"crawls"}
     assert pools["check_clocks"] == pools["deliver_outbox"] == "default"
+
+
+def test_intake_follows_analysis_by_a_minute(settings, now):
+    specs = {spec.id: spec for spec in planned_jobs(settings, TZ, now)}
+    assert specs["open_cases"].first_run - specs["analyze"].first_run == timedelta(minutes=1)

@@ -74,12 +74,12 @@ def crawl_jobs(settings: Settings, tz: ZoneInfo, now: datetime, timings: Timings
 
 
 def planned_jobs(settings: Settings, tz: ZoneInfo, now: datetime, timings: Timings = Timings()) -> list[JobSpec]:
-    """Every job the daemon keeps scheduled for this profile."""
+    """Every job the daemon keeps scheduled for this profile (intake a minute after analysis)."""
     digest = settings.digest
     return crawl_jobs(settings, tz, now, timings) + [
         JobSpec("analyze", "分析新帖", "analyze", _every(timings.analyze_minutes, tz), 5 * MINUTE, first_run=now),
         JobSpec("open_cases", "生成并分派工单", "open_cases", _every(timings.intake_minutes, tz), 5 * MINUTE,
-                first_run=now),
+                first_run=now + timedelta(minutes=1)),
         JobSpec("check_clocks", "检查回应时限", "check_clocks", _every(timings.clocks_minutes, tz), 5 * MINUTE),
         JobSpec("deliver_outbox", "投递通知", "deliver_outbox", _every(timings.outbox_minutes, tz), 5 * MINUTE),
         JobSpec("weekly_digest", "发送舆情周报", "weekly_digest",
