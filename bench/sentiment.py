@@ -20,6 +20,7 @@ import csv  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+import unicodedata  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -52,10 +53,17 @@ def as_predict(model: SentimentModel, clean: bool) -> Callable[[Sequence[str]], 
     return predict
 
 
+def pad(text: str, width: int) -> str:
+    """The text padded to a display width (CJK characters take two columns)."""
+    shown = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(0, width - shown)
+
+
 def row(name: str, scores: Scores) -> str:
     """One table row of figures."""
-    return (f"  {name:<22}{scores.accuracy:>8.4f}{scores.macro_f1:>9.4f}{scores.negative_precision:>8.4f}"
-            f"{scores.negative_recall:>8.4f}{scores.negative_f1:>8.4f}")
+    figures = (scores.accuracy, scores.macro_f1, scores.negative_precision, scores.negative_recall,
+               scores.negative_f1)
+    return "  " + pad(name, 22) + "".join(f"{value:>9.4f}" for value in figures)
 
 
 def report(results: dict[str, dict[str, tuple[Scores, float]]]) -> None:
@@ -64,13 +72,13 @@ def report(results: dict[str, dict[str, tuple[Scores, float]]]) -> None:
     for set_name, title in (("dev", "weibo2018 dev.csv"), ("domain", "民政领域测试集 domain.csv split=test")):
         first = next(iter(results.values()))[set_name][0]
         print(f"\n{title}（{first.count} 条，阈值 0.5）")
-        print(f"  {'模型':<20}{'准确率':>6}{'宏F1':>8}{'负面P':>7}{'负面R':>7}{'负面F1':>7}")
+        print("  " + pad("模型", 22) + "".join(" " + pad(h, 8) for h in ("准确率", "宏F1", "负面P", "负面R", "负面F1")))
         for name, sets in results.items():
             print(row(name, sets[set_name][0]))
     print("\n速度（dev，单核，条/秒）")
     for name, sets in results.items():
         speed = sets["dev"][1]
-        print(f"  {name:<22}{speed:>10.1f}   {speed / stock_speed:>6.1f}×")
+        print(f"  {pad(name, 22)}{speed:>10.1f}   {speed / stock_speed:>6.1f}×")
     print(f"\n{TARGETS}")
 
 
