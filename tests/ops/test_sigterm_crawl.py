@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.ops.mocksite import Forum, MockForumServer, forum_source_yaml
 from yuqing.app import App

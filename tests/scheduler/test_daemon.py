@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 from freezegun import freeze_time
 

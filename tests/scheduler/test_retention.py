@@ -43,7 +43,7 @@ def test_expired_posts_go_with_their_analysis_but_case_posts_stay(app, now):
         session.add(EngagementSnapshot(post=gone, taken_at=old))
         make_post(session, "copy", old, duplicate_of_id=gone.id)
         kept = make_post(session, "on-case", old)
-        in_event = make_post(session, "in-event", old, event_id=event.id)
+        make_post(session, "in-event", old, event_id=event.id)
         case = Case(title="低保", kind="complaint", state="closed", event_id=event.id, detected_at=old,
                     created_at=old, updated_at=old)
         session.add(case)
