@@ -1,5 +1,6 @@
 """`yuqing demo` runs the whole loop offline, twice in a row, and leaves mail including a digest."""
 
+import re
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from email.policy import default as default_policy
@@ -52,7 +53,8 @@ def test_mail_includes_alerts_and_the_digest(demo_runs):
 
 def test_second_run_starts_fresh(demo_runs):
     (_, first), (_, second) = demo_runs[1]
-    assert sorted(first) == sorted(second)
+    without_numbers = [sorted(re.sub(r"#\d+", "#", s) for s in subjects) for subjects in (first, second)]
+    assert without_numbers[0] == without_numbers[1]
 
 
 def test_demo_profile_continues_on_the_demo_data(demo_runs):
