@@ -83,3 +83,27 @@ def test_train_sentiment_reports_held_out_accuracy(profile_dir: Path, tmp_path: 
                                       "-o", str(out), "--no-domain"])
     assert result.exit_code == 0, result.output
     assert out.exists() and "留出集 held.csv（6 条）：准确率" in result.output
+
+
+def test_train_sentiment_adds_staff_relabels_and_false_alarms(profile_dir: Path, tmp_path: Path, now):
+    from yuqing.storage.db import make_engine, session_factory, transaction, upgrade
+    from yuqing.storage.models import Assessment, Case, CaseAction, CasePost, Post
+
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with transaction(session_factory(engine)) as session:
+        for key, override in (("p1", "positive"), ("p2", ""), ("p3", "")):
+            post = Post(dedup_key=key, platform="weibo", clean_text=f"帖子{key}", fetched_at=now, updated_at=now)
+            session.add_all([post, Assessment(post=post, sentiment=0.1, sentiment_label="negative", kind="complaint",
+                                              label_override=override, assessed_at=now)])
+        case = Case(title="误报", kind="complaint", state="no_response", detected_at=now, created_at=now, updated_at=now)
+        session.add_all([case, CasePost(case=case, post=post, attached_at=now),
+                         CaseAction(case=case, actor="spokesperson", at=now, action="dismiss", reason="误报，正常咨询")])
+    engine.dispose()
+    result = CliRunner().invoke(cli, ["--config", str(profile_dir), "--database-url", url, "train-sentiment",
+                                      str(write_csv(tmp_path / "train.csv", ROWS * 3)), "--held-out",
+                                      str(write_csv(tmp_path / "held.csv")), "-o", str(tmp_path / "m.npz"),
+                                      "--no-domain"])
+    assert result.exit_code == 0, result.output
+    assert "领域与工作人员标注 2 条" in result.output
