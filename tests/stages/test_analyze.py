@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from sqlalchemy import func, select
 
 from yuqing.storage.db import transaction
 from yuqing.storage.models import Assessment, EngagementSnapshot, Event, Post
-from yuqing.stages.analyze import analyze_pending
+from yuqing.stages.analyze import analyze_pending, event_title
 
 ABUSE = "榆东区敬老院护工殴打老人的视频传开了，民政局到现在没有任何说法{}"
 QUESTION = "@榆川民政 请问低保金每月几号发到卡上？"
@@ -72,3 +74,15 @@ def test_a_changed_post_is_reanalysed_in_place_and_staff_labels_stay(sessions, s
         row = session.scalars(select(Assessment)).one()
         assert row.label_override == "negative" and row.hotness > 0
         assert session.scalar(select(func.count()).select_from(Assessment)) == 1
+
+
+@pytest.mark.parametrize(
+    "title, text, expected",
+    [
+        ("", "咨询养老院收费标准\n想咨询一下收费", "咨询养老院收费标准"),
+        ("关于临时救助申请无人受理", "我于十月初提交了申请\n至今没有答复", "关于临时救助申请无人受理"),
+        ("", "\n\n  低保金没发  \n", "低保金没发"),
+    ],
+)
+def test_event_titles_are_one_line(title, text, expected):
+    assert event_title(Post(title=title, clean_text=text)) == expected

@@ -93,6 +93,12 @@ def post_text(post: Post) -> str:
     return post.clean_text
 
 
+def event_title(post: Post) -> str:
+    """A one-line event title: the post's title, else the first non-empty line of its text."""
+    text = post.title or post.clean_text
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:60]
+
+
 def _when(post: Post) -> datetime:
     return post.published_at or post.fetched_at
 
@@ -138,7 +144,7 @@ def open_events(session: Session, now: datetime, rules: EventRules) -> dict[int,
 
 
 def _new_event(session: Session, post: Post, keywords: tuple[str, ...], topic: str, now: datetime) -> Event:
-    event = Event(title=post_text(post)[:60], summary=post_text(post)[:200], keywords=list(keywords), topic=topic,
+    event = Event(title=event_title(post), summary=post_text(post)[:200], keywords=list(keywords), topic=topic,
                   first_seen_at=_when(post), last_seen_at=_when(post), updated_at=now)
     session.add(event)
     session.flush()
