@@ -39,6 +39,8 @@ def test_shipped_weights_are_small_numbers_only():
     "高龄补贴三个月没发了，社区说等通知。",
     "婚姻登记预约网站又打不开了，折腾了一晚上。",
     "民政局推诿扯皮，投诉无门[怒]",
+    "婚姻登记处排队太久了，一早去排到中午还没办完。",
+    "救助申请到底要拖多久？",
 ])
 def test_grievances_score_negative_with_cues(shipped, text):
     result = shipped.predict_one(text)
