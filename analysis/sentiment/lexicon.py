@@ -69,12 +69,22 @@ def summary_tokens(cues: list[Cue]) -> set[str]:
     return found
 
 
+_NEGATION = re.compile(r"(?:不用|不必|无需|无须|不再|免得|免去|避免|防止|杜绝)$")
+
+
+def _first_affirmed(pattern: re.Pattern[str], text: str, grievance: bool) -> str | None:
+    """The first match, skipping grievances that are negated ("不用来回跑" is not a complaint)."""
+    for match in pattern.finditer(text):
+        if not (grievance and _NEGATION.search(text[max(0, match.start() - 3):match.start()])):
+            return match.group(0)
+    return None
+
+
 def find_cues(text: str) -> list[Cue]:
     """Every grievance and praise group that matches the text, with its first match."""
     found = []
     for grievance, patterns in ((True, _GRIEVANCE), (False, _PRAISE)):
         for group, pattern in patterns.items():
-            match = pattern.search(text)
-            if match:
-                found.append(Cue(group, grievance, match.group(0)))
+            if (matched := _first_affirmed(pattern, text, grievance)) is not None:
+                found.append(Cue(group, grievance, matched))
     return found

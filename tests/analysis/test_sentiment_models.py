@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from analysis.sentiment import UnknownSentimentModel, get_sentiment_model, label_for, model_names
+from analysis.sentiment.lexicon import find_cues
 from analysis.sentiment.linear import DEFAULT_MODEL, LinearSentiment
 from analysis.sentiment.metrics import score_binary
 from analysis.sentiment.training import LinearWeights, TrainingOptions, train_linear
@@ -75,3 +76,8 @@ def test_training_round_trip(tmp_path):
 def test_metrics():
     scores = score_binary([0, 0, 1, 1], [0.1, 0.9, 0.8, 0.7])
     assert scores.accuracy == 0.75 and scores.negative_precision == 1.0 and scores.negative_recall == 0.5
+
+
+def test_a_negated_grievance_is_not_a_cue():
+    assert find_cues("政策宣讲会上说，办事群众以后不用来回跑了") == []
+    assert [cue.text for cue in find_cues("来回跑了三趟还没办好")][:1] == ["来回跑"]
