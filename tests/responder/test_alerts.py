@@ -25,6 +25,7 @@ def _heard(sessions) -> set[tuple[str, str]]:
 
 
 def test_new_case_assignment_reminder_and_approval_reach_the_right_people(sessions, settings, now, factory):
+    settings = with_channels(settings, email={"type": "email"}, wecom={"type": "wecom", "url_env": "WECOM_URL"})
     factory.post("低保金没发", level=3)
     case_id = open_cases(sessions, settings, now).created[0]
     assert _heard(sessions) >= {("new", SPOKESPERSON), ("new", "wecom"), ("assign", RELIEF)}

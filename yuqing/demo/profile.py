@@ -34,7 +34,8 @@ def write_demo_profile(
     _write_yaml(folder / "app.yaml", app, "由 yuqing demo 生成：演示数据库与本机邮件服务器")
     response = yaml.safe_load((folder / "response.yaml").read_text(encoding="utf-8"))
     response["quiet_hours"] = {"start": "00:00", "end": "00:00"}
-    _write_yaml(folder / "response.yaml", response, "由 yuqing demo 生成：演示不设免打扰时段，任何时候运行都能看到提醒")
+    response["channels"]["wecom"]["enabled"] = True
+    _write_yaml(folder / "response.yaml", response, "由 yuqing demo 生成：不设免打扰时段，启用企业微信群机器人（本机接收）")
     crawl = yaml.safe_load((folder / "sources.yaml").read_text(encoding="utf-8"))
     crawl.update(sources=sources, download_delay_seconds=0, autothrottle=False)
     _write_yaml(folder / "sources.yaml", crawl, "由 yuqing demo 生成：指向本机示例站点")
