@@ -61,6 +61,13 @@ def weekly_digest(app: App, now: datetime) -> Any:
     return send_weekly_digest(app.sessions, app.settings, None, now)
 
 
+def watch_sources(app: App, now: datetime) -> Any:
+    """Tell the admin about sources that have not succeeded for longer than they may."""
+    from yuqing.scheduler.source_watch import alert_silent_sources
+
+    return alert_silent_sources(app, now)
+
+
 def clean_up(app: App, now: datetime) -> Any:
     """Delete what has outlived `app.retention_days` (cases and their audit trail are kept)."""
     from yuqing.scheduler.retention import purge_expired
@@ -76,6 +83,7 @@ JOBS: dict[str, JobBody] = {
     "check_clocks": check_clocks,
     "deliver_outbox": deliver_outbox,
     "weekly_digest": weekly_digest,
+    "watch_sources": watch_sources,
     "clean_up": clean_up,
 }
 

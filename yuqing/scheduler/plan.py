@@ -25,6 +25,7 @@ class Timings:
     intake_minutes: int = 5
     clocks_minutes: int = 1
     outbox_minutes: int = 1
+    watch_minutes: int = 15
     cleanup_time: str = "03:30"
     crawl_stagger_seconds: int = 60
 
@@ -82,6 +83,8 @@ def planned_jobs(settings: Settings, tz: ZoneInfo, now: datetime, timings: Timin
                 first_run=now + timedelta(minutes=1)),
         JobSpec("check_clocks", "检查回应时限", "check_clocks", _every(timings.clocks_minutes, tz), 5 * MINUTE),
         JobSpec("deliver_outbox", "投递通知", "deliver_outbox", _every(timings.outbox_minutes, tz), 5 * MINUTE),
+        JobSpec("watch_sources", "检查数据源是否中断", "watch_sources", _every(timings.watch_minutes, tz),
+                15 * MINUTE),
         JobSpec("weekly_digest", "发送舆情周报", "weekly_digest",
                 _daily_at(digest.time, tz, day_of_week=digest.weekday), 2 * DAY),
         JobSpec("clean_up", "清理过期数据", "clean_up", _daily_at(timings.cleanup_time, tz), DAY),
