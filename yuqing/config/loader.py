@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -45,11 +44,10 @@ class ConfigError(Exception):
 
 
 def default_config_dir() -> Path:
-    """The packaged default profile (the repository's top-level config/, shipped as yuqing.profile)."""
-    try:
-        return Path(str(resources.files("yuqing.profile")))
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "config"
+    """The packaged default profile: yuqing/profile in an installed wheel, else the checkout's config/."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "profile"
+    return installed if installed.is_dir() else package.parent / "config"
 
 
 @dataclass(frozen=True)
