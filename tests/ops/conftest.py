@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ops.smtp import smtp_server
+from tests.smtp import smtp_server
 
 
 @pytest.fixture
 def smtp_inbox():
     """An aiosmtpd server on 127.0.0.1 keeping every message; yields (messages, port)."""
-    with smtp_server() as inbox:
-        yield inbox
+    with smtp_server() as (inbox, port):
+        yield inbox.messages, port

@@ -23,7 +23,7 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from tests.ops.mocksite import Forum, MockForumServer, forum_source_yaml
-from tests.ops.smtp import smtp_server
+from tests.smtp import smtp_server
 from tests.scheduler.stepping import SteppedScheduler
 from yuqing.app import App
 from yuqing.config import default_config_dir
@@ -95,7 +95,7 @@ def week(request, tmp_path_factory):
     for path in default_config_dir().glob("*.yaml"):
         (profile / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     forum = Forum()
-    with smtp_server() as (messages, port), MockForumServer(forum) as site:
+    with smtp_server() as (inbox, port), MockForumServer(forum) as site:
         (profile / "sources.yaml").write_text(forum_source_yaml("mock-forum", site.url, interval_minutes=720),
                                               encoding="utf-8")
         app = App.load(profile, {"database_url": database_for(request, folder), "smtp": {"port": port},
@@ -103,7 +103,7 @@ def week(request, tmp_path_factory):
         app.upgrade_schema()
         start = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
         run_week(app, forum, start)
-        subjects = [str(make_header(decode_header(m["Subject"]))) for m in messages]
+        subjects = [str(make_header(decode_header(m["Subject"]))) for m in inbox.messages]
         yield Week(app, forum, subjects, start)
         app.close()
 

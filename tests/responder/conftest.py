@@ -6,7 +6,6 @@ import dataclasses
 import ipaddress
 import itertools
 import json
-import socket
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.smtp import smtp_server as running_smtp_server
+from yuqing.demo.mailsink import free_port
 from yuqing.storage.db import transaction
 from yuqing.storage.models import Assessment, Event, Post
 
@@ -65,9 +66,7 @@ class Receiver:
     def __init__(self, reply: dict | None = None):
         self.requests: list[dict] = []
         self.reply = reply or {"errcode": 0, "errmsg": "ok"}
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.server: ThreadingHTTPServer | None = None
 
     @property
@@ -117,26 +116,9 @@ def receiver():
 
 @pytest.fixture
 def smtp_server():
-    """A real aiosmtpd server on loopback collecting messages."""
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    class Collect(Message):
-        def __init__(self):
-            super().__init__()
-            self.messages = []
-
-        def handle_message(self, message):
-            self.messages.append(message)
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Collect()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
+    """A real aiosmtpd server on loopback collecting messages: (inbox, port)."""
+    with running_smtp_server() as running:
+        yield running
 
 
 def with_channels(settings, *, smtp_port: int | None = None, security: str = "none", **channels):
@@ -177,30 +159,11 @@ def loopback_cert(tmp_path_factory):
 
 @pytest.fixture(params=["starttls", "ssl"])
 def tls_smtp_server(request, loopback_cert):
-    """aiosmtpd speaking STARTTLS (required) or implicit SSL: (handler, port, security, CA file)."""
+    """aiosmtpd speaking STARTTLS (required) or implicit SSL: (inbox, port, security, CA file)."""
     import ssl
-
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    class Collect(Message):
-        def __init__(self):
-            super().__init__()
-            self.messages = []
-
-        def handle_message(self, message):
-            self.messages.append(message)
 
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(*map(str, loopback_cert))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Collect()
-    if request.param == "ssl":
-        controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=context)
-    else:
-        controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True)
-    controller.start()
-    yield handler, port, request.param, str(loopback_cert[0])
-    controller.stop()
+    options = {"ssl_context": context} if request.param == "ssl" else {"tls_context": context, "require_starttls": True}
+    with running_smtp_server(**options) as (inbox, port):
+        yield inbox, port, request.param, str(loopback_cert[0])

@@ -10,7 +10,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from tests.ops.smtp import smtp_server
+from tests.smtp import smtp_server
 from tests.scheduler.stepping import SteppedScheduler
 from yuqing.app import App
 from yuqing.scheduler import jobs
@@ -45,7 +45,7 @@ def test_a_failing_job_reaches_the_admin_by_email(profile_dir, database_url, tmp
 
     monkeypatch.setitem(jobs.JOBS, "broken", broken)
     start = datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)
-    with smtp_server() as (messages, port), freeze_time(start, real_asyncio=True) as frozen:
+    with smtp_server() as (inbox, port), freeze_time(start, real_asyncio=True) as frozen:
         minute = IntervalTrigger(minutes=1, timezone=timezone.utc)
         specs = [JobSpec("crawl:weibo", "采集", "broken", minute, 300),
                  JobSpec("deliver_outbox", "投递", "deliver_outbox", minute, 300)]
@@ -58,6 +58,7 @@ def test_a_failing_job_reaches_the_admin_by_email(profile_dir, database_url, tmp
             daemon.scheduler.step()
         daemon.stop()
         app.close()
+    messages = inbox.messages
     subjects = [str(make_header(decode_header(m["Subject"]))) for m in messages]
     assert subjects == ["【舆情系统故障】定时任务 crawl:weibo 运行失败"]
     assert messages[0]["To"] == app.settings.with_role("admin")[0].email

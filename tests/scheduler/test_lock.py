@@ -35,3 +35,20 @@ def test_the_lock_kind_follows_the_database(app, tmp_path):
             instance_lock_for(app.engine, tmp_path).acquire()
     with instance_lock_for(app.engine, tmp_path):
         pass
+
+
+@pytest.mark.postgres
+def test_daemons_on_different_schemas_of_one_database_do_not_block_each_other(postgres_admin_url):
+    from tests.conftest import _fresh_postgres_url
+    from yuqing.storage.db import make_engine
+
+    engines = [make_engine(_fresh_postgres_url(postgres_admin_url)) for _ in range(2)]
+    first, second = (PostgresAdvisoryLock(engine) for engine in engines)
+    first.acquire()
+    try:
+        second.acquire()
+        second.release()
+    finally:
+        first.release()
+        for engine in engines:
+            engine.dispose()

@@ -65,15 +65,18 @@ class FcntlInstanceLock(InstanceLock):
 
 
 class PostgresAdvisoryLock(InstanceLock):
-    """A session-level PostgreSQL advisory lock: one scheduler per database across machines."""
+    """A session-level PostgreSQL advisory lock: one scheduler per database and schema across machines."""
 
     def __init__(self, engine: Engine, name: str = "yuqing-scheduler"):
-        self.engine, self.key = engine, zlib.crc32(name.encode())
+        self.engine, self.name, self.key = engine, name, 0
         self._connection: Connection | None = None
 
     def acquire(self) -> None:
-        """Try the lock on a connection held for the life of the daemon."""
+        """Try the lock on a connection held for the life of the daemon (keyed by the schema too,
+        since advisory locks are shared by every schema of a database)."""
         connection = self.engine.connect()
+        schema = connection.execute(text("SELECT current_schema()")).scalar()
+        self.key = zlib.crc32(f"{self.name}:{schema}".encode())
         got = connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar()
         connection.commit()
         if not got:

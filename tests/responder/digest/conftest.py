@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.responder.digest.world import World, build_world, free_port, local
+from tests.responder.digest.world import World, build_world, local
+from yuqing.demo.mailsink import free_port
 from yuqing.config import load_settings
 
 

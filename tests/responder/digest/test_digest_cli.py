@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from tests.responder.digest.world import WEEK, free_port
+from tests.responder.digest.world import WEEK
+from yuqing.demo.mailsink import free_port
 from yuqing.cli import cli, digest_cmds
 from yuqing.storage.models import Digest, Notification
 

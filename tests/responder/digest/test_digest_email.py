@@ -16,7 +16,8 @@ from responder.digest import DigestError, send_weekly_digest
 from responder.digest.delivery import digest_status
 from responder.digest.period import parse_week
 from responder.outbox import deliver_due
-from tests.responder.digest.world import ID_CARD, PHONE, SHANGHAI, WEEK, free_port
+from tests.responder.digest.world import ID_CARD, PHONE, SHANGHAI, WEEK
+from yuqing.demo.mailsink import free_port
 from yuqing.config import load_settings
 from yuqing.storage.models import Digest, Notification, Post
 

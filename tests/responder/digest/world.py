@@ -8,7 +8,6 @@ tests can check they are masked.
 from __future__ import annotations
 
 import itertools
-import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -160,10 +159,3 @@ def build_world(sessions, settings) -> World:
         builder = WorldBuilder(session, settings)
         events = _posts(builder, _sources(builder))
         return World({k: e.id for k, e in events.items()}, _cases(builder, events))
-
-
-def free_port() -> int:
-    """A TCP port free on the loopback interface right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
