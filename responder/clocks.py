@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -143,3 +143,9 @@ def case_metrics(case: Case, now: datetime) -> CaseMetrics:
         _hours(case.detected_at, case.triaged_at), _hours(case.detected_at, case.first_response_at),
         _hours(case.detected_at, case.closed_at), _on_time(case, now), case.breached_at is not None,
     )
+
+
+def overdue(now: datetime) -> ColumnElement[bool]:
+    """SQL condition for an open case whose next response milestone is past due (an acknowledged
+    consultation still awaiting its answer counts: deadline_at follows the milestone not yet met)."""
+    return and_(Case.deadline_at < now, Case.state.not_in(FINISHED_STATES))

@@ -8,10 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from responder.clocks import overdue
 from yuqing.storage.models import Case, Notification, Source
-
-CLOSED_STATES = ("closed", "no_response")
-
 
 @dataclass
 class SourceStatus:
@@ -57,11 +55,7 @@ def collect_status(session: Session, now: datetime) -> StatusReport:
         ))
     rows = session.execute(select(Case.state, func.count()).group_by(Case.state))
     report.cases_by_state = {state: count for state, count in rows}
-    report.overdue_cases = session.scalar(
-        select(func.count()).select_from(Case).where(
-            Case.deadline_at < now, Case.state.not_in(CLOSED_STATES), Case.first_response_at.is_(None)
-        )
-    ) or 0
+    report.overdue_cases = session.scalar(select(func.count()).select_from(Case).where(overdue(now))) or 0
     rows = session.execute(select(Notification.status, func.count()).group_by(Notification.status))
     report.outbox = {status: count for status, count in rows}
     return report

@@ -4,7 +4,9 @@ import dataclasses
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from responder.clocks import case_metrics, check_clocks
+from sqlalchemy import select
+
+from responder.clocks import case_metrics, check_clocks, overdue
 from responder.deadlines import add_working_days
 from responder.intake import open_cases
 from responder.workflow import apply
@@ -62,3 +64,19 @@ def test_metrics_of_a_case_answered_in_time(sessions, settings, now, factory):
         metrics = case_metrics(session.get(Case, case_id), now + timedelta(days=3))
     assert (metrics.triage_hours, metrics.first_response_hours, metrics.close_hours) == (1.0, 4.0, 10.0)
     assert metrics.on_time is True and metrics.breached is False
+
+
+def test_an_acknowledged_consultation_past_its_answer_clock_is_overdue(sessions, settings, now, factory):
+    factory.post("请问低保怎么申请？", kind="consultation", sentiment=0.6, level=4)
+    case_id = open_cases(sessions, settings, now).created[0]
+    with transaction(sessions) as session:
+        for action, extra in (("claim", {}), ("submit", {"text": "您好，已收到您的咨询，正在办理。"})):
+            apply(session, case_id, action, "relief-chief", now, settings=settings, **extra)
+        apply(session, case_id, "approve", "spokesperson", now, settings=settings)
+        apply(session, case_id, "record_published", "relief-chief", now, settings=settings, url="https://weibo.example/r/1")
+    later = now + timedelta(days=12)
+    with sessions() as session:
+        case = session.get(Case, case_id)
+        assert case.first_response_at is not None and case.deadline_at < later
+        assert session.scalars(select(Case.id).where(overdue(later))).all() == [case_id]
+        assert session.scalars(select(Case.id).where(overdue(now))).all() == []

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from responder.clocks import overdue
 from yuqing.storage.models import Assessment, Case, Post, Source
 from yuqing.storage.types import UTCDateTime
 from yuqing.web import labels
@@ -47,9 +48,8 @@ def cases_by_level_state(session: Session) -> dict[int, dict[str, int]]:
 
 
 def overdue_cases(session: Session, now: datetime) -> list[Case]:
-    """Open cases past their deadline without a first response, most overdue first."""
-    query = (select(Case).where(Case.deadline_at < now, Case.state.in_(labels.OPEN_STATES),
-                                Case.first_response_at.is_(None)).order_by(Case.deadline_at))
+    """Open cases past their next response milestone, most overdue first."""
+    query = select(Case).where(overdue(now)).order_by(Case.deadline_at)
     return list(session.scalars(query))
 
 
