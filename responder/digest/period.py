@@ -82,10 +82,15 @@ def parse_week(label: str, tz: ZoneInfo) -> Week:
     return Week(year, number, tz)
 
 
+def week_of(moment: datetime, tz: ZoneInfo) -> Week:
+    """The week (Monday to Sunday, local time) that contains `moment`."""
+    year, number, _ = moment.astimezone(tz).date().isocalendar()
+    return Week(year, number, tz)
+
+
 def last_complete_week(now: datetime, tz: ZoneInfo) -> Week:
     """The latest week that has fully ended before `now` (local time)."""
-    year, number, _ = (now.astimezone(tz).date() - timedelta(days=7)).isocalendar()
-    return Week(year, number, tz)
+    return week_of(now - timedelta(days=7), tz)
 
 
 def resolve_week(label: str | None, now: datetime, tz: ZoneInfo) -> Week:

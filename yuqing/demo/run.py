@@ -57,16 +57,11 @@ def _fresh_folder(paths: DemoPaths, database_url: str | None) -> str:
     return f"sqlite:///{paths.database.resolve()}"
 
 
-def _this_week(app: App, now: datetime) -> str:
-    """The ISO week of `now` in the bureau's time zone: the demo reports on the week so far."""
-    year, week, _ = now.astimezone(app.tz).isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def _cycle(app: App, environ: dict[str, str], step: Step) -> Path | None:
     """Crawl, analyse, open and route cases, deliver alerts, build and send the digest."""
     from crawler.runner import run_crawl
     from responder.digest import send_weekly_digest
+    from responder.digest.period import week_of
     from responder.intake import open_cases
     from responder.outbox import deliver_due
     from yuqing.stages.analyze import analyze_pending
@@ -80,8 +75,8 @@ def _cycle(app: App, environ: dict[str, str], step: Step) -> Path | None:
     open_cases(app.sessions, app.settings, now)
     step("发送提醒")
     deliver_due(app.sessions, app.settings, now, environ=environ)
-    step("生成并发送舆情周报")
-    result = send_weekly_digest(app.sessions, app.settings, _this_week(app, now), now, force=True)
+    step("生成并发送本周（截至目前）的舆情周报")
+    result = send_weekly_digest(app.sessions, app.settings, week_of(now, app.tz).label, now, force=True)
     deliver_due(app.sessions, app.settings, now, environ=environ)
     return next((p for p in result.paths if p.suffix == ".html"), result.paths[0] if result.paths else None)
 

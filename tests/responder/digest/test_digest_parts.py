@@ -10,7 +10,7 @@ import pytest
 
 from responder.digest import charts
 from responder.digest.coverage import Run, outages
-from responder.digest.period import WeekError, last_complete_week, parse_week
+from responder.digest.period import WeekError, last_complete_week, parse_week, week_of
 from responder.digest.privacy import mask_personal
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -36,6 +36,13 @@ def test_default_week_is_the_last_complete_one():
     monday_morning = datetime(2026, 11, 22, 16, 1, tzinfo=timezone.utc)
     assert last_complete_week(sunday_night, SHANGHAI).label == "2026-W46"
     assert last_complete_week(monday_morning, SHANGHAI).label == "2026-W47"
+
+
+def test_the_week_of_a_moment_follows_local_time():
+    sunday_night = datetime(2026, 11, 22, 15, 59, tzinfo=timezone.utc)
+    monday_morning = datetime(2026, 11, 22, 16, 1, tzinfo=timezone.utc)
+    assert week_of(sunday_night, SHANGHAI).label == "2026-W47"
+    assert week_of(monday_morning, SHANGHAI).label == "2026-W48"
 
 
 @pytest.mark.parametrize("label", ["2026-47", "2026-W7", "W47", "2026-W54"])
