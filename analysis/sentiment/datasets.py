@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DOMAIN_CSV = Path(__file__).resolve().parents[1] / "data" / "domain.csv"
+HOLDOUT_CSV = DOMAIN_CSV.with_name("domain_holdout.csv")
 
 
 @dataclass(frozen=True)
@@ -37,3 +38,8 @@ def read_labelled(path: str | Path, split: str | None = None) -> Labelled:
 def read_domain(split: str) -> Labelled:
     """The project's own 民政 domain set, ``train`` or ``test`` split."""
     return read_labelled(DOMAIN_CSV, split)
+
+
+def read_holdout() -> Labelled:
+    """The independent 民政 holdout: posts by other writers, never used for training or tuning."""
+    return read_labelled(HOLDOUT_CSV)

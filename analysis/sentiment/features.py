@@ -1,5 +1,7 @@
 """Hashed binary features of a text: character n-grams, jieba words and word pairs, emoticons
-and lexicon cues. Hashing keeps the shipped parameters free of any text fragment."""
+and lexicon cues, each doubled with a context copy when the text speaks of the bureau's services
+(so the model can learn what a word means there, as in "frustratingly easy" domain adaptation).
+Hashing keeps the shipped parameters free of any text fragment."""
 
 from __future__ import annotations
 
@@ -12,10 +14,12 @@ from scipy import sparse
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.utils import murmurhash3_32
 
-from analysis.sentiment.lexicon import find_cues, summary_tokens
+from analysis.sentiment.lexicon import find_cues, in_context, summary_tokens
 
 N_FEATURES = 2**20
 CHAR_NGRAMS = (1, 2, 3)
+CONTEXT_TOKEN = "x:ctx"
+CONTEXT_PREFIX = "x|"
 _MARKUP = re.compile(r"\{%#?|#?%\}|https?://\S+")
 _EMOTICON = re.compile(r"\[[^\[\]\s]{1,8}\]")
 _PUNCT_OR_SPACE = re.compile(r"^[\s\W_]+$")
@@ -44,6 +48,8 @@ def tokens(text: str) -> set[str]:
     cues = find_cues(prepared)
     found.update(cue.token for cue in cues)
     found.update(summary_tokens(cues))
+    if in_context(prepared):
+        found.update([CONTEXT_PREFIX + token for token in found] + [CONTEXT_TOKEN])
     return found
 
 
@@ -67,7 +73,7 @@ def feature_matrix(texts: Iterable[str], n_features: int = N_FEATURES) -> sparse
 
 def readable(token: str) -> str:
     """The readable part of a word, emoticon or cue token; empty for n-grams and one-character words."""
-    kind, _, body = token.partition(":")
-    if kind == "c" or body in ("any", "many") or (kind == "w" and len(body) < 2):
+    kind, _, body = token.removeprefix(CONTEXT_PREFIX).partition(":")
+    if kind in ("c", "x") or body in ("any", "many") or (kind == "w" and len(body) < 2):
         return ""
     return body.replace(" ", "")

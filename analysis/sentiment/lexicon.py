@@ -40,6 +40,13 @@ PRAISE_PATTERNS: dict[str, str] = {
     "办事高效": r"很快|及时|准时|效率.{0,2}高|当场|当天就|一次都不用跑|不用跑|方便|解决了|办好了|就到账",
 }
 
+CONTEXT_PATTERN = (
+    r"民政|低保|救助|特困|五保|养老|敬老院|高龄|殡葬|殡仪|火化|公墓|婚姻登记|结婚证|离婚|福利院|孤儿|留守"
+    r"|社会组织|基金会|社团|补贴|津贴|窗口|办事|审核|审批|街道|社区|政务|热线|12345|留言"
+)
+"""Words of the bureau's services: a text holding one is read in the civil-affairs context."""
+
+_CONTEXT = re.compile(CONTEXT_PATTERN)
 _GRIEVANCE = {name: re.compile(pattern) for name, pattern in GRIEVANCE_PATTERNS.items()}
 _PRAISE = {name: re.compile(pattern) for name, pattern in PRAISE_PATTERNS.items()}
 
@@ -88,3 +95,8 @@ def find_cues(text: str) -> list[Cue]:
             if (matched := _first_affirmed(pattern, text, grievance)) is not None:
                 found.append(Cue(group, grievance, matched))
     return found
+
+
+def in_context(text: str) -> bool:
+    """Whether the text speaks of the bureau's services, where calm words can carry a grievance."""
+    return _CONTEXT.search(text) is not None

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.sentiment.base import SentimentModel, SentimentResult
-from analysis.sentiment.features import hash_tokens, readable, token_index, tokens
+from analysis.sentiment.features import CONTEXT_TOKEN, hash_tokens, readable, token_index, tokens
 from analysis.sentiment.training import LinearWeights
 
 DEFAULT_MODEL = Path(__file__).parent / "model" / "linear.npz"
@@ -33,7 +33,8 @@ class LinearSentiment(SentimentModel):
             return []
         token_sets = [tokens(text) for text in texts]
         scores = hash_tokens(token_sets, self._params.weights.size) @ self._params.weights
-        positives = 1.0 / (1.0 + np.exp(-(scores + self._params.intercept)))
+        shift = self._params.context_bias * np.array([CONTEXT_TOKEN in found for found in token_sets])
+        positives = 1.0 / (1.0 + np.exp(-(scores + self._params.intercept - shift)))
         return [
             SentimentResult(float(p), self._label(float(p)), self._cues(found, float(p)))
             for p, found in zip(positives, token_sets)

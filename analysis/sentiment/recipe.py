@@ -15,7 +15,7 @@ from analysis.normalize import clean_text
 from analysis.sentiment.datasets import Labelled, read_domain, read_labelled
 from analysis.sentiment.training import LinearWeights, TrainingOptions, train_linear
 
-SHIPPED_OPTIONS = TrainingOptions(c=1.0, alpha=1.0, domain_weight=10.0, negative_weight=1.6)
+SHIPPED_OPTIONS = TrainingOptions(c=1.0, alpha=1.0, domain_weight=5.0, negative_weight=1.6, context_bias=1.0)
 
 
 def fit(general: Labelled, domain: Labelled, options: TrainingOptions = SHIPPED_OPTIONS,

@@ -23,23 +23,26 @@ class TrainingOptions:
     alpha: float = 1.0
     domain_weight: float = 3.0
     negative_weight: float = 1.0
+    context_bias: float = 0.0
     n_features: int = N_FEATURES
 
 
 @dataclass
 class LinearWeights:
-    """The shipped parameters: one weight per hashed feature, an intercept and provenance."""
+    """The shipped parameters: one weight per hashed feature, an intercept, the shift toward
+    negative for texts in the civil-affairs context, and provenance."""
 
     weights: np.ndarray
     intercept: float
     info: dict = field(default_factory=dict)
+    context_bias: float = 0.0
 
     def save(self, path: str | Path) -> Path:
         """Write the non-zero weights to a compressed ``.npz`` file."""
         nonzero = np.flatnonzero(self.weights).astype(np.int32)
         np.savez_compressed(
             path, indices=nonzero, values=self.weights[nonzero].astype(np.float32),
-            intercept=np.float64(self.intercept), n_features=np.int64(self.weights.size),
+            intercept=np.float64(self.intercept), context_bias=np.float64(self.context_bias), n_features=np.int64(self.weights.size),
             info=np.array(json.dumps(self.info, ensure_ascii=False)),
         )
         return Path(path)
@@ -50,7 +53,8 @@ class LinearWeights:
         with np.load(path, allow_pickle=False) as data:
             weights = np.zeros(int(data["n_features"]), dtype=np.float32)
             weights[data["indices"]] = data["values"]
-            return cls(weights, float(data["intercept"]), json.loads(str(data["info"])))
+            bias = float(data["context_bias"]) if "context_bias" in data.files else 0.0
+            return cls(weights, float(data["intercept"]), json.loads(str(data["info"])), bias)
 
 
 def nb_ratios(matrix: sparse.csr_matrix, labels: np.ndarray, sample_weight: np.ndarray,
@@ -75,4 +79,4 @@ def train_linear(texts: Sequence[str], labels: Sequence[int], domain: Sequence[b
     weights = np.asarray(model.coef_[0] * ratios, dtype=np.float32)
     weights[np.asarray(matrix.sum(axis=0)).ravel() == 0] = 0.0
     details = {"options": options.__dict__, "rows": int(len(y)), "domain_rows": int(is_domain.sum())}
-    return LinearWeights(weights, float(model.intercept_[0]), {**details, **(info or {})})
+    return LinearWeights(weights, float(model.intercept_[0]), {**details, **(info or {})}, options.context_bias)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from analysis.sentiment import UnknownSentimentModel, get_sentiment_model, label_for, model_names
-from analysis.sentiment.lexicon import find_cues
+from analysis.sentiment.features import CONTEXT_TOKEN, readable, tokens
+from analysis.sentiment.lexicon import find_cues, in_context
 from analysis.sentiment.linear import DEFAULT_MODEL, LinearSentiment
 from analysis.sentiment.metrics import score_binary
 from analysis.sentiment.training import LinearWeights, TrainingOptions, train_linear
@@ -31,7 +32,7 @@ def test_registry_names_and_instances():
 def test_shipped_weights_are_small_numbers_only():
     assert DEFAULT_MODEL.stat().st_size < 20 * 1024 * 1024
     with np.load(DEFAULT_MODEL, allow_pickle=False) as data:
-        assert set(data.files) == {"indices", "values", "intercept", "n_features", "info"}
+        assert set(data.files) == {"indices", "values", "intercept", "context_bias", "n_features", "info"}
         assert data["values"].dtype == np.float32
 
 
@@ -71,6 +72,25 @@ def test_training_round_trip(tmp_path):
     model = LinearSentiment(weights.save(tmp_path / "tiny.npz"))
     assert model.predict_one("服务很好").positive > model.predict_one("态度很差").positive
     assert LinearWeights.load(tmp_path / "tiny.npz").info["rows"] == 20
+
+
+def test_service_words_add_context_copies_of_every_token():
+    found = tokens("低保金还没到账")
+    assert in_context("低保金还没到账") and CONTEXT_TOKEN in found
+    assert {"w:低保金", "x|w:低保金", "g:未发放", "x|g:未发放"} <= found
+    assert readable("x|w:低保金") == "低保金" and readable(CONTEXT_TOKEN) == ""
+    assert not in_context("今天天气不错") and CONTEXT_TOKEN not in tokens("今天天气不错")
+
+
+def test_context_bias_moves_only_service_texts_toward_negative(tmp_path):
+    texts = ["服务很好很满意", "态度很差没人管", "办事快很贴心", "拖了三个月还没发"] * 5
+    plain = train_linear(texts, [1, 0, 1, 0] * 5, options=TrainingOptions(n_features=2**12))
+    biased = train_linear(texts, [1, 0, 1, 0] * 5, options=TrainingOptions(n_features=2**12, context_bias=1.0))
+    before = LinearSentiment(plain.save(tmp_path / "plain.npz"))
+    after = LinearSentiment(biased.save(tmp_path / "biased.npz"))
+    assert LinearWeights.load(tmp_path / "biased.npz").context_bias == 1.0
+    assert after.predict_one("社区办事很快").positive < before.predict_one("社区办事很快").positive
+    assert after.predict_one("今天很满意").positive == pytest.approx(before.predict_one("今天很满意").positive)
 
 
 def test_metrics():
