@@ -16,8 +16,11 @@ KIND_NAMES: dict[str, str] = {
 }
 
 _ASKING = re.compile(r"请问|咨询一下|咨询：|咨询:|想问|想了解|问一下|问问|求问|请教|有谁知道|谁知道")
-_QUESTION = re.compile(r"(?:怎么|如何|哪里|哪个|哪些|多少|多久|几号|几月|几点|什么时候|是否|能不能|可不可以|可以.{0,12}吗"
-                       r"|需要.{0,12}吗|吗|呢)[^。！!]{0,6}[？?]")
+_QUESTION = re.compile(r"(?:怎么|怎麼|如何|哪里|哪裡|哪个|哪些|多少|多久|几|幾|什么|什麼|啥|是否|能不能|可不可以"
+                       r"|可以.{0,12}吗|需要.{0,12}吗|吗|嗎|呢|还是|是不是|有没有|算不算|(\w)不\1|不)[^。！!？?]{0,12}[？?]")
+_PRAISE_WORDS = re.compile(r"表扬|夸一下|夸夸|要夸|推荐|公道话|没得说|做得(?:好|不错|还行|很好)|值得|很好|挺好|不错|暖|\[(?:赞|鼓掌|心|good)\]")
+_NEWS = re.compile(r"^.{0,12}讯|据.{0,8}报道|记者|通报|热搜|新闻|发布会|^【.{2,30}】")
+_FIRST_PERSON = re.compile(r"我|俺|咱")
 _HEARSAY = re.compile(r"网传|听说|据说|传言|传闻|有人说|内部消息|在传|爆料|朋友说")
 
 
@@ -56,11 +59,14 @@ def classify_kind(text: str, sentiment: SentimentResult) -> KindResult:
     asked = _consultation(text, negative)
     if asked:
         return KindResult("consultation", asked)
+    if _NEWS.search(text) and not _FIRST_PERSON.search(text):
+        return KindResult("other", ["其他：新闻报道或通报，按事件与等级处理"])
     if negative or grievances:
         found = "、".join(dict.fromkeys(cue.text for cue in grievances)) or "、".join(sentiment.cues[:3])
         return KindResult("complaint", [f"投诉：情感负面，诉求线索“{found}”" if found else "投诉：情感负面"])
+    praise += [match.group(0) for match in _PRAISE_WORDS.finditer(text)]
     if praise:
-        return KindResult("praise", [f"表扬：含“{'、'.join(praise)}”且情感不负面"])
+        return KindResult("praise", [f"表扬：含“{'、'.join(dict.fromkeys(praise))}”且情感不负面"])
     if hearsay:
         return KindResult("rumour", [f"传闻：含“{hearsay.group(0)}”，需核实"])
     return KindResult("other", ["其他：无投诉、咨询、传闻或表扬特征"])

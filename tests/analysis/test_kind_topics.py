@@ -27,6 +27,9 @@ def neutral() -> SentimentResult:
     ("请问低保怎么申请？", "consultation"),
     ("想了解一下高龄津贴从几岁开始领", "consultation"),
     ("结婚证补办需要带户口本吗？", "consultation"),
+    ("家里有人上班但看病花得多，能申请临时救助不？", "consultation"),
+    ("领证要带几张合照？", "consultation"),
+    ("医疗救助是去区里报，还是医院直接报？", "consultation"),
 ])
 def test_questions_are_consultations_even_when_neutral(text, kind):
     assert classify_kind(text, neutral()).kind == kind
@@ -40,6 +43,21 @@ def test_other_kinds():
     assert classify_kind("感谢工作人员耐心解答", positive).kind == "praise"
     assert classify_kind("本周六举办政策宣传活动", positive).kind == "other"
     assert classify_kind("你们上班是干嘛的？电话永远没人接", negative).kind == "complaint"
+
+
+def test_praise_words_beyond_thanks_count_when_not_negative():
+    positive = SentimentResult(0.95, "positive", [])
+    assert classify_kind("社区书记主动上门帮我们报了，这样的干部要表扬", positive).kind == "praise"
+    assert classify_kind("长者食堂开业了，饭菜软烂适合老人[赞]", positive).kind == "praise"
+    assert classify_kind("社区书记主动上门帮我们报了，这样的干部要表扬", neutral()).kind == "praise"
+
+
+def test_news_reports_of_incidents_are_other_unless_told_first_hand():
+    negative = SentimentResult(0.05, "negative", [])
+    report = "晚报讯 昨夜一民办养老机构发生火情，两名老人被送医，民政部门已介入调查。"
+    assert classify_kind(report, negative).kind == "other"
+    assert "新闻" in classify_kind(report, negative).reasons[0]
+    assert classify_kind("记者来过我们养老院，可我妈的事到现在没人管", negative).kind == "complaint"
 
 
 def test_topic_reasons_name_the_keywords():
