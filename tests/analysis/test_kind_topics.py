@@ -43,6 +43,7 @@ def test_other_kinds():
     assert classify_kind("感谢工作人员耐心解答", positive).kind == "praise"
     assert classify_kind("本周六举办政策宣传活动", positive).kind == "other"
     assert classify_kind("你们上班是干嘛的？电话永远没人接", negative).kind == "complaint"
+    assert classify_kind("申请交了一个多月没有任何答复，请领导过问一下。", negative).kind == "complaint"
 
 
 def test_praise_words_beyond_thanks_count_when_not_negative():
