@@ -104,7 +104,7 @@ def run_crawl(app: App, source_keys: Sequence[str] | None = None, since: date | 
     check_sources(app, keys)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
     child = subprocess.Popen(crawl_command(app, keys, since, now, log_level), stdout=subprocess.PIPE,
-                             text=True, encoding="utf-8", env=env, cwd=PROJECT_ROOT)
+                             text=True, encoding="utf-8", env=env)
     report = CrawlReport(sources=_follow(child.stdout, on_progress))
     report.exit_code = child.wait()
     if report.exit_code == 2:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from crawler.runner import crawl_command, run_crawl
 from yuqing.app import App, YuqingError
+from yuqing.storage.models import SourceRun
 
 
 def test_child_passes_profile_and_database_through(profile_dir: Path, tmp_path: Path):
@@ -29,3 +31,18 @@ def test_a_child_that_dies_reports_every_source_failed(profile_dir: Path):
 def test_unknown_source_is_refused_before_starting(profile_dir: Path):
     with pytest.raises(YuqingError, match="未知的数据源 nope"):
         run_crawl(App.load(profile_dir), ["nope"])
+
+
+def test_relative_profile_and_database_mean_the_callers_folder(profile_dir: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    profile = profile_dir.rename(tmp_path / "bureau-profile")
+    sources = profile / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace("retries: 3", "retries: 0"), encoding="utf-8")
+    app = App.load(Path(profile.name), {"database_url": "sqlite:///relative.db"})
+    app.upgrade_schema()
+    report = run_crawl(app, ["city-news"])
+    assert [s.key for s in report.sources] == ["city-news"]
+    assert "抓取进程异常退出" not in report.sources[0].reason
+    with app.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(SourceRun)).scalar_one() == 1

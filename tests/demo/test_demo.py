@@ -24,15 +24,17 @@ def _subjects(folder: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def demo_runs(tmp_path_factory):
-    """Run the demo twice in the same folder, as a newcomer might."""
-    folder = tmp_path_factory.mktemp("demo") / "yuqing-demo"
+    """Run the demo twice in the same folder, as a newcomer might: plain `yuqing demo` from a
+    folder of their own (not the project's), so the default relative --dir is used."""
+    home = tmp_path_factory.mktemp("demo")
+    folder = home / "yuqing-demo"
     runner = CliRunner()
     results = []
-    for _ in range(2):
-        result = runner.invoke(cli, ["demo", "--dir", str(folder)], env={"YUQING_DATABASE_URL": None})
-        results.append(result)
-        subjects = _subjects(folder / "mail")
-        results[-1] = (result, subjects)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(home)
+        for _ in range(2):
+            result = runner.invoke(cli, ["demo"], env={"YUQING_DATABASE_URL": None})
+            results.append((result, _subjects(folder / "mail")))
     return folder, results
 
 
