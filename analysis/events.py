@@ -68,6 +68,15 @@ def merge_keywords(posts_keywords: Iterable[Sequence[str]], limit: int = 12) -> 
     return tuple(word for word, _ in counts.most_common(limit))
 
 
+def representative(posts_keywords: Sequence[Sequence[str]]) -> int:
+    """The index of the post that best stands for the event: the one whose keywords the other
+    posts share most (the earliest on ties), so a matter many posts discuss names the event
+    rather than whichever post came first."""
+    counts = Counter(word for keywords in posts_keywords for word in set(keywords))
+    scores = [sum(counts[word] - 1 for word in set(keywords)) for keywords in posts_keywords]
+    return max(range(len(scores)), key=lambda i: (scores[i], -i)) if scores else 0
+
+
 def _overlap(first: Sequence[str], second: Sequence[str]) -> tuple[list[str], float]:
     shared = [word for word in first if word in set(second)]
     smaller = min(len(first), len(second)) or 1

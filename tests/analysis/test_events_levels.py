@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from analysis.events import EventRules, EventState, assign_event, event_figures, merge_keywords, post_keywords
+from analysis.events import (EventRules, EventState, assign_event, event_figures, merge_keywords, post_keywords,
+                             representative)
 from analysis.levels import LevelRules, Signals, assess_level, media_tier
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=timezone.utc)
@@ -47,6 +48,14 @@ def test_keywords_skip_shared_names():
     words = post_keywords("榆川市民政局 敬老院护工殴打老人的视频在网上传开", ignore=["榆川市民政局"])
     assert "榆川市民政局" not in words and "护工" in words
     assert merge_keywords([("护工", "视频"), ("护工", "老人")])[0] == "护工"
+
+
+def test_the_matter_most_posts_share_names_the_event_not_the_first_post():
+    briefing = ("宣讲会", "养老", "高龄", "津贴", "居家", "举办")
+    questions = [("高龄", "津贴", "到账", "何时"), ("高龄", "津贴", "到账", "拖"), ("津贴", "到账", "何时")]
+    assert representative([briefing, *questions]) == 1
+    assert representative([("低保", "拖"), ("低保", "拖")]) == 0
+    assert representative([]) == 0
 
 
 def test_media_and_emergency_raise_levels():

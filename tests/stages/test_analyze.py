@@ -36,6 +36,7 @@ def test_posts_get_assessments_events_and_owners(sessions, settings, now):
         assert question.assessment.topic == "subsistence" and question.assessment.owner == "relief-chief"
         assert question.analyzed_at == now and question.assessment.reasons
         abuse = session.scalars(select(Event).where(Event.post_count == 3)).one()
+        assert abuse.title == ABUSE.format(0) and abuse.summary == ABUSE.format(0)
         assert abuse.topic == "elderly-care" and "护工" in abuse.keywords
         assert abuse.level == 3 and any("敏感词" in reason for reason in abuse.reasons)
 

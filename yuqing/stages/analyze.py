@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from analysis.assess import AnalysisRules, PostFacts, TextAssessment, assess_post, assess_texts
 from analysis.events import (EventFigures, EventRules, EventState, assign_event, event_figures, merge_keywords,
-                             post_keywords)
+                             post_keywords, representative)
 from analysis.hotness import HotnessWeights, Snapshot
 from analysis.levels import Level, LevelRules, Signals, assess_level, media_tier, words_in
 from analysis.sentiment import SentimentModel, get_sentiment_model
@@ -204,12 +204,15 @@ def event_signals(posts: list[Post], rules: AnalysisRules, figures_burst: float)
 
 
 def _describe(event: Event, posts: list[Post], figures: EventFigures, level: Level, rules: EventRules) -> None:
-    """Write an event's figures, keywords, topic, level and reasons."""
+    """Write an event's title, summary, figures, keywords, topic, level and reasons."""
+    posts = sorted(posts, key=lambda post: (_when(post), post.id))
     times = [_when(post) for post in posts]
+    posts_keywords = [(post.extra or {}).get(KEYWORDS, []) for post in posts]
+    lead = posts[representative(posts_keywords)]
+    event.title, event.summary = event_title(lead), post_text(lead)[:200]
     rows = [post.assessment for post in posts if post.assessment]
     topics = Counter(row.topic for row in rows if row.topic)
-    event.keywords = list(merge_keywords(((post.extra or {}).get(KEYWORDS, []) for post in posts),
-                                         rules.keywords_per_event))
+    event.keywords = list(merge_keywords(posts_keywords, rules.keywords_per_event))
     event.topic = topics.most_common(1)[0][0] if topics else event.topic
     event.first_seen_at, event.last_seen_at = min(times), max(times)
     event.post_count, event.platform_count = len(posts), len({post.platform for post in posts})
