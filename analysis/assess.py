@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from analysis.hotness import Hotness, HotnessWeights, Snapshot, post_hotness
-from analysis.kind import KindResult, classify_kind
+from analysis.kind import KindResult
+from analysis.kind_model import KindModel, shipped_kind_model
 from analysis.levels import Level, LevelRules, Signals, assess_level, media_tier, words_in
 from analysis.sentiment.base import SentimentModel, SentimentResult
 from analysis.topics import Topic, TopicMatch, match_topic
@@ -84,11 +85,13 @@ class PostAssessment:
 
 
 def assess_texts(texts: Sequence[str], model: SentimentModel, topics: Sequence[Topic],
-                 mentioned: Sequence[bool] | None = None) -> list[TextAssessment]:
-    """Sentiment, kind and topic of each (already cleaned) text; unmentioned ones get no owner."""
+                 mentioned: Sequence[bool] | None = None, kinds: KindModel | None = None) -> list[TextAssessment]:
+    """Sentiment, kind and topic of each (already cleaned) text; unmentioned ones get no owner.
+    Kinds come from ``kinds``, by default the shipped kind model."""
     results = model.predict(texts)
     flags = [True] * len(texts) if mentioned is None else list(mentioned)
-    return [TextAssessment(result, classify_kind(text, result), match_topic(text, topics), flag)
+    kinds = kinds or shipped_kind_model()
+    return [TextAssessment(result, kinds.classify(text, result), match_topic(text, topics), flag)
             for text, result, flag in zip(texts, results, flags)]
 
 

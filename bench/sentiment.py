@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from analysis.normalize import clean_text  # noqa: E402
 from analysis.sentiment import SentimentModel, get_sentiment_model  # noqa: E402
 from analysis.kind import classify_kind  # noqa: E402
+from analysis.kind_model import PIPELINE_THRESHOLDS, shipped_kind_model  # noqa: E402
 from analysis.sentiment.datasets import (  # noqa: E402
     DOMAIN_CSV, HOLDOUT_CSV, Labelled, read_domain, read_holdout, read_labelled,
 )
@@ -90,13 +91,18 @@ def report(results: dict[str, dict[str, tuple[Scores, float]]]) -> None:
 
 
 def kind_accuracy(model: SentimentModel, path: Path, name: str, split: str | None = None) -> str:
-    """Kind accuracy on a domain file (one split of it when given), with the pipeline's sentiment labels."""
+    """Kind accuracy on a domain file (one split of it when given), with the pipeline's sentiment
+    labels: the rules alone, and the shipped kind model that corrects them."""
     with open(path, encoding="utf-8", newline="") as handle:
         rows = [row for row in csv.DictReader(handle) if split is None or row["split"] == split]
     texts = [clean_text(row["text"]) for row in rows]
-    kinds = [classify_kind(text, result).kind for text, result in zip(texts, model.predict(texts))]
-    hits = sum(kind == row["kind"] for kind, row in zip(kinds, rows))
-    return f"类别（kind）准确率，{name}：{hits / len(rows):.4f}（{hits}/{len(rows)}）"
+    results = model.predict(texts)
+    learned = shipped_kind_model()
+    figures = []
+    for label, classify in (("规则", classify_kind), ("规则+类别模型", learned.classify)):
+        hits = sum(classify(text, result).kind == row["kind"] for text, result, row in zip(texts, results, rows))
+        figures.append(f"{label} {hits / len(rows):.4f}（{hits}/{len(rows)}）")
+    return f"类别（kind）准确率，{name}：{'；'.join(figures)}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -119,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
             for name, (model, clean) in models.items()
         }
     report(results)
-    pipeline_model = get_sentiment_model("linear", negative_below=0.4, positive_above=0.6)
+    pipeline_model = get_sentiment_model("linear", **PIPELINE_THRESHOLDS)
     print(kind_accuracy(pipeline_model, DOMAIN_CSV, "领域测试集", "test"))
     print(kind_accuracy(pipeline_model, HOLDOUT_CSV, "独立留出集"))
 

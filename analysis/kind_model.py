@@ -1,0 +1,155 @@
+"""The learned kind classifier: a multinomial logistic regression over the same hashed text
+features as sentiment, plus the rules' verdict and the sentiment label, trained on the kind
+labels of the project's own 民政 domain set. The rules in ``analysis.kind`` stay the first
+opinion and the source of reasons; the model corrects them where the domain data disagrees."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from collections.abc import Sequence
+from functools import cache
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from analysis.kind import KIND_NAMES, KindResult, classify_kind
+from analysis.normalize import clean_text
+from analysis.sentiment.base import SentimentResult
+from analysis.sentiment.datasets import DOMAIN_CSV
+from analysis.sentiment.features import CONTEXT_PREFIX, hash_tokens, readable, token_index, tokens
+from analysis.sentiment.linear import LinearSentiment
+
+DEFAULT_KIND_MODEL = Path(__file__).parent / "model" / "kind.npz"
+KIND_FEATURES = 2**18
+SHIPPED_C = 3.0
+CUES_SHOWN = 3
+_OWN_TOKENS = ("rule:", "sent:")
+PIPELINE_THRESHOLDS = {"negative_below": 0.4, "positive_above": 0.6}
+"""The sentiment split of the packaged ``analysis.yaml``: the rules see the labels the pipeline gives."""
+SENTIMENT_BINS = 5
+
+
+def kind_tokens(text: str, rule: str, positive: float) -> set[str]:
+    """The feature tokens of a text for the kind model: its words and n-grams, the rules'
+    verdict and which fifth of the probability-of-positive range its sentiment falls in."""
+    found = {token for token in tokens(text) if not token.startswith(CONTEXT_PREFIX)}
+    return found | {f"rule:{rule}", f"sent:{min(int(positive * SENTIMENT_BINS), SENTIMENT_BINS - 1)}"}
+
+
+@dataclass
+class KindWeights:
+    """The shipped parameters: one weight row per kind over hashed features, intercepts and
+    provenance."""
+
+    kinds: tuple[str, ...]
+    weights: np.ndarray
+    intercepts: np.ndarray
+    info: dict = field(default_factory=dict)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the non-zero weights to a compressed ``.npz`` file."""
+        rows, columns = np.nonzero(self.weights)
+        np.savez_compressed(
+            path, kinds=np.array(self.kinds), rows=rows.astype(np.int8), columns=columns.astype(np.int32),
+            values=self.weights[rows, columns].astype(np.float32), intercepts=self.intercepts.astype(np.float64),
+            n_features=np.int64(self.weights.shape[1]), info=np.array(json.dumps(self.info, ensure_ascii=False)),
+        )
+        return Path(path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> KindWeights:
+        """Read weights written by ``save``."""
+        with np.load(path, allow_pickle=False) as data:
+            kinds = tuple(str(kind) for kind in data["kinds"])
+            weights = np.zeros((len(kinds), int(data["n_features"])), dtype=np.float32)
+            weights[data["rows"], data["columns"]] = data["values"]
+            return cls(kinds, weights, np.asarray(data["intercepts"]), json.loads(str(data["info"])))
+
+
+def train_kind(texts: Sequence[str], kinds: Sequence[str], sentiments: Sequence[SentimentResult],
+               c: float = SHIPPED_C, info: dict | None = None) -> KindWeights:
+    """Fit the kind model on cleaned texts, their labelled kinds and their sentiment results."""
+    token_sets = [kind_tokens(text, classify_kind(text, result).kind, result.positive)
+                  for text, result in zip(texts, sentiments)]
+    matrix = hash_tokens(token_sets, KIND_FEATURES)
+    model = LogisticRegression(C=c, max_iter=5000).fit(matrix, list(kinds))
+    weights = np.asarray(model.coef_, dtype=np.float32)
+    weights[:, np.asarray(matrix.sum(axis=0)).ravel() == 0] = 0.0
+    details = {"c": c, "rows": len(token_sets)}
+    return KindWeights(tuple(model.classes_), weights, np.asarray(model.intercept_), {**details, **(info or {})})
+
+
+class KindModel:
+    """Kinds from the rules, corrected by the learned model, with reasons a person can check."""
+
+    def __init__(self, model_path: str | Path | None = None) -> None:
+        self.model_path = Path(model_path) if model_path else DEFAULT_KIND_MODEL
+        self._params = KindWeights.load(self.model_path)
+
+    def classify(self, text: str, sentiment: SentimentResult) -> KindResult:
+        """The post's kind: the rules' verdict and reasons when the model agrees, else the model's
+        kind with the words that decided it and what the rules had said."""
+        rule = classify_kind(text, sentiment)
+        found = kind_tokens(text, rule.kind, sentiment.positive)
+        columns = hash_tokens([found], self._params.weights.shape[1])
+        scores = np.asarray(columns @ self._params.weights.T).ravel() + self._params.intercepts
+        kind = self._params.kinds[int(np.argmax(scores))]
+        if kind == rule.kind:
+            return rule
+        words = self._deciding_words(found, kind, rule.kind)
+        because = f"，依据“{'、'.join(words)}”" if words else ""
+        said = f"（规则原判为{'；'.join(rule.reasons)}）"
+        return KindResult(kind, [f"{KIND_NAMES[kind]}：类别模型据本局标注样本判断{because}{said}"])
+
+    def _deciding_words(self, found: set[str], kind: str, rule_kind: str) -> list[str]:
+        """Readable tokens that pushed most toward ``kind`` over the rules' kind."""
+        weights, kinds = self._params.weights, self._params.kinds
+        toward, away = weights[kinds.index(kind)], weights[kinds.index(rule_kind)]
+        pushes = []
+        for token in found:
+            text = "" if token.startswith(_OWN_TOKENS) else readable(token)
+            if text:
+                column = token_index(token, weights.shape[1])
+                pushes.append((float(toward[column] - away[column]), text))
+        shown: list[str] = []
+        for push, text in sorted(pushes, reverse=True):
+            if push <= 0 or len(shown) == CUES_SHOWN:
+                break
+            if text not in shown:
+                shown.append(text)
+        return shown
+
+    @property
+    def version(self) -> str:
+        """``kind`` plus the training stamp recorded in the weights file."""
+        return f"kind:{self._params.info.get('trained', 'unknown')}"
+
+
+@cache
+def shipped_kind_model() -> KindModel:
+    """The kind model that ships with the package, loaded once."""
+    return KindModel()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Train the shipped kind model on the domain train split, read by the shipped sentiment model."""
+    parser = argparse.ArgumentParser(description="训练随包发布的类别模型（投诉/咨询/传闻/表扬/其他）")
+    parser.add_argument("-o", "--out", type=Path, default=DEFAULT_KIND_MODEL)
+    args = parser.parse_args(argv)
+    with open(DOMAIN_CSV, encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["split"] == "train"]
+    texts = [clean_text(row["text"]) for row in rows]
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%MZ")
+    weights = train_kind(texts, [row["kind"] for row in rows], LinearSentiment(**PIPELINE_THRESHOLDS).predict(texts),
+                         info={"trained": stamp, "sources": ["analysis/data/domain.csv split=train"]})
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    print(f"已保存 {weights.save(args.out)}：{weights.info}")
+
+
+if __name__ == "__main__":
+    main()
