@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -9,7 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from responder.clocks import overdue
+from yuqing.config.sources import SourceBase
 from yuqing.storage.models import Case, Notification, Source
+
 
 @dataclass
 class SourceStatus:
@@ -24,6 +27,7 @@ class SourceStatus:
     last_error: str
     consecutive_failures: int
     last_items: int
+    never_run: bool = False
 
 
 @dataclass
@@ -45,14 +49,19 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def collect_status(session: Session, now: datetime) -> StatusReport:
-    """Read the current state of sources, cases and the outbox."""
+def collect_status(session: Session, now: datetime, configured: Iterable[SourceBase] = ()) -> StatusReport:
+    """Read the current state of sources, cases and the outbox; configured sources that have
+    never been crawled are listed as such."""
     report = StatusReport()
     for src in session.scalars(select(Source).order_by(Source.key)):
         report.sources.append(SourceStatus(
             src.key, src.kind, src.name, src.enabled, src.healthy, _iso(src.last_success_at),
             src.last_error, src.consecutive_failures, src.last_items,
         ))
+    seen = {s.key for s in report.sources}
+    report.sources += [SourceStatus(c.key, c.kind, c.name, c.enabled, True, None, "", 0, 0, never_run=True)
+                       for c in configured if c.key not in seen]
+    report.sources.sort(key=lambda s: s.key)
     rows = session.execute(select(Case.state, func.count()).group_by(Case.state))
     report.cases_by_state = {state: count for state, count in rows}
     report.overdue_cases = session.scalar(select(func.count()).select_from(Case).where(overdue(now))) or 0

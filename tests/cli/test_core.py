@@ -27,6 +27,9 @@ def test_db_upgrade_and_status_json(profile_dir: Path, tmp_path: Path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["cases_by_state"] == {} and data["overdue_cases"] == 0
+    assert {s["key"] for s in data["sources"] if s["never_run"]} >= {"city-news", "liuyan-board"}
+    result = runner.invoke(cli, ["--config", str(profile_dir), "--database-url", url, "status"])
+    assert "city-news" in result.output and "尚未抓取" in result.output
 
 
 def test_config_typo_exits_2_naming_file_and_key(profile_dir: Path):

@@ -56,7 +56,7 @@ def db_current(holder: AppHolder) -> None:
 def _print_status(report) -> None:
     click.echo("数据源:")
     for s in report.sources:
-        health = "正常" if s.healthy else f"异常（{s.last_error}）"
+        health = "尚未抓取" if s.never_run else "正常" if s.healthy else f"异常（{s.last_error}）"
         click.echo(f"  {s.key:<18} {s.name:<12} {health}  上次成功: {s.last_success_at or '从未'}  "
                    f"连续失败: {s.consecutive_failures}  上次条数: {s.last_items}")
     states = "，".join(f"{k} {v}" for k, v in sorted(report.cases_by_state.items())) or "无"
@@ -77,7 +77,7 @@ def status(holder: AppHolder, as_json: bool) -> None:
     app = holder.get()
     app.upgrade_schema()
     with app.sessions() as session:
-        report = collect_status(session, datetime.now(timezone.utc))
+        report = collect_status(session, datetime.now(timezone.utc), app.settings.sources.sources)
     report.jobs = next_runs(app.engine, app.tz)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
