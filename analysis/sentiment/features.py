@@ -72,8 +72,11 @@ def feature_matrix(texts: Iterable[str], n_features: int = N_FEATURES) -> sparse
 
 
 def readable(token: str) -> str:
-    """The readable part of a word, emoticon or cue token; empty for n-grams and one-character words."""
+    """The readable part of a word, word pair, emoticon or cue token; empty for n-grams, one-character
+    words and pairs with a one-character side (such as "了 三个"), which read as fragments."""
     kind, _, body = token.removeprefix(CONTEXT_PREFIX).partition(":")
     if kind in ("c", "x") or body in ("any", "many") or (kind == "w" and len(body) < 2):
+        return ""
+    if kind == "b" and min(len(part) for part in body.split(" ")) < 2:
         return ""
     return body.replace(" ", "")

@@ -41,7 +41,8 @@ class LinearSentiment(SentimentModel):
         ]
 
     def _cues(self, found: set[str], positive: float) -> list[str]:
-        """The readable tokens whose weights pushed most toward the side the text landed on."""
+        """The readable tokens whose weights pushed most toward the side the text landed on, none
+        repeating part of another."""
         sign = 1.0 if positive >= 0.5 else -1.0
         weights = self._params.weights
         shown_tokens = [t for t in found if not t.startswith("c:")]
@@ -49,7 +50,7 @@ class LinearSentiment(SentimentModel):
         ranked = sorted((w, text) for w, text in weighted if w > 0 and text)
         shown: list[str] = []
         for _, text in reversed(ranked):
-            if text not in shown:
+            if not any(text in other or other in text for other in shown):
                 shown.append(text)
             if len(shown) == CUES_SHOWN:
                 break

@@ -40,7 +40,7 @@ def test_where_the_model_overrules_the_rules_it_says_what_the_rules_said(desk_mo
     result = desk_model.classify(text, SORE)
     assert result.kind == "complaint"
     assert result.reasons[0].startswith("投诉：类别模型")
-    assert "规则原判为咨询：" in result.reasons[0] and "还没" in result.reasons[0]
+    assert "规则原判为咨询：" in result.reasons[0] and "依据“未发放" in result.reasons[0]
 
 
 def test_where_both_agree_the_rules_reasons_are_kept(desk_model):
