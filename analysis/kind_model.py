@@ -9,9 +9,9 @@ import argparse
 import csv
 import json
 from collections.abc import Sequence
-from functools import cache
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,7 @@ from analysis.normalize import clean_text
 from analysis.sentiment.base import SentimentResult
 from analysis.sentiment.datasets import DOMAIN_CSV
 from analysis.sentiment.features import CONTEXT_PREFIX, hash_tokens, readable, token_index, tokens
-from analysis.sentiment.linear import LinearSentiment
+from analysis.sentiment.registry import get_sentiment_model
 
 DEFAULT_KIND_MODEL = Path(__file__).parent / "model" / "kind.npz"
 KIND_FEATURES = 2**18
@@ -137,7 +137,8 @@ def shipped_kind_model() -> KindModel:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Train the shipped kind model on the domain train split, read by the shipped sentiment model."""
+    """Train the shipped kind model on the domain train split, read by the shipped sentiment model
+    with the pipeline's label split."""
     parser = argparse.ArgumentParser(description="训练随包发布的类别模型（投诉/咨询/传闻/表扬/其他）")
     parser.add_argument("-o", "--out", type=Path, default=DEFAULT_KIND_MODEL)
     args = parser.parse_args(argv)
@@ -145,7 +146,8 @@ def main(argv: list[str] | None = None) -> None:
         rows = [row for row in csv.DictReader(handle) if row["split"] == "train"]
     texts = [clean_text(row["text"]) for row in rows]
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%MZ")
-    weights = train_kind(texts, [row["kind"] for row in rows], LinearSentiment(**PIPELINE_THRESHOLDS).predict(texts),
+    sentiments = get_sentiment_model("yuqing", **PIPELINE_THRESHOLDS).predict(texts)
+    weights = train_kind(texts, [row["kind"] for row in rows], sentiments,
                          info={"trained": stamp, "sources": ["analysis/data/domain.csv split=train"]})
     args.out.parent.mkdir(parents=True, exist_ok=True)
     print(f"已保存 {weights.save(args.out)}：{weights.info}")

@@ -119,13 +119,14 @@ def main(argv: list[str] | None = None) -> None:
             "SnowNLP（原版）": (get_sentiment_model("snownlp"), False),
             "SnowNLP（重新训练）": (get_sentiment_model("snownlp", model_path=retrained), False),
             "本项目 linear": (get_sentiment_model("linear"), True),
+            "本项目 yuqing（linear+GRU）": (get_sentiment_model("yuqing"), True),
         }
         results = {
             name: {set_name: timed_scores(as_predict(model, clean), data) for set_name, data in evaluated.items()}
             for name, (model, clean) in models.items()
         }
     report(results)
-    pipeline_model = get_sentiment_model("linear", **PIPELINE_THRESHOLDS)
+    pipeline_model = get_sentiment_model("yuqing", **PIPELINE_THRESHOLDS)
     print(kind_accuracy(pipeline_model, DOMAIN_CSV, "领域测试集", "test"))
     print(kind_accuracy(pipeline_model, HOLDOUT_CSV, "独立留出集"))
 

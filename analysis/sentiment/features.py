@@ -37,11 +37,11 @@ def words(text: str) -> list[str]:
     return [word for word in jieba.lcut(text, HMM=False) if not _PUNCT_OR_SPACE.match(word)]
 
 
-def tokens(text: str) -> set[str]:
-    """The distinct feature tokens of a raw text."""
+def tokens(text: str, word_list: list[str] | None = None) -> set[str]:
+    """The distinct feature tokens of a raw text (``word_list``: its ``words``, when already cut)."""
     prepared = prepare(text)
     found = {"c:" + prepared[i:i + n] for n in CHAR_NGRAMS for i in range(len(prepared) - n + 1)}
-    word_list = words(prepared)
+    word_list = words(prepared) if word_list is None else word_list
     found.update("w:" + word for word in word_list)
     found.update(f"b:{first} {second}" for first, second in zip(word_list, word_list[1:]))
     found.update("e:" + emoticon for emoticon in _EMOTICON.findall(prepared))

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.sentiment.base import SentimentModel, SentimentResult
-from analysis.sentiment.features import CONTEXT_TOKEN, hash_tokens, readable, token_index, tokens
+from analysis.sentiment.features import readable, token_index, tokens
 from analysis.sentiment.training import LinearWeights
 
 DEFAULT_MODEL = Path(__file__).parent / "model" / "linear.npz"
@@ -32,9 +32,16 @@ class LinearSentiment(SentimentModel):
         if not texts:
             return []
         token_sets = [tokens(text) for text in texts]
-        scores = hash_tokens(token_sets, self._params.weights.size) @ self._params.weights
-        shift = self._params.context_bias * np.array([CONTEXT_TOKEN in found for found in token_sets])
-        positives = 1.0 / (1.0 + np.exp(-(scores + self._params.intercept - shift)))
+        return self.results(token_sets, self._params.log_odds(token_sets))
+
+    @property
+    def params(self) -> LinearWeights:
+        """The loaded weights."""
+        return self._params
+
+    def results(self, token_sets: Sequence[set[str]], log_odds: np.ndarray) -> list[SentimentResult]:
+        """Results for final log-odds, with this model's cues as reasons."""
+        positives = 1.0 / (1.0 + np.exp(-log_odds))
         return [
             SentimentResult(float(p), self._label(float(p)), self._cues(found, float(p)))
             for p, found in zip(positives, token_sets)

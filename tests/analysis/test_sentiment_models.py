@@ -25,7 +25,7 @@ def test_unknown_name_is_a_clear_error():
 
 def test_registry_names_and_instances():
     assert {"snownlp", "linear", "yuqing"} <= set(model_names())
-    assert isinstance(get_sentiment_model("yuqing"), LinearSentiment)
+    assert isinstance(get_sentiment_model("linear"), LinearSentiment)
     assert get_sentiment_model("snownlp").predict_one("这家店的东西很好，物流也快").positive > 0.5
 
 

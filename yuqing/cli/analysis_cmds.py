@@ -199,7 +199,7 @@ def train_sentiment(holder: AppHolder, train_csv: Path, held_out: Path, out: Pat
     """用 CSV（text,label；0 负面、1 正面）加工作人员的改判标注重新训练情感模型，并报告留出集上的准确率。"""
     from analysis.normalize import clean_text
     from analysis.sentiment.datasets import Labelled, read_domain, read_labelled
-    from analysis.sentiment.linear import LinearSentiment
+    from analysis.sentiment import get_sentiment_model
     from analysis.sentiment.metrics import score_binary
     from analysis.sentiment.recipe import fit
 
@@ -212,7 +212,8 @@ def train_sentiment(holder: AppHolder, train_csv: Path, held_out: Path, out: Pat
     click.echo(f"训练：通用 {len(general)} 条，领域与工作人员标注 {len(extra)} 条……")
     path = fit(general, extra, sources=[train_csv.name]).save(out)
     check = read_labelled(held_out)
-    positives = [r.positive for r in LinearSentiment(path).predict([clean_text(t) for t in check.texts])]
+    model = get_sentiment_model("yuqing", model_path=path)
+    positives = [r.positive for r in model.predict([clean_text(t) for t in check.texts])]
     s = score_binary(check.labels, positives)
     click.echo(f"已保存 {path}；留出集 {held_out.name}（{s.count} 条）：准确率 {s.accuracy:.4f}，宏 F1 {s.macro_f1:.4f}，"
                f"负面 P/R/F1 {s.negative_precision:.4f}/{s.negative_recall:.4f}/{s.negative_f1:.4f}")

@@ -8,7 +8,7 @@ from yuqing.config.base import Section
 class SentimentConfig(Section):
     """Which sentiment model decides and where the labels split."""
 
-    model: str = Field(default="yuqing", description="Registered model name: yuqing/linear or snownlp")
+    model: str = Field(default="yuqing", description="Registered model name: yuqing (linear + GRU), linear or snownlp")
     model_path: str = Field(default="", description="Weights file retrained by train-sentiment; empty: shipped")
     negative_below: float = Field(default=0.4, ge=0, le=1)
     positive_above: float = Field(default=0.6, ge=0, le=1)
