@@ -28,7 +28,6 @@ DEFAULT_KIND_MODEL = Path(__file__).parent / "model" / "kind.npz"
 KIND_FEATURES = 2**18
 SHIPPED_C = 3.0
 CUES_SHOWN = 3
-_OWN_TOKENS = ("rule:", "sent:")
 PIPELINE_THRESHOLDS = {"negative_below": 0.4, "positive_above": 0.6}
 """The sentiment split of the packaged ``analysis.yaml``: the rules see the labels the pipeline gives."""
 SENTIMENT_BINS = 5
@@ -112,7 +111,7 @@ class KindModel:
         toward, away = weights[kinds.index(kind)], weights[kinds.index(rule_kind)]
         pushes = []
         for token in found:
-            text = "" if token.startswith(_OWN_TOKENS) else readable(token)
+            text = readable(token)
             if text:
                 column = token_index(token, weights.shape[1])
                 pushes.append((float(toward[column] - away[column]), text))

@@ -71,11 +71,15 @@ def feature_matrix(texts: Iterable[str], n_features: int = N_FEATURES) -> sparse
     return hash_tokens((tokens(text) for text in texts), n_features)
 
 
+_READABLE_KINDS = ("w", "b", "e", "g", "p")
+
+
 def readable(token: str) -> str:
-    """The readable part of a word, word pair, emoticon or cue token; empty for n-grams, one-character
-    words and pairs with a one-character side (such as "了 三个"), which read as fragments."""
+    """The readable part of a word, word pair, emoticon or cue token; empty for any other token
+    (n-grams, the context token, other models' own tokens), one-character words and pairs with a
+    one-character side (such as "了 三个"), which read as fragments."""
     kind, _, body = token.removeprefix(CONTEXT_PREFIX).partition(":")
-    if kind in ("c", "x") or body in ("any", "many") or (kind == "w" and len(body) < 2):
+    if kind not in _READABLE_KINDS or body in ("any", "many") or (kind == "w" and len(body) < 2):
         return ""
     if kind == "b" and min(len(part) for part in body.split(" ")) < 2:
         return ""

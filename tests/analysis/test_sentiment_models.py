@@ -80,6 +80,7 @@ def test_service_words_add_context_copies_of_every_token():
     assert {"w:低保金", "x|w:低保金", "g:未发放", "x|g:未发放"} <= found
     assert readable("x|w:低保金") == "低保金" and readable(CONTEXT_TOKEN) == ""
     assert readable("b:怎么 申请") == "怎么申请" and readable("b:了 三个") == "" and readable("b:请问 榆") == ""
+    assert readable("rule:consultation") == "" and readable("sent:1") == ""
     assert not in_context("今天天气不错") and CONTEXT_TOKEN not in tokens("今天天气不错")
 
 
