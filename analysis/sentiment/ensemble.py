@@ -10,9 +10,9 @@ from functools import cached_property
 from pathlib import Path
 
 from analysis.sentiment.base import SentimentModel, SentimentResult
-from analysis.sentiment.features import prepare, tokens, words
+from analysis.sentiment.features import tokens
 from analysis.sentiment.linear import LinearSentiment
-from analysis.sentiment.recurrent import RecurrentScorer, RecurrentWeights
+from analysis.sentiment.recurrent import RecurrentScorer, RecurrentWeights, text_words
 
 DEFAULT_RECURRENT = Path(__file__).parent / "model" / "recurrent.npz"
 
@@ -35,7 +35,7 @@ class EnsembleSentiment(SentimentModel):
         texts = list(texts)
         if not texts:
             return []
-        word_lists = [words(prepare(text)) for text in texts]
+        word_lists = [text_words(text) for text in texts]
         token_sets = [tokens(text, word_list) for text, word_list in zip(texts, word_lists)]
         linear, recurrent, intercept = self._weights.blend
         params = self.linear.params

@@ -45,10 +45,8 @@ def fit_recurrent(general: Labelled, domain: Labelled, sources: list[str] | None
     fitted on each of ``BLEND_FOLDS`` folds of the general rows (domain rows always in), the
     blend is a logistic regression on their out-of-fold log-odds, then the reader is refitted
     on everything."""
-    from analysis.sentiment.recurrent import RecurrentScorer
-    from analysis.sentiment.recurrent_training import (
-        learn_word_vectors, packaged_unlabelled_text, text_words, train_recurrent,
-    )
+    from analysis.sentiment.recurrent import RecurrentScorer, text_words
+    from analysis.sentiment.recurrent_training import learn_word_vectors, packaged_unlabelled_text, train_recurrent
 
     general_texts = [clean_text(text) for text in general.texts]
     domain_texts = [clean_text(text) for text in domain.texts]

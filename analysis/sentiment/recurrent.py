@@ -13,8 +13,15 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import murmurhash3_32
 
+from analysis.sentiment.features import prepare, words
+
 MAX_WORDS = 80
 BATCH = 128
+
+
+def text_words(text: str) -> list[str]:
+    """The words the reader sees: the text cut as the linear model's features cut it."""
+    return words(prepare(text))
 
 
 def word_key(word: str) -> int:

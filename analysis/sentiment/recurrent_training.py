@@ -11,8 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.sentiment.features import prepare, words
-from analysis.sentiment.recurrent import MAX_WORDS, RecurrentWeights, word_key
+from analysis.sentiment.recurrent import MAX_WORDS, RecurrentWeights, text_words, word_key
 
 
 @dataclass(frozen=True)
@@ -44,11 +43,6 @@ def packaged_unlabelled_text() -> Iterator[str]:
     for name in ("neg.txt", "pos.txt"):
         with open(root / "sentiment" / name, encoding="utf-8", errors="ignore") as handle:
             yield from (line.strip() for line in handle if line.strip())
-
-
-def text_words(text: str) -> list[str]:
-    """The words the recurrent reader sees, as the feature extractor cuts them."""
-    return words(prepare(text))
 
 
 @dataclass(frozen=True)

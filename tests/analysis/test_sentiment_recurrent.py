@@ -10,8 +10,8 @@ import pytest
 
 from analysis.sentiment import get_sentiment_model
 from analysis.sentiment.ensemble import EnsembleSentiment
-from analysis.sentiment.features import prepare, tokens, words
-from analysis.sentiment.recurrent import MAX_WORDS, RecurrentScorer, RecurrentWeights, word_key
+from analysis.sentiment.features import tokens
+from analysis.sentiment.recurrent import MAX_WORDS, RecurrentScorer, RecurrentWeights, text_words, word_key
 
 WORDS = ["低保", "没", "发", "谢谢", "很好"]
 
@@ -96,7 +96,7 @@ def test_the_ensemble_blends_log_odds_and_keeps_the_linear_cues(tmp_path, blend)
     token_sets = [tokens(text) for text in texts]
     raw, shift = linear.params.log_odds(token_sets, shifted=False), linear.params.context_shift(token_sets)
     assert shift.tolist() == [1.0, 0.0]
-    reader = RecurrentScorer(RecurrentWeights.load(tmp_path / "r.npz")).logits([words(prepare(t)) for t in texts])
+    reader = RecurrentScorer(RecurrentWeights.load(tmp_path / "r.npz")).logits([text_words(t) for t in texts])
     expected = 1 / (1 + np.exp(-(blend[0] * raw + blend[1] * reader + blend[2] - shift)))
     results = ensemble.predict(texts)
     assert [r.positive for r in results] == pytest.approx(expected, abs=1e-4)
