@@ -10,7 +10,6 @@ import csv
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from analysis.sentiment.base import SentimentResult
 from analysis.sentiment.datasets import DOMAIN_CSV
 from analysis.sentiment.features import CONTEXT_PREFIX, hash_tokens, readable, token_index, tokens
 from analysis.sentiment.registry import get_sentiment_model
+from analysis.sentiment.training import training_stamp
 
 DEFAULT_KIND_MODEL = Path(__file__).parent / "model" / "kind.npz"
 KIND_FEATURES = 2**18
@@ -144,10 +144,9 @@ def main(argv: list[str] | None = None) -> None:
     with open(DOMAIN_CSV, encoding="utf-8", newline="") as handle:
         rows = [row for row in csv.DictReader(handle) if row["split"] == "train"]
     texts = [clean_text(row["text"]) for row in rows]
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%MZ")
     sentiments = get_sentiment_model("yuqing", **PIPELINE_THRESHOLDS).predict(texts)
     weights = train_kind(texts, [row["kind"] for row in rows], sentiments,
-                         info={"trained": stamp, "sources": ["analysis/data/domain.csv split=train"]})
+                         info={"trained": training_stamp(), "sources": ["analysis/data/domain.csv split=train"]})
     args.out.parent.mkdir(parents=True, exist_ok=True)
     print(f"已保存 {weights.save(args.out)}：{weights.info}")
 

@@ -9,7 +9,7 @@ then (``--recurrent``) the recurrent reader and the blend of the two.
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -19,14 +19,17 @@ from sklearn.model_selection import StratifiedKFold
 from analysis.normalize import clean_text
 from analysis.sentiment.datasets import Labelled, read_domain, read_labelled
 from analysis.sentiment.features import tokens
-from analysis.sentiment.training import LinearWeights, TrainingOptions, train_linear
+from analysis.sentiment.training import LinearWeights, TrainingOptions, train_linear, training_stamp
 
 SHIPPED_OPTIONS = TrainingOptions(c=1.0, alpha=1.0, domain_weight=5.0, negative_weight=1.6, context_bias=1.0)
 BLEND_FOLDS = 5
 
 
-def _stamp(trained_at: datetime | None) -> str:
-    return (trained_at or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%MZ")
+def _provenance(general: Labelled, domain: Labelled, sources: list[str] | None,
+                trained_at: datetime | None) -> dict:
+    """What a weights file records about its training data and time."""
+    return {"trained": training_stamp(trained_at), "sources": sources or [], "general_rows": len(general),
+            "domain_rows": len(domain)}
 
 
 def fit(general: Labelled, domain: Labelled, options: TrainingOptions = SHIPPED_OPTIONS,
@@ -34,8 +37,7 @@ def fit(general: Labelled, domain: Labelled, options: TrainingOptions = SHIPPED_
     """Train on general texts plus domain texts (weighted up), both cleaned like the pipeline."""
     texts = [clean_text(text) for text in general.texts + domain.texts]
     flags = [False] * len(general) + [True] * len(domain)
-    info = {"trained": _stamp(trained_at), "sources": sources or [], "general_rows": len(general),
-            "domain_rows": len(domain)}
+    info = _provenance(general, domain, sources, trained_at)
     return train_linear(texts, general.labels + domain.labels, flags, options, info)
 
 
@@ -69,8 +71,7 @@ def fit_recurrent(general: Labelled, domain: Labelled, sources: list[str] | None
     hits = {name: float(np.mean((scores > 0) == labels)) for name, scores in
             (("linear", out_of_fold[:, 0]), ("recurrent", out_of_fold[:, 1]),
              ("blend", blend.decision_function(out_of_fold)))}
-    info = {"trained": _stamp(trained_at), "sources": sources or [], "general_rows": len(general),
-            "domain_rows": len(domain), "cross_validated_accuracy": hits}
+    info = {**_provenance(general, domain, sources, trained_at), "cross_validated_accuracy": hits}
     reader = train_recurrent(general_texts + domain_texts, general.labels + domain.labels,
                              [False] * len(general_texts) + [True] * len(domain_texts), vectors, info=info)
     reader.blend = np.array([blend.coef_[0][0], blend.coef_[0][1], blend.intercept_[0]])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,11 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from analysis.sentiment.features import CONTEXT_TOKEN, N_FEATURES, feature_matrix, hash_tokens
+
+
+def training_stamp(at: datetime | None = None) -> str:
+    """The stamp a weights file records for when it was trained (UTC, to the minute)."""
+    return (at or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%MZ")
 
 
 @dataclass(frozen=True)
