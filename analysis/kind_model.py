@@ -6,7 +6,6 @@ opinion and the source of reasons; the model corrects them where the domain data
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from analysis.kind import KIND_NAMES, KindResult, classify_kind
 from analysis.normalize import clean_text
 from analysis.sentiment.base import SentimentResult
-from analysis.sentiment.datasets import DOMAIN_CSV
+from analysis.sentiment.datasets import DOMAIN_CSV, read_rows
 from analysis.sentiment.features import CONTEXT_PREFIX, hash_tokens, readable, token_index, tokens
 from analysis.sentiment.registry import get_sentiment_model
 from analysis.sentiment.training import training_stamp
@@ -141,8 +140,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="训练随包发布的类别模型（投诉/咨询/传闻/表扬/其他）")
     parser.add_argument("-o", "--out", type=Path, default=DEFAULT_KIND_MODEL)
     args = parser.parse_args(argv)
-    with open(DOMAIN_CSV, encoding="utf-8", newline="") as handle:
-        rows = [row for row in csv.DictReader(handle) if row["split"] == "train"]
+    rows = read_rows(DOMAIN_CSV, "train")
     texts = [clean_text(row["text"]) for row in rows]
     sentiments = get_sentiment_model("yuqing", **PIPELINE_THRESHOLDS).predict(texts)
     weights = train_kind(texts, [row["kind"] for row in rows], sentiments,

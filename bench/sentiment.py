@@ -17,7 +17,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
-import csv  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -33,7 +32,7 @@ from analysis.sentiment import SentimentModel, get_sentiment_model  # noqa: E402
 from analysis.kind import classify_kind  # noqa: E402
 from analysis.kind_model import PIPELINE_THRESHOLDS, shipped_kind_model  # noqa: E402
 from analysis.sentiment.datasets import (  # noqa: E402
-    DOMAIN_CSV, HOLDOUT_CSV, Labelled, read_domain, read_holdout, read_labelled,
+    DOMAIN_CSV, HOLDOUT_CSV, Labelled, read_domain, read_holdout, read_labelled, read_rows,
 )
 from analysis.sentiment.metrics import Scores, score_binary  # noqa: E402
 from analysis.sentiment.snownlp_model import train_snownlp  # noqa: E402
@@ -93,8 +92,7 @@ def report(results: dict[str, dict[str, tuple[Scores, float]]]) -> None:
 def kind_accuracy(model: SentimentModel, path: Path, name: str, split: str | None = None) -> str:
     """Kind accuracy on a domain file (one split of it when given), with the pipeline's sentiment
     labels: the rules alone, and the shipped kind model that corrects them."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = [row for row in csv.DictReader(handle) if split is None or row["split"] == split]
+    rows = read_rows(path, split)
     texts = [clean_text(row["text"]) for row in rows]
     results = model.predict(texts)
     learned = shipped_kind_model()

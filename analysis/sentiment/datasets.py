@@ -24,15 +24,16 @@ class Labelled:
         return len(self.texts)
 
 
+def read_rows(path: str | Path, split: str | None = None) -> list[dict[str, str]]:
+    """Every row of a CSV as a dict of its columns, only ``split`` rows when given."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if split is None or row.get("split") == split]
+
+
 def read_labelled(path: str | Path, split: str | None = None) -> Labelled:
     """The rows of a CSV with ``text`` and ``label`` columns, only ``split`` rows when given."""
-    texts, labels = [], []
-    with open(path, encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if split is None or row.get("split") == split:
-                texts.append(row["text"])
-                labels.append(int(row["label"]))
-    return Labelled(texts, labels)
+    rows = read_rows(path, split)
+    return Labelled([row["text"] for row in rows], [int(row["label"]) for row in rows])
 
 
 def read_domain(split: str) -> Labelled:
