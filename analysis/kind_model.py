@@ -94,8 +94,8 @@ class KindModel:
         kind with the words that decided it and what the rules had said."""
         rule = classify_kind(text, sentiment)
         found = kind_tokens(text, rule.kind, sentiment.positive)
-        columns = hash_tokens([found], self._params.weights.shape[1])
-        scores = np.asarray(columns @ self._params.weights.T).ravel() + self._params.intercepts
+        row = hash_tokens([found], self._params.weights.shape[1])
+        scores = self._params.weights[:, row.indices] @ row.data + self._params.intercepts
         kind = self._params.kinds[int(np.argmax(scores))]
         if kind == rule.kind:
             return rule
