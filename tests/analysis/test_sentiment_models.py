@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from analysis.sentiment import UnknownSentimentModel, get_sentiment_model, label_for, model_names
-from analysis.sentiment.features import CONTEXT_TOKEN, readable, tokens
+from analysis.sentiment.features import CONTEXT_TOKEN, forget_cuts, readable, tokens, words
 from analysis.sentiment.lexicon import find_cues, in_context
 from analysis.sentiment.linear import DEFAULT_MODEL, LinearSentiment
 from analysis.sentiment.metrics import score_binary
@@ -103,3 +103,11 @@ def test_metrics():
 def test_a_negated_grievance_is_not_a_cue():
     assert find_cues("政策宣讲会上说，办事群众以后不用来回跑了") == []
     assert [cue.text for cue in find_cues("来回跑了三趟还没办好")][:1] == ["来回跑"]
+
+
+def test_remembered_cuts_are_copies_and_can_be_forgotten():
+    first = words("低保金还没到账")
+    first.append("被改")
+    assert words("低保金还没到账") == first[:-1]
+    forget_cuts()
+    assert words("低保金还没到账") == first[:-1]
