@@ -19,7 +19,7 @@ from analysis.kind import KIND_NAMES, KindResult, classify_kind
 from analysis.normalize import clean_text
 from analysis.sentiment.base import SentimentResult
 from analysis.sentiment.datasets import DOMAIN_CSV, read_rows
-from analysis.sentiment.features import CONTEXT_PREFIX, hash_tokens, readable, token_index, tokens
+from analysis.sentiment.features import CONTEXT_PREFIX, hash_tokens, readable_columns, tokens
 from analysis.sentiment.registry import get_sentiment_model
 from analysis.sentiment.training import training_stamp
 
@@ -108,12 +108,8 @@ class KindModel:
         """Readable tokens that pushed most toward ``kind`` over the rules' kind."""
         weights, kinds = self._params.weights, self._params.kinds
         toward, away = weights[kinds.index(kind)], weights[kinds.index(rule_kind)]
-        pushes = []
-        for token in found:
-            text = readable(token)
-            if text:
-                column = token_index(token, weights.shape[1])
-                pushes.append((float(toward[column] - away[column]), text))
+        pushes = [(float(toward[column] - away[column]), text)
+                  for column, text in readable_columns(found, weights.shape[1])]
         shown: list[str] = []
         for push, text in sorted(pushes, reverse=True):
             if push <= 0 or len(shown) == CUES_SHOWN:

@@ -99,3 +99,13 @@ def readable(token: str) -> str:
     if kind == "b" and min(len(part) for part in body.split(" ")) < 2:
         return ""
     return body.replace(" ", "")
+
+
+_NGRAMS = ("c:", CONTEXT_PREFIX + "c:")
+"""Character n-grams and their context copies: most of a text's tokens, and never readable."""
+
+
+def readable_columns(found: Iterable[str], n_features: int = N_FEATURES) -> list[tuple[int, str]]:
+    """The column and the readable text of each token that can be shown as a reason."""
+    shown = ((token, readable(token)) for token in found if not token.startswith(_NGRAMS))
+    return [(token_index(token, n_features), text) for token, text in shown if text]

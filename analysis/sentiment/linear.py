@@ -9,13 +9,11 @@ from pathlib import Path
 import numpy as np
 
 from analysis.sentiment.base import SentimentModel, SentimentResult
-from analysis.sentiment.features import CONTEXT_PREFIX, readable, token_index, tokens
+from analysis.sentiment.features import readable_columns, tokens
 from analysis.sentiment.training import LinearWeights
 
 DEFAULT_MODEL = Path(__file__).parent / "model" / "linear.npz"
 CUES_SHOWN = 4
-_UNREADABLE = ("c:", CONTEXT_PREFIX + "c:")
-"""Character n-grams and their context copies: most of a text's tokens, never shown as cues."""
 
 
 class LinearSentiment(SentimentModel):
@@ -54,8 +52,7 @@ class LinearSentiment(SentimentModel):
         repeating part of another."""
         sign = 1.0 if positive >= 0.5 else -1.0
         weights = self._params.weights
-        candidates = ((token, readable(token)) for token in found if not token.startswith(_UNREADABLE))
-        weighted = [(sign * weights[token_index(token, weights.size)], text) for token, text in candidates if text]
+        weighted = [(sign * weights[column], text) for column, text in readable_columns(found, weights.size)]
         ranked = sorted((w, text) for w, text in weighted if w > 0)
         shown: list[str] = []
         for _, text in reversed(ranked):

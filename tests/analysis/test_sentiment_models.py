@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from analysis.sentiment import UnknownSentimentModel, get_sentiment_model, label_for, model_names
-from analysis.sentiment.features import CONTEXT_TOKEN, forget_cuts, readable, tokens, words
+from analysis.sentiment.features import (
+    CONTEXT_TOKEN, forget_cuts, readable, readable_columns, token_index, tokens, words,
+)
 from analysis.sentiment.lexicon import find_cues, in_context
 from analysis.sentiment.linear import DEFAULT_MODEL, LinearSentiment
 from analysis.sentiment.metrics import score_binary
@@ -82,6 +84,13 @@ def test_service_words_add_context_copies_of_every_token():
     assert readable("b:怎么 申请") == "怎么申请" and readable("b:了 三个") == "" and readable("b:请问 榆") == ""
     assert readable("rule:consultation") == "" and readable("sent:1") == ""
     assert not in_context("今天天气不错") and CONTEXT_TOKEN not in tokens("今天天气不错")
+
+
+def test_readable_columns_are_the_readable_tokens_where_the_hasher_puts_them():
+    found = tokens("低保金还没到账")
+    expected = sorted((token_index(token, 2**12), readable(token)) for token in found if readable(token))
+    assert sorted(readable_columns(found, 2**12)) == expected
+    assert "低保金" in {text for _, text in expected}
 
 
 def test_context_bias_moves_only_service_texts_toward_negative(tmp_path):
