@@ -68,6 +68,14 @@ class RecurrentWeights:
             )
 
 
+def padded(rows: Sequence[Sequence[int]], width: int) -> np.ndarray:
+    """Rows of vector ids as one array, each padded with row 0 (the zero vector) to ``width``."""
+    index = np.zeros((len(rows), width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        index[i, :len(row)] = row
+    return index
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -104,11 +112,7 @@ class RecurrentScorer:
         """Log-odds for rows of vector ids given shortest first."""
         w = self.weights
         lengths = np.array([len(row) for row in ids])
-        steps = int(lengths.max())
-        index = np.zeros((len(ids), steps), dtype=np.int64)
-        for i, row in enumerate(ids):
-            index[i, :len(row)] = row
-        inputs = w.vectors[index]
+        inputs = w.vectors[padded(ids, int(lengths.max()))]
         pooled = [self._direction(inputs, lengths, d, reverse=bool(d)) for d in (0, 1)]
         return np.concatenate(pooled, axis=1) @ w.out_w + w.out_b
 

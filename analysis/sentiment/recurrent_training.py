@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.sentiment.recurrent import MAX_WORDS, RecurrentWeights, text_words, word_key
+from analysis.sentiment.recurrent import MAX_WORDS, RecurrentWeights, padded, text_words, word_key
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,8 @@ def train_recurrent(texts: Sequence[str], labels: Sequence[int], domain: Sequenc
 
     torch.manual_seed(options.seed)
     rows = {word: i + 1 for i, word in enumerate(vectors.vocabulary)}
-    ids, lengths = _padded([[rows[w] for w in text_words(text) if w in rows][:MAX_WORDS] for text in texts])
+    sequences = [[rows[w] for w in text_words(text) if w in rows][:MAX_WORDS] or [0] for text in texts]
+    ids, lengths = padded(sequences, MAX_WORDS), np.array([len(row) for row in sequences])
     net = _network(np.vstack([np.zeros((1, vectors.table.shape[1]), np.float32), vectors.table]), options)
     weights = np.where(np.asarray(domain, bool), options.domain_weight, 1.0)
     _fit(net, ids, lengths, np.asarray(labels, np.float32), weights, options)
@@ -98,14 +99,6 @@ def _deduplicated(vocabulary: list[str], table: np.ndarray) -> tuple[list[str], 
             seen.add(key)
             keep.append(i)
     return [vocabulary[i] for i in keep], table[keep]
-
-
-def _padded(sequences: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Row ids padded with 0 to ``MAX_WORDS``; an empty text reads as one zero vector."""
-    ids = np.zeros((len(sequences), MAX_WORDS), dtype=np.int64)
-    for i, row in enumerate(sequences):
-        ids[i, :len(row)] = row
-    return ids, np.array([max(len(row), 1) for row in sequences])
 
 
 def _network(table: np.ndarray, options: RecurrentOptions):
