@@ -34,6 +34,12 @@ def test_users_add_all_creates_one_account_per_staff_member_with_mapped_roles(ru
     assert run("users", "add", "--all").output.strip() == "所有人员都已有账号。"
 
 
+def test_users_passwd_refuses_a_common_password(run):
+    assert run("users", "add", "relief-chief", "--username", "chen").exit_code == 0
+    result = run("users", "passwd", "chen", stdin="password1234\npassword1234\n")
+    assert result.exit_code == 1 and "密码太常见" in result.output and "Traceback" not in result.output
+
+
 def test_users_add_with_password_from_stdin_and_passwd(run):
     assert run("users", "add", "relief-chief", "--username", "chen", "--password-stdin",
                stdin="long-Enough-9\n").exit_code == 0
@@ -43,7 +49,10 @@ def test_users_add_with_password_from_stdin_and_passwd(run):
 
 @pytest.mark.parametrize("args, stdin, message", [
     (("users", "add", "nobody"), None, "人员配置中没有 nobody"),
-    (("users", "add", "relief-chief", "--password-stdin"), "short\n", "密码至少需要 10 个字符"),
+    (("users", "add", "relief-chief", "--password-stdin"), "short\n", "密码至少需要 12 个字符"),
+    (("users", "add", "relief-chief", "--password-stdin"), " " * 12 + "\n", "密码不能为空白"),
+    (("users", "add", "relief-chief", "--password-stdin"), "password1234\n", "密码太常见"),
+    (("users", "add", "relief-chief", "--password-stdin"), "Admin12345\n", "密码至少需要 12 个字符"),
     (("users", "add"), None, "请指定一个人员键，或使用 --all"),
     (("users", "passwd", "ghost", "--generate"), None, "没有用户 ghost"),
 ])

@@ -133,3 +133,32 @@ def test_sign_out_ends_the_session(as_role, seeded):
     client.post("/logout", data={"csrf_token": csrf_from(client.get("/queue").text)})
     assert client.get("/queue").status_code == 303
     assert client.get("/api/me").status_code == 401
+
+
+@pytest.mark.parametrize("password, problem", [
+    (" " * 10, "空白"), (" " * 14, "空白"), ("password12", "至少需要 12"), ("Admin12345", "至少需要 12"),
+    ("password1234", "太常见"), ("Admin1234567", "太常见"), ("qwertyuiop12", "太常见"), ("aaaaaaaaaaaa", "太常见"),
+    ("x" * 300, "最多 256"),
+])
+def test_weak_passwords_are_refused(password, problem):
+    from yuqing.web.security import password_problem
+
+    assert problem in password_problem(password)
+
+
+def test_strong_and_generated_passwords_pass_and_the_account_name_counts_against():
+    from yuqing.web.security import generate_password, password_problem
+
+    assert password_problem("desk-Pass-2026") == "" and password_problem(generate_password()) == ""
+    assert "太常见" in password_problem("affairs-chief1", ("affairs-chief",))
+
+
+def test_admin_password_reset_gives_a_password_that_passes_the_rule(as_role, seeded):
+    import re
+
+    from yuqing.web.security import password_problem
+
+    client = as_role("admin")
+    page = client.post("/admin/users", data={"op": "reset", "target": "affairs-chief",
+                                             "csrf_token": csrf_from(client.get("/admin/users").text)}).text
+    assert password_problem(re.search(r'class="password">([^<]+)<', page)[1]) == ""

@@ -9,10 +9,33 @@ from typing import Iterator
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+BACKENDS = ("sqlite", "postgresql")
+MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
+
+
+class DatabaseUrlError(ValueError):
+    """A database URL that cannot be parsed or names a database this project does not run on."""
+
+
+def row_id_in_range(row_id: int) -> bool:
+    """Whether an id can name a row at all; larger ids overflow the database driver instead of missing."""
+    return 0 < row_id <= MAX_ROW_ID
+
+
+def parse_database_url(url: str) -> URL:
+    """The parsed URL of a SQLite or PostgreSQL database (DatabaseUrlError otherwise)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise DatabaseUrlError("数据库地址无法解析，应形如 sqlite:///yuqing.db 或 postgresql://用户@主机:5432/库名") from None
+    if parsed.get_backend_name() not in BACKENDS:
+        raise DatabaseUrlError(f"不支持的数据库类型 {parsed.get_backend_name()}：只支持 SQLite（sqlite:///文件）和 PostgreSQL（postgresql://）")
+    return parsed
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -26,7 +49,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def make_engine(url: str) -> Engine:
     """An engine for the URL; SQLite gets WAL, foreign keys and a busy timeout."""
-    parsed = make_url(url)
+    parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -19,13 +19,15 @@ from starlette.responses import Response
 from yuqing.app import App
 from yuqing.web import routes_admin, routes_api, routes_auth, routes_case, routes_digest, routes_pages
 from yuqing.web.context import Desk, NotSignedIn, render, root_path
-from yuqing.web.security import SecurityHeadersMiddleware, load_secret
+from yuqing.web.guards import BodyLimitMiddleware, reject_nul_in_query
+from yuqing.web.security import SecurityHeadersMiddleware, load_secret, security_headers
+from yuqing.web.sessions import SESSION_HOURS
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-SESSION_HOURS = 10
 MESSAGES = {400: "请求不正确。", 401: "请先登录。", 403: "您的角色无权访问此页面或执行此操作。",
-            404: "页面不存在。", 405: "不支持这种请求方式。", 409: "操作与工单当前状态冲突。"}
+            404: "页面不存在。", 405: "不支持这种请求方式。", 409: "操作与工单当前状态冲突。",
+            413: "提交的内容过大，未保存。"}
 
 
 def _is_api(request: Request) -> bool:
@@ -49,18 +51,29 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
                                           "user": getattr(request.state, "user", None)}, exc.status_code)
 
 
+def _error_summary(exc: RequestValidationError) -> list[dict]:
+    """Where and why the request was invalid, without echoing its input (raw bytes, possibly huge)."""
+    return [{"loc": [str(part) for part in error.get("loc", ())], "msg": str(error.get("msg", "")),
+             "type": str(error.get("type", ""))} for error in exc.errors()]
+
+
 async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
     if _is_api(request):
-        return JSONResponse({"detail": "请求参数不正确。", "errors": exc.errors()}, status_code=422)
+        return JSONResponse({"detail": "请求参数不正确。", "errors": _error_summary(exc)}, status_code=422)
     return render(request, "error.html", {"status": 400, "message": "请求参数不正确。", "back": "/queue"}, 400)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
+    """The 500 page; Starlette answers it outside every middleware, so it adds the security headers itself."""
     log.exception("web desk request failed: %s %s", request.method, request.url.path, exc_info=exc)
     message = "服务器内部错误，操作未完成。请稍后重试；如仍失败请联系系统管理员。"
     if _is_api(request):
-        return JSONResponse({"detail": message}, status_code=500)
-    return render(request, "error.html", {"status": 500, "message": message, "back": "/queue"}, 500)
+        response: Response = JSONResponse({"detail": message}, status_code=500)
+    else:
+        response = render(request, "error.html", {"status": 500, "message": message, "back": "/queue"}, 500)
+    path = request.url.path.removeprefix(root_path(request))
+    response.headers.update(security_headers(path, request.app.state.hsts))
+    return response
 
 
 def create_app(app: App, *, clock: Callable[[], datetime] | None = None, secret: str | None = None,
@@ -69,11 +82,13 @@ def create_app(app: App, *, clock: Callable[[], datetime] | None = None, secret:
     settings = app.settings
     secret = secret or load_secret(dict(os.environ), settings.app.web.secret_env, Path(settings.app.data_dir))
     web = FastAPI(title="yuqing 舆情工作台 API", version="1", docs_url=None, redoc_url=None,
-                  openapi_url="/api/openapi.json")
+                  openapi_url="/api/openapi.json", dependencies=[Depends(reject_nul_in_query)])
     web.state.desk = Desk(app, clock or (lambda: datetime.now(timezone.utc)))
+    web.state.hsts = https_only
+    web.add_middleware(BodyLimitMiddleware)
     web.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="yuqing_session",
                        max_age=SESSION_HOURS * 3600, same_site="lax", https_only=https_only, path=cookie_path)
-    web.add_middleware(SecurityHeadersMiddleware)
+    web.add_middleware(SecurityHeadersMiddleware, hsts=https_only)
     web.add_exception_handler(NotSignedIn, _not_signed_in)
     web.add_exception_handler(StarletteHTTPException, _http_error)
     web.add_exception_handler(RequestValidationError, _invalid_request)

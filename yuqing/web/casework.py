@@ -13,6 +13,7 @@ from responder.deadlines import due_of, milestones
 from responder.states import ALIASES, NEEDS_REASON
 from yuqing.config import Settings
 from yuqing.storage.models import Case
+from yuqing.web.guards import ascii_number
 from yuqing.web.labels import time_left
 
 TEXT_ACTIONS = ("draft", "submit")
@@ -138,7 +139,7 @@ def _check_fields(case: Case, settings: Settings, action: str, values: dict[str,
     version = values.get("version", "")
     return {"reason": values.get("reason", "").strip(), "text": text, "url": url or None, "to": to or None,
             "label": values.get("label", "").strip() or None,
-            "expected_version": int(version) if version.isdigit() else None}
+            "expected_version": ascii_number(version)}
 
 
 def perform(session: Session, settings: Settings, case: Case, action: str, actor: str, now: datetime,

@@ -18,7 +18,9 @@ from responder.digest.labels import kind_name
 from yuqing.app import App
 from yuqing.storage.models import User
 from yuqing.web import labels
-from yuqing.web.security import LoginThrottle, csrf_matches, new_csrf_token, password_fingerprint
+from yuqing.web.guards import check_fields
+from yuqing.web.security import LoginThrottle, csrf_matches, new_csrf_token
+from yuqing.web.sessions import session_user
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -83,12 +85,11 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def current_user(request: Request, session: Session = Depends(db_session)) -> User:
-    """The signed-in, active user whose password has not changed since signing in."""
-    uid = request.session.get("uid")
-    user = session.get(User, uid) if isinstance(uid, int) else None
-    if user is None or not user.active or request.session.get("pwf") != password_fingerprint(user.password_hash):
-        request.session.pop("uid", None)
+def current_user(request: Request, session: Session = Depends(db_session), desk: Desk = Depends(get_desk)) -> User:
+    """The active user of this browser's live server-side session (not signed out, revoked or expired)."""
+    user = session_user(session, request.session.get("sid"), desk.clock())
+    if user is None:
+        request.session.pop("sid", None)
         raise NotSignedIn()
     request.state.user = user
     return user
@@ -106,10 +107,12 @@ def require_roles(*roles: str) -> Callable[..., User]:
 
 
 async def checked_form(request: Request) -> FormData:
-    """The submitted form, refused with 403 unless it carries this session's CSRF token."""
+    """The submitted form, refused with 403 unless it carries this session's CSRF token, and with 400
+    when a field is too long or holds a NUL byte (see guards.check_fields)."""
     form = await request.form()
     if not csrf_matches(request.session.get("csrf"), form.get("csrf_token")):
         raise forbidden("表单安全令牌缺失或已失效，请刷新页面后重试。")
+    check_fields({name: str(value) for name, value in form.multi_items()})
     return form
 
 

@@ -12,6 +12,7 @@ from responder.states import SYSTEM
 from yuqing.config import Settings
 from yuqing.storage.models import Case, Post
 from yuqing.web import labels
+from yuqing.web.guards import ascii_number
 
 FAR_FUTURE = datetime.max.replace(year=9999)
 
@@ -29,7 +30,8 @@ class QueueFilter:
     @classmethod
     def parse(cls, level: str = "", topic: str = "", state: str = "", platform: str = "", owner: str = "") -> QueueFilter:
         """Filters from query parameters; unknown values are ignored rather than trusted."""
-        parsed_level = int(level) if level.isdigit() and int(level) in labels.LEVELS else None
+        parsed_level = ascii_number(level)
+        parsed_level = parsed_level if parsed_level in labels.LEVELS else None
         return cls(parsed_level, topic[:64], state if state in labels.STATES else "", platform[:32], owner[:64])
 
 

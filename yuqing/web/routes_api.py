@@ -12,6 +12,7 @@ from yuqing.storage.models import Case, Post, User
 from yuqing.web import casework, queries
 from yuqing.web.context import Desk, csrf_token, current_user, db_session, get_desk
 from yuqing.web.dashboard import build_dashboard
+from yuqing.web.guards import check_fields
 from yuqing.web.routes_case import load_case
 from yuqing.web.security import csrf_matches
 
@@ -149,6 +150,7 @@ def post_action(request: Request, case_id: int, body: ActionRequest, x_csrf_toke
     """Apply an action through the workflow (403 forbidden actor, 409 illegal transition, 400 bad input)."""
     if not csrf_matches(request.session.get("csrf"), x_csrf_token):
         raise HTTPException(status_code=403, detail="缺少或错误的 X-CSRF-Token 请求头。")
+    check_fields(body.model_dump())
     case = load_case(session, case_id)
     try:
         case = casework.perform(session, desk.app.settings, case, body.action, user.staff_key, desk.clock(),

@@ -9,7 +9,8 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from yuqing.web.context import Desk, checked_form, db_session, get_desk, render, root_path
-from yuqing.web.security import DUMMY_HASH, new_csrf_token, password_fingerprint, verify_password
+from yuqing.web.security import DUMMY_HASH, new_csrf_token, verify_password
+from yuqing.web.sessions import end_session, start_session
 from yuqing.web.users import find_user
 
 router = APIRouter(include_in_schema=False)
@@ -47,13 +48,17 @@ def login(request: Request, form: FormData = Depends(checked_form), session: Ses
         desk.throttle.failed(keys, now)
         return render(request, "login.html", {"next": target, "error": "用户名或密码不正确。"}, 401)
     desk.throttle.succeeded(keys)
+    token = start_session(session, user, now)
+    session.commit()
     request.session.clear()
-    request.session.update(uid=user.id, pwf=password_fingerprint(user.password_hash), csrf=new_csrf_token())
+    request.session.update(sid=token, csrf=new_csrf_token())
     return RedirectResponse(root_path(request) + target, status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request, form: FormData = Depends(checked_form)) -> Response:
-    """End the session."""
+def logout(request: Request, form: FormData = Depends(checked_form), session: Session = Depends(db_session)) -> Response:
+    """End the session on the server (a copy of the cookie stops working too) and in the browser."""
+    end_session(session, request.session.get("sid"))
+    session.commit()
     request.session.clear()
     return RedirectResponse(root_path(request) + "/login", status_code=303)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from yuqing.storage.db import row_id_in_range
 from yuqing.storage.models import Case, CasePost, Post, User
 from yuqing.web import casework, queries
 from yuqing.web.context import Desk, checked_form, current_user, db_session, get_desk, render, require_roles, root_path
@@ -19,7 +20,9 @@ FORM_FIELDS = ("reason", "text", "url", "to", "unit", "label", "version")
 
 
 def load_case(session: Session, case_id: int) -> Case:
-    """The case, or a 404 page."""
+    """The case, or a 404 page (ids beyond the id column's range too)."""
+    if not row_id_in_range(case_id):
+        raise HTTPException(status_code=404, detail="没有这个编号的工单。")
     timeline = selectinload(Case.posts).selectinload(CasePost.post).selectinload(Post.assessment)
     case = session.get(Case, case_id, options=[timeline, selectinload(Case.actions), selectinload(Case.drafts)])
     if case is None:

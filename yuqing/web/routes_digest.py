@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from responder.digest import WeekError, build_digest
-from responder.digest.period import resolve_week
+from responder.digest.period import Week, resolve_week
 from yuqing.storage.models import User
 from yuqing.web.context import Desk, current_user, get_desk, render
 
@@ -28,12 +28,29 @@ def week_label(now: datetime, tz: ZoneInfo) -> str:
     return f"{year}-W{week:02d}"
 
 
+def out_of_calendar(label: str) -> HTTPException:
+    """The 400 refusal of a week at the calendar's ends (0001-W01, 9999-W52), whose days or neighbours overflow."""
+    return HTTPException(status_code=400, detail=f"周次 {label} 超出可处理的日期范围，请选择 0001 年到 9999 年之间的周次（如 2026-W47）。")
+
+
+def _inside_calendar(week: Week) -> bool:
+    """Whether the week, and the week before it that the digest compares with, have representable bounds."""
+    try:
+        return week.shifted(-1).start < week.end
+    except OverflowError:
+        return False
+
+
 def _week(label: str, desk: Desk) -> str:
+    """The checked week label: well formed and inside the calendar."""
     label = label.strip() or week_label(desk.clock(), desk.app.tz)
     try:
-        return resolve_week(label, desk.clock(), desk.app.tz).label
+        week = resolve_week(label, desk.clock(), desk.app.tz)
     except WeekError as exc:
         raise HTTPException(status_code=400, detail=f"周次格式不正确：{exc}（应为 2026-W47 这样的形式）") from None
+    if not _inside_calendar(week):
+        raise out_of_calendar(label)
+    return week.label
 
 
 @router.get("/digest")
@@ -49,5 +66,9 @@ def digest_page(request: Request, week: str = "", user: User = Depends(current_u
 @router.get("/digest/preview")
 def digest_preview(week: str = "", user: User = Depends(current_user), desk: Desk = Depends(get_desk)) -> Response:
     """The digest HTML itself (nothing is stored or sent), framed by the preview page; no scripts allowed."""
-    digest = build_digest(desk.app.sessions, desk.app.settings, _week(week, desk), desk.clock())
+    label = _week(week, desk)
+    try:
+        digest = build_digest(desk.app.sessions, desk.app.settings, label, desk.clock())
+    except OverflowError:
+        raise out_of_calendar(label) from None
     return HTMLResponse(digest.preview_html(), headers=PREVIEW_HEADERS)

@@ -13,9 +13,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from zxcvbn import zxcvbn
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+MIN_PASSWORD_SCORE = 3  # zxcvbn's 0-4 scale: 3 is "safely unguessable", about 10^8 guesses and more
+HSTS = "max-age=31536000; includeSubDomains"
 SECRET_FILE = "web-secret"
 
 SECURITY_HEADERS = {
@@ -59,12 +63,21 @@ def verify_password(password: str, stored: str) -> bool:
 DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 
-def password_problem(password: str) -> str:
-    """A Chinese description of why a password is too weak, or "" when it is acceptable."""
+def password_problem(password: str, user_inputs: tuple[str, ...] = ()) -> str:
+    """A Chinese description of why a password is too weak, or "" when it is acceptable.
+
+    At least 12 characters, not blank, and not guessable as zxcvbn rates it (common passwords, words,
+    keyboard runs, dates, and the account's own names given as `user_inputs`).
+    """
+    if not password.strip():
+        return "密码不能为空白"
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符"
-    if password.isdigit() or password.isalpha():
-        return "密码不能只由数字或只由字母组成"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"密码最多 {MAX_PASSWORD_LENGTH} 个字符"
+    score = zxcvbn(password, user_inputs=[u for u in user_inputs if u])["score"]
+    if score < MIN_PASSWORD_SCORE:
+        return "密码太常见或太容易猜到，请换一个更长、不含常用词、姓名和规律的密码（可用 --generate 随机生成）"
     return ""
 
 
@@ -72,14 +85,9 @@ def generate_password() -> str:
     """A random password that is easy to read out (no look-alike characters)."""
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     while True:
-        candidate = "".join(secrets.choice(alphabet) for _ in range(14))
+        candidate = "".join(secrets.choice(alphabet) for _ in range(MIN_PASSWORD_LENGTH + 2))
         if not password_problem(candidate):
             return candidate
-
-
-def password_fingerprint(stored_hash: str) -> str:
-    """A short value kept in the session so that a password change signs everyone out."""
-    return hashlib.sha256(stored_hash.encode("utf-8")).hexdigest()[:16]
 
 
 def load_secret(environ: dict[str, str], env_name: str, data_dir: Path) -> str:
@@ -150,11 +158,21 @@ class LoginThrottle:
             del self._failures[key]
 
 
-class SecurityHeadersMiddleware:
-    """Adds CSP, frame, sniffing and referrer headers to every response."""
+def security_headers(path: str, hsts: bool) -> dict[str, str]:
+    """The headers every response carries; API answers are never cached, HSTS when served over HTTPS."""
+    headers = dict(SECURITY_HEADERS)
+    if path == "/api" or path.startswith("/api/"):
+        headers["cache-control"] = "no-store"
+    if hsts:
+        headers["strict-transport-security"] = HSTS
+    return headers
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
+
+class SecurityHeadersMiddleware:
+    """Adds CSP, frame, sniffing and referrer headers to every response (HSTS too when `hsts`)."""
+
+    def __init__(self, app: ASGIApp, hsts: bool = False):
+        self.app, self.hsts = app, hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on and decorate the response start."""
@@ -165,7 +183,9 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k.encode() not in present]
+                path = scope["path"].removeprefix(scope.get("root_path", "").rstrip("/"))
+                extra = [(k.encode(), v.encode()) for k, v in security_headers(path, self.hsts).items()
+                         if k.encode() not in present]
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 

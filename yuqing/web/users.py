@@ -13,6 +13,7 @@ from yuqing.app import YuqingError
 from yuqing.config import Settings
 from yuqing.storage.models import User
 from yuqing.web.security import generate_password, hash_password, password_problem
+from yuqing.web.sessions import revoke_sessions
 
 STAFF_TO_WEB_ROLE = {
     "spokesperson": "spokesperson",
@@ -45,7 +46,9 @@ def web_role(settings: Settings, staff_key: str) -> str:
 
 
 def find_user(session: Session, username: str) -> User | None:
-    """The account with this username, or None."""
+    """The account with this username, or None (a NUL byte, which PostgreSQL cannot compare, matches none)."""
+    if "\x00" in username:
+        return None
     return session.scalar(select(User).where(User.username == username))
 
 
@@ -60,10 +63,10 @@ def add_user(session: Session, settings: Settings, staff_key: str, now: datetime
         raise YuqingError(f"用户 {username} 已存在")
     if session.scalar(select(User).where(User.staff_key == staff_key)) is not None:
         raise YuqingError(f"人员 {staff_key} 已有账号")
-    password = password or generate_password()
-    if problem := password_problem(password):
-        raise YuqingError(problem)
     member = settings.member(staff_key)
+    password = password or generate_password()
+    if problem := password_problem(password, (username, staff_key, member.name)):
+        raise YuqingError(problem)
     session.add(User(username=username, staff_key=staff_key, display_name=member.name, role=role,
                      password_hash=hash_password(password), active=True, created_at=now))
     session.flush()
@@ -77,13 +80,14 @@ def add_missing_users(session: Session, settings: Settings, now: datetime) -> li
 
 
 def set_password(session: Session, username: str, password: str) -> None:
-    """Replace a user's password (signs out their open sessions)."""
+    """Replace a user's password and revoke all of their sessions."""
     user = find_user(session, username)
     if user is None:
         raise YuqingError(f"没有用户 {username}")
-    if problem := password_problem(password):
+    if problem := password_problem(password, (user.username, user.staff_key, user.display_name)):
         raise YuqingError(problem)
     user.password_hash = hash_password(password)
+    revoke_sessions(session, user)
 
 
 def set_active(session: Session, username: str, active: bool) -> None:
@@ -92,6 +96,8 @@ def set_active(session: Session, username: str, active: bool) -> None:
     if user is None:
         raise YuqingError(f"没有用户 {username}")
     user.active = active
+    if not active:
+        revoke_sessions(session, user)
 
 
 def list_users(session: Session) -> list[User]:
