@@ -26,7 +26,7 @@ def retry_after_seconds(value: bytes | None, now: datetime) -> float | None:
     if not value:
         return None
     text = value.decode("latin-1").strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # `¹` and other non-ASCII digits pass isdigit() but not float()
         return float(text)
     try:
         return max(0.0, (parsedate_to_datetime(text) - now).total_seconds())

@@ -48,6 +48,11 @@ def test_retry_after_as_seconds_or_http_date():
     assert retry_after_seconds(None, NOW) is None
 
 
+@pytest.mark.parametrize("value", ["¹".encode("latin-1"), "²³".encode("latin-1"), "١".encode("utf-8"), b"-5", b"1e9", b"soon"])
+def test_retry_after_with_non_ascii_digits_or_junk_is_ignored(value):
+    assert retry_after_seconds(value, NOW) is None
+
+
 def _page(body: bytes, content_type: bytes = b"text/html") -> HtmlResponse:
     return HtmlResponse("http://127.0.0.1/p", body=body, headers={"Content-Type": content_type},
                         request=Request("http://127.0.0.1/p"))

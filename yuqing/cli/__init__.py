@@ -9,6 +9,7 @@ import sys
 import click
 
 from yuqing.app import App, YuqingError
+from yuqing.cli.errors import explain
 from yuqing.config import ConfigError
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -45,15 +46,35 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(module), attr)
 
     def invoke(self, ctx: click.Context):
-        """Run the command; config errors exit 2 and user errors exit 1, without a traceback."""
+        """Run the command; config and usage errors exit 2, user, database and file errors exit 1,
+        each as one line without a traceback."""
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
             click.echo(str(exc), err=True)
             sys.exit(2)
+        except click.UsageError as exc:
+            click.echo(f"错误: {_usage_line(exc)}", err=True)
+            sys.exit(2)
         except YuqingError as exc:
             click.echo(f"错误: {exc}", err=True)
             sys.exit(1)
+        except Exception as exc:
+            message = explain(exc, ctx.obj.database_url())
+            if message is None:
+                raise
+            logging.getLogger(__name__).debug("command failed", exc_info=exc)
+            click.echo(f"错误: {message}", err=True)
+            sys.exit(1)
+
+
+def _usage_line(exc: click.UsageError) -> str:
+    """A usage error as one line, pointing at the command's help (click prints usage over three lines)."""
+    command = f" {exc.ctx.command_path.partition(' ')[2]}" if exc.ctx else ""
+    message = exc.format_message()
+    if type(exc) is click.BadParameter and exc.param is not None:  # not MissingParameter: it has no message
+        message = f"参数 {exc.param.human_readable_name} 不正确：{exc.message}"
+    return f"{message}（用 yuqing{command} -h 查看用法）"
 
 
 class AppHolder:
@@ -67,6 +88,10 @@ class AppHolder:
         if self._app is None:
             self._app = App.load(self.config_dir, self.overrides)
         return self._app
+
+    def database_url(self) -> str:
+        """The database the command was pointed at, for error messages ("" when not yet known)."""
+        return self._app.settings.app.database_url if self._app else self.overrides.get("database_url", "")
 
 
 pass_app = click.make_pass_decorator(AppHolder)

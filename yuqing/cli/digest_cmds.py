@@ -85,3 +85,5 @@ def digest(holder: AppHolder, week: str | None, out: Path | None, send: bool, fo
         (_send(app, week, out, force, now) if send else _render(app, week, out, now))
     except (DigestError, WeekError) as exc:
         raise YuqingError(str(exc)) from None
+    except OverflowError:
+        raise YuqingError(f"周次 {week} 超出可处理的日期范围，请选择 0001 年到 9999 年之间的周次（如 2026-W47）") from None

@@ -10,7 +10,24 @@ import click
 
 from yuqing.app import App, YuqingError
 from yuqing.cli import AppHolder, pass_app
+from yuqing.storage.db import MAX_ROW_ID, row_id_in_range
 
+
+
+class CaseId(click.ParamType):
+    """A case number: ASCII digits within the id column's range (larger ids overflow the database driver)."""
+
+    name = "case_id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        """The case number, or a one-line usage error saying which numbers exist."""
+        text = str(value).strip()
+        if text.isascii() and text.isdigit() and len(text) <= 10 and row_id_in_range(int(text)):
+            return int(text)
+        self.fail(f"工单编号应为 1 到 {MAX_ROW_ID} 之间的整数，收到 {text[:40]}（超出范围或不是数字）", param, ctx)
+
+
+CASE_ID = CaseId()
 ACTOR = click.option("--as", "actor", required=True, envvar="YUQING_AS",
                      help="操作人的人员代号（staff.yaml 中的 key；也可用 YUQING_AS）")
 
@@ -119,7 +136,7 @@ def _print_detail(data: dict[str, Any]) -> None:
 
 
 @queue.command("show")
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=CASE_ID)
 @click.option("--as", "actor", default=None, envvar="YUQING_AS", help="显示该人员可执行的操作")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @pass_app
@@ -161,7 +178,7 @@ def _suggestion_text(holder: AppHolder, case_id: int, use: int | None, text: str
 
 def _simple(name: str, action: str, doc: str, *options: click.Option):
     @queue.command(name, help=doc)
-    @click.argument("case_id", type=int)
+    @click.argument("case_id", type=CASE_ID)
     @ACTOR
     @pass_app
     def command(holder: AppHolder, case_id: int, actor: str, **fields: Any) -> None:
@@ -196,7 +213,7 @@ _simple("comment", "comment", "给工单加一条备注（写入审计记录，�
 
 def _text_command(name: str, action: str, doc: str):
     @queue.command(name, help=doc)
-    @click.argument("case_id", type=int)
+    @click.argument("case_id", type=CASE_ID)
     @ACTOR
     @click.option("--text", default=None, help="回复全文")
     @click.option("--use", type=int, default=None, help="采用第 N 条建议回复")
@@ -224,7 +241,7 @@ def intake(holder: AppHolder) -> None:
 
 
 @queue.command("suggest")
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=CASE_ID)
 @pass_app
 def refresh(holder: AppHolder, case_id: int) -> None:
     """按当前的模板与政策答复重新生成工单的建议回复（补充 replies.yaml 后使用）。"""
