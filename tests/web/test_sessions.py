@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -61,3 +62,35 @@ def test_sessions_expire_after_ten_hours_and_store_no_usable_id(as_role, seeded,
                        secret="test-secret-not-for-production")
     with _copy(client, later) as same_browser_later:
         assert same_browser_later.get("/api/me").status_code == 401
+
+
+def _change(client: TestClient, current: str, new: str, confirm: str | None = None):
+    token = csrf_from(client.get("/account/password").text)
+    return client.post("/account/password", data={"csrf_token": token, "password": current, "new_password": new,
+                                                  "confirm": new if confirm is None else confirm})
+
+
+def test_changing_ones_own_password_keeps_this_browser_and_signs_out_the_others(client, web, seeded):
+    from tests.web.conftest import PASSWORD
+
+    sign_in(client, "commentator")
+    with TestClient(web, follow_redirects=False) as other_device:
+        sign_in(other_device, "commentator")
+        response = _change(client, PASSWORD, "Quiet-Harbour-Lamp-58")
+        assert response.status_code == 200 and "密码已修改" in response.text
+        assert client.get("/api/me").status_code == 200 and other_device.get("/api/me").status_code == 401
+    assert sign_in(client, "commentator", password="Quiet-Harbour-Lamp-58").status_code == 303
+
+
+@pytest.mark.parametrize("current, new, confirm, message", [
+    ("wrong-password-1", "Quiet-Harbour-Lamp-58", None, "当前密码不正确"),
+    (None, "Quiet-Harbour-Lamp-58", "Quiet-Harbour-Lamp-59", "不一致"),
+    (None, "password1234", None, "太常见"), (None, " " * 12, None, "空白"), (None, "Admin12345", None, "至少需要 12"),
+])
+def test_own_password_change_refuses_wrong_current_mismatch_and_weak_passwords(as_role, current, new, confirm, message):
+    from tests.web.conftest import PASSWORD
+
+    client = as_role("commentator")
+    response = _change(client, current or PASSWORD, new, confirm)
+    assert response.status_code == 400 and message in response.text
+    assert client.get("/api/me").status_code == 200

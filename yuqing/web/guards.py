@@ -11,9 +11,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 MAX_BODY_BYTES = 256 * 1024
 DEFAULT_FIELD_LIMIT = 2000
 FIELD_LIMITS = {"text": 5000, "url": 2048, "to": 100, "unit": 100, "label": 32, "version": 12, "action": 32,
-                "username": 64, "password": 256, "next": 2048, "op": 16, "target": 64, "csrf_token": 128}
+                "username": 64, "password": 256, "new_password": 256, "confirm": 256, "next": 2048, "op": 16, "target": 64, "csrf_token": 128}
 FIELD_NAMES = {"reason": "原因/备注", "text": "回复内容", "url": "链接", "to": "人员", "unit": "转办单位",
-               "label": "标注", "username": "用户名", "password": "密码"}
+               "label": "标注", "username": "用户名", "password": "密码", "new_password": "新密码", "confirm": "新密码"}
 NUL_MESSAGE = "提交的内容含有不允许的空字符（NUL），未保存。请删除后重试。"
 
 

@@ -8,10 +8,12 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from yuqing.web.context import Desk, checked_form, db_session, get_desk, render, root_path
+from yuqing.app import YuqingError
+from yuqing.storage.models import User
+from yuqing.web.context import Desk, checked_form, current_user, db_session, get_desk, render, root_path
 from yuqing.web.security import DUMMY_HASH, new_csrf_token, verify_password
 from yuqing.web.sessions import end_session, start_session
-from yuqing.web.users import find_user
+from yuqing.web.users import find_user, set_password
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,3 +64,37 @@ def logout(request: Request, form: FormData = Depends(checked_form), session: Se
     session.commit()
     request.session.clear()
     return RedirectResponse(root_path(request) + "/login", status_code=303)
+
+
+@router.get("/account/password")
+def password_page(request: Request, user: User = Depends(current_user)) -> Response:
+    """The signed-in person's own password change form."""
+    return _password_page(request, user)
+
+
+def _password_page(request: Request, user: User, error: str = "", notice: str = "", status: int = 200) -> Response:
+    return render(request, "password.html", {"user": user, "error": error, "notice": notice}, status)
+
+
+@router.post("/account/password")
+def change_password(request: Request, form: FormData = Depends(checked_form), user: User = Depends(current_user),
+                    session: Session = Depends(db_session), desk: Desk = Depends(get_desk)) -> Response:
+    """Change one's own password under the password rule; every session ends, this browser gets a new one.
+    Wrong current passwords count towards the sign-in throttle."""
+    keys, now = _throttle_keys(request, user.username), desk.clock()
+    if desk.throttle.blocked(keys, now):
+        return _password_page(request, user, "失败次数过多，请 10 分钟后再试。", status=429)
+    if not verify_password(str(form.get("password", "")), user.password_hash):
+        desk.throttle.failed(keys, now)
+        return _password_page(request, user, "当前密码不正确。", status=400)
+    if str(form.get("new_password", "")) != str(form.get("confirm", "")):
+        return _password_page(request, user, "两次输入的新密码不一致。", status=400)
+    try:
+        set_password(session, user.username, str(form.get("new_password", "")))
+    except YuqingError as exc:
+        session.rollback()
+        return _password_page(request, user, str(exc), status=400)
+    token = start_session(session, user, now)
+    session.commit()
+    request.session.update(sid=token, csrf=new_csrf_token())
+    return _password_page(request, user, notice="密码已修改；其他地方的登录均已失效。")
