@@ -1,5 +1,6 @@
-"""Turn scraped text into clean simplified Chinese: HTML to text, traditional to simplified,
-stray pinyin annotations removed, full-width letters and digits narrowed, whitespace tidied.
+"""Turn scraped text into clean simplified Chinese: characters no document may carry dropped, HTML to
+text, traditional to simplified, stray pinyin annotations removed, full-width letters and digits
+narrowed, whitespace tidied.
 
 Usage: ``clean_text(raw_html_or_text)``; the single steps are public for callers that need one.
 Pure: imports nothing from yuqing/, crawler/ or responder/.
@@ -27,9 +28,34 @@ _PY = f"[a-zü{_TONED}]"
 _SYLLABLE = rf"(?:{_PY}{{0,5}}[{_TONED}]{_PY}{{0,5}}|[a-zü]{{1,6}}[1-5])"
 # A Han character followed by pinyin in brackets that carries tone marks or tone digits.
 _PINYIN_NOTE = re.compile(rf"(?<=[\u3400-\u9fff])[(（]\s*{_SYLLABLE}(?:\s+{_SYLLABLE})*\s*[)）]")
+# Control characters (C0 except tab and newline, DEL, C1), bidi embeddings, overrides and isolates,
+# lone surrogates and the noncharacters U+FFFE/U+FFFF: invisible in a post, they reorder what a reader
+# sees or make an XML document (the digest's .docx) impossible to write.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                     "\ud800-\udfff\ufffe\uffff]")
+# A numeric character reference (&#x1; &#8;), which parsers decode into the character it names.
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
+
+
+def drop_unsafe_chars(text: str) -> str:
+    """The text without control characters (tab and newline kept; a carriage return becomes a newline),
+    bidi controls, lone surrogates or noncharacters: the one sanitiser for text from outside."""
+    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _drop_unsafe_ref(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    unsafe = code == 0 or code > 0x10FFFF or _UNSAFE.match(chr(code))
+    return "" if unsafe else match.group(0)
+
+
+def drop_unsafe_refs(markup: str) -> str:
+    """The markup without character references to unsafe characters (a feed's ``&#x1;``), which an
+    HTML parser would decode into text it then refuses to handle."""
+    return _CHAR_REF.sub(_drop_unsafe_ref, markup)
 
 
 def looks_like_html(text: str) -> bool:
@@ -111,8 +137,13 @@ def tidy_whitespace(text: str) -> str:
 
 
 def clean_text(raw: str) -> str:
-    """The full cleaning chain for a post body or title (HTML or plain text)."""
+    """The full cleaning chain for a post body or title (HTML or plain text).
+
+    Unsafe characters and references to them are dropped before parsing, and characters again after
+    it, since an entity such as ``&amp;#x202e;`` only becomes one when decoded.
+    """
+    raw = drop_unsafe_chars(drop_unsafe_refs(raw))
     text = html_to_text(raw) if looks_like_html(raw) else html_lib.unescape(raw)
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", drop_unsafe_chars(text))
     text = strip_pinyin_annotations(to_simplified(text))
     return tidy_whitespace(to_half_width(text))

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.hypothesis_count import pytest_runtest_teardown, pytest_terminal_summary  # noqa: F401 (hooks)
 from yuqing.config import Settings, default_config_dir, load_settings
 from yuqing.storage.db import make_engine, session_factory, upgrade
 
