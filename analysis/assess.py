@@ -1,5 +1,6 @@
-"""One post's assessment from plain data: sentiment, kind, topic and owner, hotness and level,
-each with reasons. The pipeline and ``yuqing score`` both call ``assess_texts``/``assess_post``."""
+"""One post's assessment from plain data: mention, department, topic and owner, sentiment and
+stance, kind and whether it needs the bureau's voice, hotness and level, each with reasons. The
+pipeline and ``yuqing score`` both call ``assess_texts``/``assess_post``."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from analysis.department import BusinessVocabulary, DepartmentMatch, judge_department
 from analysis.hotness import Hotness, HotnessWeights, Snapshot, post_hotness
-from analysis.kind import KindResult
+from analysis.kind import KindResult, classify_kind, is_actionable, settle_kind
 from analysis.kind_model import KindModel, shipped_kind_model
 from analysis.levels import Level, LevelRules, Signals, assess_level, media_tier, words_in
+from analysis.mention import MentionMatch, MonitoringScheme, find_mention
 from analysis.sentiment.base import SentimentModel, SentimentResult
-from analysis.topics import Topic, TopicMatch, match_topic
+from analysis.stance import StanceModel, StanceResult, shipped_stance_model
+from analysis.topics import TopicMatch
 
 SENTIMENT_NAMES = {"negative": "负面", "neutral": "中性", "positive": "正面"}
 
@@ -21,7 +25,6 @@ SENTIMENT_NAMES = {"negative": "负面", "neutral": "中性", "positive": "正�
 class AnalysisRules:
     """Everything configurable the analysis needs, as plain values."""
 
-    topics: tuple[Topic, ...] = ()
     sensitive_words: tuple[str, ...] = ()
     emergency_words: tuple[str, ...] = ()
     media_tiers: dict[int, tuple[str, ...]] = field(default_factory=dict)
@@ -30,13 +33,42 @@ class AnalysisRules:
 
 
 @dataclass(frozen=True)
+class SourceContext:
+    """Where a text was found: ``local`` when it comes from the city's own source (region given),
+    ``addressed`` when it is addressed to government (a board message, a comment under the
+    bureau's post), ``own_thread`` the bureau's post it comments on."""
+
+    title: str = ""
+    local: bool = False
+    addressed: bool = False
+    own_thread: str = ""
+
+
+@dataclass(frozen=True)
+class Judges:
+    """The models and vocabularies that judge a text, as plain values."""
+
+    sentiment: SentimentModel
+    business: BusinessVocabulary
+    scheme: MonitoringScheme | None = None
+    kinds: KindModel | None = None
+    stance: StanceModel | None = None
+
+
+@dataclass(frozen=True)
 class TextAssessment:
-    """What the text alone says: sentiment, kind and topic."""
+    """What the text alone says: mention, department and topic, sentiment and stance, kind and
+    whether it needs the bureau's voice."""
 
     sentiment: SentimentResult
     kind: KindResult
     topic: TopicMatch
     mentioned: bool = True
+    stance: StanceResult | None = None
+    department: DepartmentMatch | None = None
+    actionable: bool = False
+    actionable_reason: str = ""
+    mention: MentionMatch | None = None
 
     @property
     def owner(self) -> str:
@@ -44,13 +76,31 @@ class TextAssessment:
         return self.topic.owner if self.mentioned else ""
 
     @property
+    def label(self) -> str:
+        """The stance label (negative, neutral, positive); the binary sentiment's when no stance."""
+        return self.stance.stance if self.stance else self.sentiment.label
+
+    @property
+    def negative(self) -> float:
+        """The probability that the post is negative."""
+        return self.stance.negative if self.stance else 1.0 - self.sentiment.positive
+
+    @property
+    def department_name(self) -> str:
+        """The department whose business it is (民政 for the bureau's)."""
+        return self.department.department if self.department else ""
+
+    @property
     def reasons(self) -> list[str]:
-        """Readable reasons, sentiment first."""
+        """Readable reasons: mention, stance and sentiment, kind, voice, department and topic."""
         label = SENTIMENT_NAMES[self.sentiment.label]
         cues = f"，线索：{'、'.join(self.sentiment.cues)}" if self.sentiment.cues else ""
-        first = f"情感{label}（正面概率 {self.sentiment.positive:.2f}{cues}）"
+        first = [self.mention.reason] if self.mention else []
+        stance = list(self.stance.reasons) if self.stance else [f"情感{label}（正面概率 {self.sentiment.positive:.2f}{cues}）"]
+        voice = [self.actionable_reason] if self.actionable_reason else []
+        business = self.department.reasons if self.department and not self.department.ours else self.topic.reasons
         routing = [] if self.mentioned else ["未提及本局，不分派"]
-        return [first, *self.kind.reasons, *self.topic.reasons, *routing]
+        return [*first, *stance, *self.kind.reasons, *voice, *business, *routing]
 
 
 @dataclass(frozen=True)
@@ -84,15 +134,35 @@ class PostAssessment:
         return [*self.text.reasons, *self.hotness.reasons, f"{self.level.name}：{'；'.join(self.level.reasons)}"]
 
 
-def assess_texts(texts: Sequence[str], model: SentimentModel, topics: Sequence[Topic],
-                 mentioned: Sequence[bool] | None = None, kinds: KindModel | None = None) -> list[TextAssessment]:
-    """Sentiment, kind and topic of each (already cleaned) text; unmentioned ones get no owner.
-    Kinds come from ``kinds``, by default the shipped kind model."""
-    results = model.predict(texts)
-    flags = [True] * len(texts) if mentioned is None else list(mentioned)
-    kinds = kinds or shipped_kind_model()
-    return [TextAssessment(result, kinds.classify(text, result), match_topic(text, topics), flag)
-            for text, result, flag in zip(texts, results, flags)]
+def assess_texts(texts: Sequence[str], judges: Judges, contexts: Sequence[SourceContext] | None = None,
+                 mentioned: Sequence[bool] | None = None) -> list[TextAssessment]:
+    """Every judgement of each (already cleaned) text in its context; ``mentioned`` overrides the
+    scheme's verdict (the crawl already decided it), and without a scheme every text counts."""
+    contexts = list(contexts) if contexts is not None else [SourceContext()] * len(texts)
+    joined = [f"{c.title}\n{text}" if c.title else text for text, c in zip(texts, contexts)]
+    results = judges.sentiment.predict(joined)
+    kinds = judges.kinds or shipped_kind_model()
+    first = [kinds.classify(text, result) for text, result in zip(joined, results)]
+    stances = (judges.stance or shipped_stance_model()).predict(
+        joined, results, [classify_kind(text, r).kind for text, r in zip(joined, results)],
+        [c.addressed for c in contexts])
+    out = []
+    for i, (text, context) in enumerate(zip(texts, contexts)):
+        department = judge_department(text, judges.business, context.title, government=context.addressed)
+        mention = _mention(joined[i], judges, department, context)
+        flag = mentioned[i] if mentioned is not None else (mention is not None or judges.scheme is None)
+        kind = settle_kind(first[i], joined[i], stances[i].stance)
+        actionable, why = is_actionable(kind.kind, context.addressed)
+        topic = department.topic if department.ours else TopicMatch(reasons=list(department.reasons))
+        out.append(TextAssessment(results[i], kind, topic, flag, stances[i], department, actionable, why, mention))
+    return out
+
+
+def _mention(text: str, judges: Judges, department: DepartmentMatch, context: SourceContext) -> MentionMatch | None:
+    if judges.scheme is None:
+        return None
+    title_end = len(context.title) + 1 if context.title else 0
+    return find_mention(text, judges.scheme, department, context.local, context.own_thread, title_end)
 
 
 def assess_post(post: PostFacts, text: TextAssessment, rules: AnalysisRules, now: datetime) -> PostAssessment:
@@ -102,6 +172,6 @@ def assess_post(post: PostFacts, text: TextAssessment, rules: AnalysisRules, now
     tier = media_tier(post.author, rules.media_tiers)
     sensitive = words_in(post.text, rules.sensitive_words)
     emergency = words_in(post.text, rules.emergency_words)
-    negative = 1.0 if text.sentiment.label == "negative" else 0.0
+    negative = 1.0 if text.label == "negative" else 0.0
     signals = Signals(1, 1, negative, hot.score, 0.0, tier, sensitive, emergency)
     return PostAssessment(text, hot, assess_level(signals, rules.levels), tier, sensitive, emergency)

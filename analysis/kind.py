@@ -1,5 +1,6 @@
-"""What a post is: complaint, consultation (a question to the bureau), rumour (a claim to
-verify), praise or other, with the reasons a person can check."""
+"""What a post is: complaint, consultation (a question to the bureau), request (asks for an action
+without a grievance), rumour (a claim to verify), praise or other, with the reasons a person can
+check; and whether it needs a government voice (actionable), whatever its tone."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from typing import Literal
 from analysis.sentiment.base import SentimentResult
 from analysis.sentiment.lexicon import find_cues
 
-Kind = Literal["complaint", "consultation", "rumour", "praise", "other"]
+Kind = Literal["complaint", "consultation", "request", "rumour", "praise", "other"]
 KIND_NAMES: dict[str, str] = {
-    "complaint": "投诉", "consultation": "咨询", "rumour": "待核实传闻", "praise": "表扬", "other": "其他",
+    "complaint": "投诉", "consultation": "咨询", "request": "诉求", "rumour": "待核实传闻", "praise": "表扬",
+    "other": "其他",
 }
 
 _ASKING = re.compile(r"请问|咨询一下|咨询：|咨询:|想问|想了解|(?<!过)问一下|(?<!过)问问|求问|请教|有谁知道|谁知道")
@@ -21,6 +23,9 @@ _QUESTION = re.compile(r"(?:怎么|怎麼|如何|哪里|哪裡|哪个|哪些|多
 _PRAISE_WORDS = re.compile(r"表扬|夸一下|夸夸|要夸|推荐|公道话|没得说|做得(?:好|不错|还行|很好)|值得|很好|挺好|不错|暖|\[(?:赞|鼓掌|心|good)\]")
 _NEWS = re.compile(r"^.{0,12}讯|据.{0,8}报道|记者|通报|热搜|新闻|发布会|^【.{2,30}】")
 _FIRST_PERSON = re.compile(r"我|俺|咱")
+_REQUEST = re.compile(r"建议|希望|恳请|恳求|请求|呼吁|盼望|期盼|望.{0,4}(?:尽快|早日|能够|予以)|请.{0,8}(?:解决|处理|落实|安排|增设|"
+                      r"加快|协调|帮助|帮忙|关注|重视|考虑|核实|查处|督促)|能否|可否|要求.{0,8}(?:增设|安装|开通|解决)")
+ACTIONABLE_KINDS = frozenset({"complaint", "consultation", "request", "rumour"})
 _HEARSAY = re.compile(r"网传|听说|据说|传言|传闻|有人说|内部消息|在传|爆料|朋友说")
 
 
@@ -56,6 +61,9 @@ def classify_kind(text: str, sentiment: SentimentResult) -> KindResult:
     hearsay = _HEARSAY.search(text)
     if hearsay and (negative or grievances):
         return KindResult("rumour", [f"传闻：含“{hearsay.group(0)}”且内容负面，需核实"])
+    request = _REQUEST.search(text)
+    if request and not negative and not grievances and not _ASKING.search(text):
+        return KindResult("request", [f"诉求：提出请求“{request.group(0)}”，无投诉情绪"])
     asked = _consultation(text, negative)
     if asked:
         return KindResult("consultation", asked)
@@ -70,3 +78,23 @@ def classify_kind(text: str, sentiment: SentimentResult) -> KindResult:
     if hearsay:
         return KindResult("rumour", [f"传闻：含“{hearsay.group(0)}”，需核实"])
     return KindResult("other", ["其他：无投诉、咨询、传闻或表扬特征"])
+
+
+def settle_kind(kind: KindResult, text: str, stance: str) -> KindResult:
+    """The kind once the stance is known: praise that reads negative is a complaint (sarcasm);
+    a complaint that reads calm and asks for something is a request."""
+    if kind.kind == "praise" and stance == "negative":
+        return KindResult("complaint", ["投诉：表扬用语但立场负面（反讽）"])
+    if kind.kind == "complaint" and stance != "negative" and (request := _REQUEST.search(text)):
+        return KindResult("request", [f"诉求：提出请求“{request.group(0)}”，立场不负面"])
+    return kind
+
+
+def is_actionable(kind: str, board: bool = False) -> tuple[bool, str]:
+    """Whether the post needs a government voice, and why: complaints, consultations, requests
+    and rumours do; on the city's own board every message but praise is addressed to government."""
+    if kind in ACTIONABLE_KINDS:
+        return True, f"需回应：{KIND_NAMES[kind]}"
+    if board and kind != "praise":
+        return True, "需回应：留言板来信均为向政府提出的事项"
+    return False, f"无需回应：{KIND_NAMES[kind]}"

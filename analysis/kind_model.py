@@ -93,6 +93,8 @@ class KindModel:
         """The post's kind: the rules' verdict and reasons when the model agrees, else the model's
         kind with the words that decided it and what the rules had said."""
         rule = classify_kind(text, sentiment)
+        if rule.kind not in self._params.kinds:
+            return rule
         found = kind_tokens(text, rule.kind, sentiment.positive)
         row = hash_tokens([found], self._params.weights.shape[1])
         scores = self._params.weights[:, row.indices] @ row.data + self._params.intercepts

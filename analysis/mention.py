@@ -1,23 +1,43 @@
-"""Does a text mention the bureau, and by which rule?
+"""Is a post about the bureau? The monitoring scheme (监测方案) as Chinese 舆情 tools configure it.
 
 Usage::
 
-    rules = MentionRules.build(names=["榆川市民政局"], aliases=["榆川民政"], regions=["榆川", "榆东区"],
-                               generic_names=["民政局"], exclusions=["榆林市民政局"], service_terms=["低保"])
-    match = find_mention(text, rules)   # MentionMatch(rule="alias", term="榆川民政") or None
-    match.label                          # "alias:榆川民政", stored on the post
+    scheme = MonitoringScheme.build(names=["榆川市民政局"], aliases=["榆川民政"], regions=["榆川", "榆东区"],
+                                    subjects=["民政局", "殡仪馆", "民政菊"], vague=["有关部门"],
+                                    exclusions=["榆林市民政局"], exclusion_contexts=["民政路"])
+    match = find_mention(text, scheme, business=judge_department(text, vocabulary))
+    match.label                     # "region+subject:榆川+民政局", stored on the post
+
+The rules, first that holds (exclusions are blanked out first):
+1. ``name`` / ``alias``: an official name, or an alias or account;
+2. ``thread``: a comment under one of the bureau's own posts;
+3. ``region+subject`` / ``local+subject``: an evasive name (民政菊) with a region word anywhere in
+   the post, a subject word (generic name, a unit of the bureau) with one in the same sentence,
+   or either on the city's own source; there a
+   weak subject (a unit, the bare 民政) counts only in the title or when the post is civil-affairs
+   business, since a housing complaint may name a nearby 敬老院 in passing;
+4. ``region+event`` / ``local+event``: the post is civil-affairs business by its event words (the
+   department judgement says 民政), with a region word or on the city's own source;
+5. ``region+vague``: a vague name (有关部门, 某局) with a region word where no other department's
+   business shows (on the city's own board nearly every letter says 有关部门, so not there).
+Words are matched at jieba's word boundaries, so 人民政府 and 惠民政策 never read as 民政. A subject
+word right after another place's name (隔壁城市民政局, B市民政局) does not count, off the city's own
+sources.
 
 Pure: takes plain values, imports nothing from yuqing/, crawler/ or responder/.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+from functools import cached_property
 
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
-_MASK = "\u0000"
+from analysis.department import DepartmentMatch
+from analysis.vocabulary import Hit, Vocabulary, mask
+
+_PLACE_SUFFIXES = "省市县区州旗镇乡"
+_SENTENCE_MARKS = "。！？!?；;\n"
 
 
 @dataclass(frozen=True)
@@ -29,73 +49,129 @@ class MentionMatch:
 
     @property
     def label(self) -> str:
-        """A short stored form such as ``alias:榆川民政`` or ``region+generic:榆东区+民政局``."""
+        """A short stored form such as ``name:榆川民政`` or ``region+subject:榆东区+民政局``."""
         return f"{self.rule}:{self.term}"
 
+    @property
+    def reason(self) -> str:
+        """The rule in words, for the post's reasons."""
+        return f"提及本局（{RULE_NAMES.get(self.rule, self.rule)}：{self.term}）"
 
-def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted({w.strip() for w in words if w and w.strip()}, key=len, reverse=True))
+
+RULE_NAMES = {
+    "name": "正式名称", "alias": "别称或账号", "thread": "本局账号下的评论", "repost": "转发已收录的帖子",
+    "region+subject": "地域词+主体词", "local+subject": "本地来源+主体词",
+    "region+event": "地域词+民政事项", "local+event": "本地来源+民政事项",
+    "region+vague": "地域词+模糊指称",
+}
 
 
 @dataclass(frozen=True)
-class MentionRules:
-    """Word lists, longest first so that the most specific name wins."""
+class MonitoringScheme:
+    """The scheme's word lists: names, regions, subjects, vague names, exclusions."""
 
     names: tuple[str, ...]
     aliases: tuple[str, ...]
     regions: tuple[str, ...]
-    generic_names: tuple[str, ...]
-    service_terms: tuple[str, ...]
+    subjects: tuple[str, ...]
+    weak: tuple[str, ...]
+    evasive: tuple[str, ...]
+    vague: tuple[str, ...]
     exclusions: tuple[str, ...]
+    city: str = ""
 
     @classmethod
     def build(cls, names: Iterable[str], aliases: Iterable[str] = (), regions: Iterable[str] = (),
-              generic_names: Iterable[str] = (), exclusions: Iterable[str] = (),
-              service_terms: Iterable[str] = ()) -> MentionRules:
-        """Rules from plain lists: official names, aliases/accounts, the city, short region and
-        district names, generic names (count only near a region), service terms (count only with a
-        region in the same sentence) and names that never count (other cities' bureaus)."""
-        return cls(_longest_first(names), _longest_first(aliases), _longest_first(regions),
-                   _longest_first(generic_names), _longest_first(service_terms), _longest_first(exclusions))
+              subjects: Iterable[str] = (), weak: Iterable[str] = (), evasive: Iterable[str] = (),
+              vague: Iterable[str] = (), exclusions: Iterable[str] = (),
+              exclusion_contexts: Iterable[str] = ()) -> MonitoringScheme:
+        """A scheme from plain lists: official names and aliases or accounts (count alone), region
+        words (city, districts, towns), subject words (generic names: with a region in the same
+        sentence), weak subject words (units, the bare 民政), evasive names (民政菊: with a region
+        anywhere in the post), vague names, and exclusions (other bureaus, and contexts where a
+        word means something else)."""
+        regions = [r.strip() for r in regions if r and r.strip()]
+        return cls(_clean(names), _clean(aliases), _clean(regions), _clean(subjects), _clean(weak), _clean(evasive),
+                   _clean(vague), _clean([*exclusions, *exclusion_contexts]), regions[0] if regions else "")
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """All of the scheme's words, for one pass at word boundaries."""
+        return Vocabulary([*self.names, *self.aliases, *self.regions, *self.subjects, *self.weak, *self.evasive, *self.vague,
+                           *self.exclusions])
+
+    def search_keywords(self, events: Iterable[str] = (), limit: int = 10) -> list[str]:
+        """Search keywords a platform can take: names first, then the city (the first region word)
+        with subject and event words."""
+        pairs = [f"{self.city} {word}" for word in (*self.subjects[:3], *events) if self.city]
+        return list(dict.fromkeys([*self.names, *self.aliases, *pairs]))[:limit]
 
 
-def _mask_exclusions(text: str, exclusions: tuple[str, ...]) -> str:
+def _clean(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({w.strip().lower() for w in words if w and w.strip()}, key=len, reverse=True))
+
+
+def _of(hits: list[Hit], words: tuple[str, ...]) -> list[Hit]:
+    chosen = set(words)
+    return [hit for hit in hits if hit.term in chosen]
+
+
+def _excluded_spans(text: str, exclusions: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where exclusions occur, as plain substrings (an exclusion needs no word boundary)."""
+    spans = []
     for word in exclusions:
-        text = text.replace(word, _MASK * len(word))
-    return text
+        start = text.find(word)
+        while start >= 0:
+            spans.append((start, start + len(word)))
+            start = text.find(word, start + 1)
+    return spans
 
 
-def _first_of(text: str, words: tuple[str, ...]) -> str | None:
-    return next((w for w in words if w in text), None)
+def _same_sentence(text: str, hit: Hit, regions: list[Hit]) -> bool:
+    """Whether a region word stands in the sentence of the hit."""
+    start = max(text.rfind(mark, 0, hit.start) for mark in _SENTENCE_MARKS) + 1
+    ends = [i for i in (text.find(mark, hit.end) for mark in _SENTENCE_MARKS) if i >= 0]
+    end = min(ends, default=len(text))
+    return any(start <= region.start and region.end <= end for region in regions)
 
 
-def _generic_after_region(sentence: str, rules: MentionRules, window: int) -> tuple[str, str] | None:
-    """A region name followed within `window` characters by a generic name (榆东区的民政局)."""
-    for region in rules.regions:
-        for found in re.finditer(re.escape(region), sentence):
-            tail = sentence[found.end():found.end() + window + 8]
-            for generic in rules.generic_names:
-                if 0 <= tail.find(generic) <= window:
-                    return region, generic
-    return None
+def _foreign(text: str, hit: Hit, regions: tuple[str, ...]) -> bool:
+    """A subject word right after a place name that is not ours (B市民政局, 隔壁城市民政局)."""
+    before = text[:hit.start].rstrip()
+    if any(before.endswith(region) for region in regions):
+        return False
+    return bool(before) and before[-1] in _PLACE_SUFFIXES
 
 
-def _service_with_region(sentence: str, rules: MentionRules) -> tuple[str, str] | None:
-    """A region name and a service term of the bureau in the same sentence (榆川低保办理慢)."""
-    region, term = _first_of(sentence, rules.regions), _first_of(sentence, rules.service_terms)
-    return (region, term) if region and term else None
+def find_mention(text: str, scheme: MonitoringScheme, business: DepartmentMatch | None = None,
+                 local: bool = False, own_thread: str = "", title_end: int = 0) -> MentionMatch | None:
+    """The first rule of the scheme that finds the bureau in the text, or None.
 
-
-def find_mention(text: str, rules: MentionRules, generic_window: int = 6) -> MentionMatch | None:
-    """The first rule that finds the bureau in the text, or None; excluded names never count."""
-    text = _mask_exclusions(text, rules.exclusions)
-    for rule, words in (("name", rules.names), ("alias", rules.aliases)):
-        if word := _first_of(text, words):
-            return MentionMatch(rule, word)
-    for sentence in _SENTENCE_END.split(text):
-        if hit := _generic_after_region(sentence, rules, generic_window):
-            return MentionMatch("region+generic", "+".join(hit))
-    for sentence in _SENTENCE_END.split(text):
-        if hit := _service_with_region(sentence, rules):
-            return MentionMatch("region+service", "+".join(hit))
+    ``business`` is the post's department judgement (event words); ``local`` says the post comes
+    from the city's own source (its board), ``own_thread`` names the bureau's post it comments on;
+    the text's first ``title_end`` characters are its title."""
+    lowered = mask(text.lower(), _excluded_spans(text.lower(), scheme.exclusions))
+    hits = scheme.vocabulary.find(lowered)
+    for rule, words in (("name", scheme.names), ("alias", scheme.aliases)):
+        if found := _of(hits, words):
+            return MentionMatch(rule, found[0].term)
+    if own_thread:
+        return MentionMatch("thread", own_thread)
+    regions = _of(hits, scheme.regions)
+    place = "local" if local else "region"
+    where = [] if local else [regions[0].term] if regions else None
+    if where is None:
+        return None
+    ours = business is not None and business.ours
+    weak = [h for h in _of(hits, scheme.weak) if not local or ours or h.start < title_end]
+    near = [h for h in [*_of(hits, scheme.subjects), *weak]
+            if local or (_same_sentence(lowered, h, regions) and not _foreign(lowered, h, scheme.regions))]
+    subjects = [*_of(hits, scheme.evasive), *near]
+    if subjects:
+        return MentionMatch(f"{place}+subject", "+".join([*where, subjects[0].term]))
+    if ours and business.topic.matched:
+        return MentionMatch(f"{place}+event", "+".join([*where, business.topic.matched[0]]))
+    vague = _of(hits, scheme.vague)
+    if vague and not local and (business is None or ours or not business.words):
+        return MentionMatch(f"{place}+vague", "+".join([*where, vague[0].term]))
     return None

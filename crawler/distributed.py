@@ -286,7 +286,7 @@ def run_worker(settings: Any, redis_url: str, prefix: str = DEFAULT_PREFIX, work
     process = CrawlerProcess({"LOG_LEVEL": log_level, "TWISTED_REACTOR": BASE_SETTINGS["TWISTED_REACTOR"]})
     for config in sources:
         values = source_settings(settings.sources, config, settings.app.database_url, settings.app.timezone)
-        values.update(shared, LOG_LEVEL=log_level, CONCURRENT_REQUESTS=values["CONCURRENT_REQUESTS_PER_DOMAIN"], YUQING_MENTION=mention_lists(settings),
+        values.update(shared, LOG_LEVEL=log_level, CONCURRENT_REQUESTS=values["CONCURRENT_REQUESTS_PER_DOMAIN"], YUQING_MENTION=mention_lists(settings, config),
                       SPIDER_MIDDLEWARES={**values.get("SPIDER_MIDDLEWARES", {}), **shared["SPIDER_MIDDLEWARES"]},
                       EXTENSIONS={**values.get("EXTENSIONS", {}), **shared["EXTENSIONS"]})
         process.crawl(Crawler(worker_spider(config.kind), values), source=config, zone=settings.app.timezone)

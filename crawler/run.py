@@ -35,13 +35,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def mention_lists(settings: Settings) -> dict[str, list[str]]:
-    """Plain word lists for the mention filter, from bureau.yaml and sources.yaml."""
-    bureau = settings.bureau
-    return {"names": [bureau.name], "aliases": [*bureau.aliases, *bureau.accounts],
-            "regions": [bureau.city, *bureau.region_names, *bureau.districts],
-            "generic_names": [*bureau.generic_names, bureau.short_name], "exclusions": list(bureau.exclusions),
-            "service_terms": list(settings.sources.service_terms)}
+def mention_lists(settings: Settings, config: Any) -> dict[str, Any]:
+    """Plain values for the mention filter of one source: the monitoring scheme, the business
+    vocabulary and whether the source is the city's own (region given) or addressed to government."""
+    from yuqing.config.scheme import business_lists, scheme_lists
+
+    return {"scheme": scheme_lists(settings), "business": business_lists(settings), "local": config.is_local,
+            "addressed": config.is_addressed}
 
 
 def select_sources(settings: Settings, keys: Sequence[str]) -> list[Any]:
@@ -111,7 +111,7 @@ def source_crawler(settings: Settings, config: Any, log_level: str):
     from crawler.spiders import spider_for
 
     values = source_settings(settings.sources, config, settings.app.database_url, settings.app.timezone)
-    values.update(LOG_LEVEL=log_level, YUQING_MENTION=mention_lists(settings))
+    values.update(LOG_LEVEL=log_level, YUQING_MENTION=mention_lists(settings, config))
     crawler = Crawler(spider_for(config.kind), values)
 
     def closed(spider, reason: str) -> None:

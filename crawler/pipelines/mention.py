@@ -1,30 +1,38 @@
-"""Keep only posts that mention the bureau, recording which rule matched."""
+"""Keep only posts that mention the bureau, recording which rule of the monitoring scheme kept them."""
 
 from __future__ import annotations
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from analysis.mention import MentionRules, find_mention
+from analysis.department import BusinessVocabulary, judge_department, vocabulary_from
+from analysis.mention import MonitoringScheme, find_mention
 from crawler.items import PostItem
 
 
 class MentionPipeline:
     """Drops posts about other things (or other cities' bureaus); a repost of a kept post is kept."""
 
-    def __init__(self, crawler: Crawler, rules: MentionRules):
+    def __init__(self, crawler: Crawler, scheme: MonitoringScheme, business: BusinessVocabulary,
+                 local: bool = False, addressed: bool = False):
         self.crawler = crawler
-        self.rules = rules
+        self.scheme, self.business = scheme, business
+        self.local, self.addressed = local, addressed
         self.kept: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MentionPipeline:
-        """Rules from the YUQING_MENTION setting (plain lists taken from bureau.yaml)."""
-        return cls(crawler, MentionRules.build(**crawler.settings.getdict("YUQING_MENTION")))
+        """The scheme and vocabulary from the YUQING_MENTION setting (plain lists from the profile)."""
+        values = crawler.settings.getdict("YUQING_MENTION")
+        return cls(crawler, MonitoringScheme.build(**values.get("scheme", {"names": []})),
+                   vocabulary_from(values.get("business", {})), bool(values.get("local")),
+                   bool(values.get("addressed")))
 
     def process_item(self, item: PostItem) -> PostItem:
         """Set mention_rule, or drop the post."""
-        match = find_mention(f"{item.clean_title}\n{item.clean_text}", self.rules)
+        business = judge_department(item.clean_text, self.business, item.clean_title, self.addressed)
+        text = f"{item.clean_title}\n{item.clean_text}"
+        match = find_mention(text, self.scheme, business, self.local, title_end=len(item.clean_title) + 1)
         if match:
             item.mention_rule = match.label
         elif item.repost_of and item.repost_of in self.kept:

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.assess import assess_texts
-from analysis.kind import classify_kind
-from analysis.mention import MentionRules, find_mention
+from analysis.assess import Judges, assess_texts
+from analysis.department import BusinessVocabulary, judge_department
+from analysis.kind import classify_kind, is_actionable, settle_kind
+from analysis.mention import MonitoringScheme
 from analysis.sentiment import SentimentResult, get_sentiment_model
-from analysis.topics import Topic, match_topic
+from analysis.topics import Topic
 
 TOPICS = (
     Topic("subsistence", "最低生活保障", ("低保", "低保金"), "救助科", "relief-chief"),
-    Topic("elderly-care", "养老服务", ("养老", "敬老院", "高龄津贴", "老人"), "养老科", "elderly-chief"),
+    Topic("elderly-care", "养老服务", ("养老服务", "敬老院", "高龄津贴"), "养老科", "elderly-chief"),
     Topic("marriage", "婚姻登记", ("婚姻登记", "结婚证"), "事务科", "affairs-chief"),
 )
-RULES = MentionRules.build(names=["江南市民政局"], aliases=["江南民政"], regions=["江南市", "江南", "北湖区"],
-                           generic_names=["民政局"], exclusions=["河口市民政局"])
+SCHEME = MonitoringScheme.build(names=["江南市民政局"], aliases=["江南民政"], regions=["江南市", "江南", "北湖区"],
+                                subjects=["民政局"], exclusions=["河口市民政局"])
+VOCAB = BusinessVocabulary(TOPICS, (), ["民政局"])
 
 
 def neutral() -> SentimentResult:
@@ -62,16 +64,35 @@ def test_news_reports_of_incidents_are_other_unless_told_first_hand():
 
 
 def test_topic_reasons_name_the_keywords():
-    match = match_topic("敬老院的老人说高龄津贴停了", TOPICS)
+    match = judge_department("敬老院的老人说高龄津贴停了", VOCAB).topic
     assert match.key == "elderly-care" and match.owner == "elderly-chief"
     assert "敬老院" in match.reasons[0] and "高龄津贴" in match.reasons[0]
-    assert match_topic("今天天气不错", TOPICS).key == ""
+    assert judge_department("今天天气不错", VOCAB).topic.key == ""
+
+
+def test_requests_without_a_grievance_are_requests():
+    assert classify_kind("建议在北湖区增设一个老年助餐点，谢谢", neutral()).kind == "request"
+    assert classify_kind("希望尽快公布今年的高龄津贴标准", neutral()).kind == "request"
+    negative = SentimentResult(0.1, "negative", ["拖"])
+    assert classify_kind("低保拖了三个月没发，希望尽快解决", negative).kind == "complaint"
+
+
+def test_sarcastic_praise_settles_as_a_complaint():
+    praise = classify_kind("真是好效率[微笑]，三个月还没批", SentimentResult(0.8, "positive", []))
+    assert settle_kind(praise, "真是好效率[微笑]，三个月还没批", "negative").kind == "complaint"
+
+
+@pytest.mark.parametrize("kind, board, expected", [
+    ("complaint", False, True), ("request", False, True), ("consultation", False, True), ("rumour", False, True),
+    ("praise", False, False), ("other", False, False), ("other", True, True), ("praise", True, False),
+])
+def test_what_needs_a_voice(kind, board, expected):
+    assert is_actionable(kind, board)[0] is expected
 
 
 def test_consultation_is_routed_to_its_owner_and_other_cities_never_are():
     texts = ["@江南民政 请问低保金每月几号发？", "请问河口市民政局的低保怎么申请？"]
-    mentioned = [find_mention(text, RULES) is not None for text in texts]
-    ours, theirs = assess_texts(texts, get_sentiment_model("linear"), TOPICS, mentioned)
+    ours, theirs = assess_texts(texts, Judges(get_sentiment_model("linear"), VOCAB, SCHEME))
     assert ours.kind.kind == "consultation" and ours.topic.key == "subsistence"
     assert ours.owner == "relief-chief"
     assert theirs.kind.kind == "consultation" and theirs.owner == ""

@@ -48,6 +48,35 @@ def test_score_writes_every_column_as_the_pipeline_decides(profile_dir: Path, tm
     assert rows[2]["duplicate_of"] == "2" and rows[1]["duplicate_of"] == ""
     assert rows[1]["label"] == "negative" and rows[1]["kind"] == "complaint" and rows[1]["reasons"]
     assert rows[0]["mention_rule"].startswith("alias:")
+    assert rows[0]["stance"] == rows[0]["label"] == "neutral" and rows[0]["actionable"] == "true"
+    assert rows[1]["stance"] == "negative" and float(rows[1]["negative"]) >= 0.5
+    assert rows[4]["stance"] == "positive" and rows[4]["actionable"] == "false"
+    assert rows[0]["department"] == "民政"
+
+
+def test_score_joins_titles_and_counts_a_named_source_as_a_crawl_would(profile_dir: Path, tmp_path: Path):
+    source = tmp_path / "board.csv"
+    with open(source, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "text", "source"])
+        writer.writerow(["咨询低保申请", "家里只有我一个劳动力，想问问需要什么材料？谢谢", "liuyan-board"])
+        writer.writerow(["咨询低保申请", "家里只有我一个劳动力，想问问需要什么材料？谢谢", ""])
+        writer.writerow(["小区物业乱收费", "物业每月多收二十元停车费，请有关部门查处", "liuyan-board"])
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(cli, ["--config", str(profile_dir), "score", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    board, open_web, housing = read_csv(out)
+    assert board["mention"] == "true" and board["mention_rule"] == "local+event:低保"
+    assert board["topic"] == "subsistence" and board["actionable"] == "true" and board["stance"] != "positive"
+    assert open_web["mention"] == "false"
+    assert housing["mention"] == "false" and housing["department"] == "住建" and housing["actionable"] == "true"
+
+
+def test_score_names_an_unknown_source(profile_dir: Path, tmp_path: Path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,source\n你好,nowhere\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(profile_dir), "score", str(bad), "-o", str(tmp_path / "o.csv")])
+    assert result.exit_code != 0 and "nowhere" in result.output and "Traceback" not in result.output
 
 
 def test_score_accuracy_equals_the_model_run_directly(profile_dir: Path, tmp_path: Path):

@@ -16,8 +16,8 @@ from yuqing.app import YuqingError
 from yuqing.cli import AppHolder, pass_app
 from yuqing.config import Settings
 
-SCORE_COLUMNS = ["clean_text", "mention", "mention_rule", "duplicate_of", "sentiment", "label", "kind",
-                 "topic", "owner", "reasons"]
+SCORE_COLUMNS = ["clean_text", "mention", "mention_rule", "duplicate_of", "sentiment", "label", "stance",
+                 "negative", "actionable", "department", "kind", "topic", "owner", "reasons"]
 CHUNK = 1000
 NEAR_COPY_MIN_CHARS = 20
 
@@ -81,17 +81,18 @@ def _progress(path: Path) -> Iterator[Any]:
 
 
 class Scorer:
-    """Scores rows of text as the pipeline does: clean, mention filter, near-copy check within the
-    file, then sentiment, kind, topic and owner. Keeps only signatures and hashes of rows seen."""
+    """Scores rows of text as the pipeline does: clean, judge (mention by the monitoring scheme,
+    department, stance, kind, actionable, topic and owner), near-copy check within the file. An
+    optional ``title`` column is joined to ``text`` as a crawl joins them; an optional ``source``
+    column names a configured source, whose region and kind count as in a crawl. Keeps only
+    signatures and hashes of rows seen."""
 
     def __init__(self, settings: Settings) -> None:
-        from analysis.mention import MentionRules
         from analysis.neardup import MinHashIndex
-        from crawler.run import mention_lists
-        from yuqing.stages.analyze import sentiment_model, topics_of
+        from yuqing.stages.analyze import judges
 
-        self.rules = MentionRules.build(**mention_lists(settings))
-        self.model, self.topics = sentiment_model(settings), topics_of(settings)
+        self.judges = judges(settings)
+        self.sources = {source.key: source for source in settings.sources.sources}
         self.index = MinHashIndex(threshold=settings.sources.near_copy_threshold)
         self.exact: dict[int, int] = {}
         self.rows = self.mentions = self.duplicates = 0
@@ -114,34 +115,52 @@ class Scorer:
         self.index.add(str(self.rows), sig)
         return None
 
+    def context(self, row: dict[str, str], title: str) -> Any:
+        """The row's source context: its title and, when ``source`` names one, that source's kind."""
+        from analysis.assess import SourceContext
+
+        key = (row.get("source") or "").strip()
+        if key and key not in self.sources:
+            raise YuqingError(f"source 列中的 {key!r} 不是已配置的数据源；可用: {', '.join(self.sources)}")
+        config = self.sources.get(key)
+        return SourceContext(title, bool(config and config.is_local), bool(config and config.is_addressed))
+
     def score(self, rows: list[dict[str, str]]) -> list[dict[str, Any]]:
         """The rows with the score columns added."""
         from analysis.assess import assess_texts
-        from analysis.mention import find_mention
         from analysis.normalize import clean_text
 
+        titles = [clean_text(row.get("title") or "") for row in rows]
         cleaned = [clean_text(row.get("text") or "") for row in rows]
-        matches = [find_mention(text, self.rules) for text in cleaned]
-        copies = [self.duplicate_of(text) for text in cleaned]
-        assessed = assess_texts(cleaned, self.model, self.topics, [m is not None for m in matches])
-        self.mentions += sum(m is not None for m in matches)
+        contexts = [self.context(row, title) for row, title in zip(rows, titles)]
+        joined = [f"{title}\n{text}" if title else text for title, text in zip(titles, cleaned)]
+        copies = [self.duplicate_of(text) for text in joined]
+        assessed = assess_texts(cleaned, self.judges, contexts)
+        self.mentions += sum(a.mentioned for a in assessed)
         self.duplicates += sum(c is not None for c in copies)
-        return [{**row, "clean_text": text, "mention": "true" if match else "false",
-                 "mention_rule": match.label if match else "", "duplicate_of": copy or "",
-                 "sentiment": repr(a.sentiment.positive), "label": a.sentiment.label, "kind": a.kind.kind,
-                 "topic": a.topic.key, "owner": a.owner, "reasons": "；".join(a.reasons)}
-                for row, text, match, copy, a in zip(rows, cleaned, matches, copies, assessed)]
+        return [{**row, "clean_text": text, "mention": _flag(a.mentioned),
+                 "mention_rule": a.mention.label if a.mention else "", "duplicate_of": copy or "",
+                 "sentiment": repr(a.sentiment.positive), "label": a.label, "stance": a.label,
+                 "negative": f"{a.negative:.4f}", "actionable": _flag(a.actionable), "department": a.department_name,
+                 "kind": a.kind.kind, "topic": a.topic.key, "owner": a.owner, "reasons": "；".join(a.reasons)}
+                for row, text, copy, a in zip(rows, joined, copies, assessed)]
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 @click.command("score")
 @click.argument("in_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_csv", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="输出 CSV：原有各列之后加上清洗文本、是否提及本局、近似重复、情感、类别、主题、责任人与理由")
+              help="输出 CSV：原有各列之后加上清洗文本、是否提及本局、近似重复、情感、立场、负面概率、是否需回应、"
+                   "所属部门、类别、主题、责任人与理由")
 @pass_app
 def score(holder: AppHolder, in_csv: Path, out_csv: Path) -> None:
     """给 CSV 中的文本打分，运行的正是流水线所用的代码。
 
-    IN_CSV 需有 text 列（可选 platform、author、published_at）。逐块流式处理，内存占用有界；
+    IN_CSV 需有 text 列（可选 title：与正文合并后分析；source：已配置数据源的 key，其地域与类型如同采集时
+    计入；以及 platform、author、published_at）。逐块流式处理，内存占用有界；
     duplicate_of 为文件内较早一条相同或近似内容的行号（从 1 起，不含表头）；
     与输出列同名的输入列（如 label）改名为 input_label 保留。
     """

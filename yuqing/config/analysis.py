@@ -84,7 +84,15 @@ class AnalysisConfig(Section):
     levels: LevelsConfig = LevelsConfig()
 
 
+class DepartmentConfig(Section):
+    """Another department and the words of its business (matters to transfer, 转办)."""
+
+    name: str = Field(min_length=1)
+    keywords: list[str] = Field(min_length=1)
+
+
 class TopicsConfig(Section):
-    """The topic list."""
+    """The civil-affairs topics and the other departments: one vocabulary of whose business a post is."""
 
     topics: list[TopicConfig] = Field(default_factory=list)
+    departments: list[DepartmentConfig] = Field(default_factory=list)

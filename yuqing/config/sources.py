@@ -21,6 +21,19 @@ class SourceBase(Section):
     silent_alert_hours: float = Field(default=24.0, gt=0, description="Alert when no success for this long")
     user_agent: str = Field(default="", description="Overrides the crawl-wide user agent for this source")
     download_delay_seconds: float | None = Field(default=None, ge=0, description="Overrides the crawl-wide delay")
+    local: bool | None = Field(
+        default=None, description="The city's own source (region given by construction); default: boards are"
+    )
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the source is the city's own: configured, else true for message boards."""
+        return self.local if self.local is not None else getattr(self, "kind", "") == "board"
+
+    @property
+    def is_addressed(self) -> bool:
+        """Whether its posts are addressed to government (a message board)."""
+        return getattr(self, "kind", "") == "board"
 
 
 class WeiboSource(SourceBase):
@@ -116,7 +129,4 @@ class SourcesConfig(Section):
     batch_size: int = Field(default=50, ge=1, description="Posts stored per database transaction")
     near_copy_threshold: float = Field(default=0.5, gt=0, le=1, description="MinHash similarity for a near-copy")
     near_copy_window_days: int = Field(default=30, ge=1, description="How far back originals are looked for")
-    service_terms: list[str] = Field(
-        default_factory=list, description="The bureau's services; count as a mention with the region in one sentence"
-    )
     sources: list[SourceConfig] = Field(default_factory=list)

@@ -8,25 +8,30 @@ read, so a run costs what arrived since the last one.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from analysis.assess import AnalysisRules, PostFacts, TextAssessment, assess_post, assess_texts
+from analysis.assess import (AnalysisRules, Judges, PostFacts, SourceContext, TextAssessment, assess_post,
+                             assess_texts)
+from analysis.department import BusinessVocabulary, vocabulary_from
+from analysis.mention import MonitoringScheme
 from analysis.events import (EventFigures, EventRules, EventState, assign_event, event_figures, merge_keywords,
                              post_keywords, representative)
 from analysis.hotness import HotnessWeights, Snapshot
 from analysis.levels import Level, LevelRules, Signals, assess_level, media_tier, words_in
 from analysis.sentiment import SentimentModel, get_sentiment_model
-from analysis.topics import Topic
 from yuqing.config import Settings
+from yuqing.config.scheme import business_lists, scheme_lists
 from yuqing.storage.db import transaction
-from yuqing.storage.models import Assessment, Event, Post
+from yuqing.storage.models import Assessment, Event, Post, Source
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -57,9 +62,22 @@ def sentiment_model(settings: Settings) -> SentimentModel:
     return _model(s.model, s.model_path, s.negative_below, s.positive_above)
 
 
-def topics_of(settings: Settings) -> tuple[Topic, ...]:
-    """The configured topics as plain values."""
-    return tuple(Topic(t.key, t.name, tuple(t.keywords), t.section, t.owner) for t in settings.topics.topics)
+@lru_cache(maxsize=4)
+def _vocabularies(scheme: str, business: str) -> tuple[MonitoringScheme, BusinessVocabulary]:
+    return MonitoringScheme.build(**json.loads(scheme)), vocabulary_from(json.loads(business))
+
+
+def judges(settings: Settings) -> Judges:
+    """The configured models, business vocabulary and monitoring scheme, built once per profile."""
+    scheme, business = _vocabularies(json.dumps(scheme_lists(settings), ensure_ascii=False),
+                                     json.dumps(business_lists(settings), ensure_ascii=False))
+    return Judges(sentiment_model(settings), business, scheme)
+
+
+def source_context(post: Post, config: Any) -> SourceContext:
+    """Where a stored post was found (``config``: its source's configuration, if any), as the analysis sees it."""
+    title = post.title if post.title and not post.clean_text.startswith(post.title) else ""
+    return SourceContext(title, bool(config and config.is_local), bool(config and config.is_addressed))
 
 
 def analysis_rules(settings: Settings) -> AnalysisRules:
@@ -67,7 +85,7 @@ def analysis_rules(settings: Settings) -> AnalysisRules:
     a = settings.analysis
     levels = a.levels.model_dump(exclude={"emergency_words", "media_tiers"})
     return AnalysisRules(
-        topics=topics_of(settings), sensitive_words=tuple(a.sensitive_words),
+        sensitive_words=tuple(a.sensitive_words),
         emergency_words=tuple(a.levels.emergency_words),
         media_tiers={tier: tuple(names) for tier, names in a.levels.media_tiers.items()},
         hotness=HotnessWeights(**a.hotness.model_dump()), levels=LevelRules(**levels))
@@ -125,7 +143,8 @@ def _write_assessment(session: Session, post: Post, text: TextAssessment, rules:
     if created:
         row = Assessment(post=post, sentiment=0.0, sentiment_label="", kind="", assessed_at=now)
         session.add(row)
-    row.sentiment, row.sentiment_label = text.sentiment.positive, text.sentiment.label
+    row.sentiment, row.sentiment_label = text.sentiment.positive, text.label
+    row.negative, row.actionable, row.department = text.negative, text.actionable, text.department_name
     row.kind, row.topic, row.owner = text.kind.kind, text.topic.key, text.owner
     row.hotness, row.level, row.reasons = result.hotness.score, result.level.level, result.reasons
     row.model_version, row.assessed_at = model.version, now
@@ -240,7 +259,11 @@ def refresh_event(session: Session, event_id: int, settings: Settings, now: date
 def _analyze_batch(session: Session, posts: list[Post], settings: Settings, now: datetime,
                    report: AnalyzeReport) -> None:
     model, rules = sentiment_model(settings), analysis_rules(settings)
-    texts = assess_texts([post_text(post) for post in posts], model, rules.topics)
+    configs = {source.key: source for source in settings.sources.sources}
+    keys: dict[int, str] = {row.id: row.key for row in session.execute(select(Source.id, Source.key))}
+    contexts = [source_context(post, configs.get(keys.get(post.source_id, ""))) for post in posts]
+    bodies = [post.clean_text if context.title else post_text(post) for post, context in zip(posts, contexts)]
+    texts = assess_texts(bodies, judges(settings), contexts, [True] * len(posts))
     for post, text in zip(posts, texts):
         created = _write_assessment(session, post, text, rules, model, now)
         report.created_assessments += created

@@ -1,0 +1,88 @@
+"""Word matching at word boundaries, shared by the monitoring scheme and the department judgement.
+
+A term counts only where it starts on a boundary of jieba's cut (with every term of the vocabulary
+added to a private dictionary), so 民政 is not found inside 人民政府 or 惠民政策, while 低保 still
+counts at the head of 低保户. Where terms overlap, the longest wins and covers the shorter ones
+(养老保险 hides 养老).
+
+Pure: plain strings in, plain values out; jieba is a private instance, the global one is untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba
+
+_USER_WORD_FREQ = 20_000
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One term found at ``start`` (a character offset)."""
+
+    term: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        """The offset just past the term."""
+        return self.start + len(self.term)
+
+
+@lru_cache(maxsize=8)
+def _tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word in words:
+        if len(word) > 1:
+            tokenizer.add_word(word.lower(), _USER_WORD_FREQ)
+    return tokenizer
+
+
+class Vocabulary:
+    """A set of terms found at word boundaries, longest first, without overlaps."""
+
+    def __init__(self, terms: Iterable[str]):
+        self.terms = tuple(sorted({t.strip().lower() for t in terms if t and t.strip()}, key=len, reverse=True))
+        self._pattern = re.compile("|".join(map(re.escape, self.terms))) if self.terms else None
+
+    def boundaries(self, text: str) -> frozenset[int]:
+        """Offsets where jieba's cut (knowing every term) starts or ends a word."""
+        cuts = _tokenizer(self.terms).tokenize(text.lower())
+        return frozenset(offset for _, start, end in cuts for offset in (start, end))
+
+    def find(self, text: str, bounds: frozenset[int] | None = None) -> list[Hit]:
+        """Every term in the text starting at a word boundary, longest first where they overlap, in text order."""
+        if self._pattern is None or not text:
+            return []
+        lowered = text.lower()
+        bounds = self.boundaries(text) if bounds is None else bounds
+        hits = [Hit(term, start) for term in self.terms for start in _starts(lowered, term)
+                if start in bounds]
+        kept: list[Hit] = []
+        taken: set[int] = set()
+        for hit in sorted(hits, key=lambda h: (-len(h.term), h.start)):
+            span = set(range(hit.start, hit.end))
+            if not span & taken:
+                kept.append(hit)
+                taken |= span
+        return sorted(kept, key=lambda h: h.start)
+
+
+def _starts(text: str, term: str) -> Iterable[int]:
+    start = text.find(term)
+    while start >= 0:
+        yield start
+        start = text.find(term, start + 1)
+
+
+def mask(text: str, spans: Iterable[tuple[int, int]], fill: str = "\u3000") -> str:
+    """The text with each (start, end) span blanked out, offsets unchanged."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = fill * (end - start)
+    return "".join(chars)

@@ -1,0 +1,51 @@
+"""Whose business a post is: the bureau's with its topic, or another department's for transfer."""
+
+import pytest
+
+from analysis.department import Department, BusinessVocabulary, judge_department
+from analysis.topics import Topic
+
+TOPICS = (
+    Topic("social-assistance", "社会救助", ("临时救助", "残疾人两项补贴"), "救助科", "relief-chief"),
+    Topic("subsistence", "最低生活保障", ("低保", "低保金"), "救助科", "relief-chief"),
+    Topic("elderly-care", "养老服务", ("养老服务", "敬老院", "养老院", "高龄津贴"), "养老科", "elderly-chief"),
+)
+DEPARTMENTS = (Department("人社", ("养老保险", "退休金", "社保")), Department("医保", ("医保", "报销")),
+               Department("住建", ("小区", "物业", "业主")))
+
+
+@pytest.fixture(scope="module")
+def vocab() -> BusinessVocabulary:
+    return BusinessVocabulary(TOPICS, DEPARTMENTS, ["民政局"])
+
+
+@pytest.mark.parametrize("text, department", [
+    ("我爸的养老保险断缴了怎么补", "人社"),
+    ("退休金这个月少发了两百", "人社"),
+    ("住院报销比例太低，医保卡还刷不了", "医保"),
+    ("小区物业乱收费，业主维权无门", "住建"),
+])
+def test_other_departments_business_is_theirs(vocab, text, department):
+    match = judge_department(text, vocab)
+    assert match.department == department and not match.ours
+    assert f"建议转办{department}" in match.reasons[0]
+
+
+def test_old_people_alone_do_not_make_elderly_care(vocab):
+    assert judge_department("老人家的养老保险怎么领", vocab).department == "人社"
+    assert judge_department("老人想住敬老院怎么申请", vocab).topic.key == "elderly-care"
+
+
+def test_the_longer_keyword_does_not_win_a_tie_by_length(vocab):
+    match = judge_department("低保户能不能申请残疾人两项补贴", vocab, title="低保户咨询")
+    assert match.ours and match.topic.key == "subsistence"
+
+
+def test_title_words_weigh_more(vocab):
+    match = judge_department("家里老人在敬老院，物业问题另说，小区业主群也在吵", vocab, title="敬老院收费问题")
+    assert match.ours and match.topic.key == "elderly-care"
+
+
+def test_nothing_recognised_is_other_only_when_addressed_to_government(vocab):
+    assert judge_department("今天天气不错", vocab, government=False).department == ""
+    assert judge_department("请尽快答复", vocab, government=True).department == "其他"
