@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from responder.deadlines import current_label
+from responder.links import safe_url
 from responder.outbox import enqueue
 from responder.people import find_member, leaders_for
+from responder.privacy import shorten
 from responder.states import level_label, state_label
 from yuqing.config import Settings
 from yuqing.storage.models import Case
@@ -42,13 +44,14 @@ def local_text(settings: Settings, value: datetime | None) -> str:
 
 
 def case_text(settings: Settings, case: Case) -> str:
-    """The lines every case alert carries: title, level, state, owner, deadline, link."""
+    """The lines every case alert carries: title, level, state, owner, deadline, link (when web.base_url
+    is an http(s) address; the case number otherwise)."""
     owner = find_member(settings, case.owner)
     who = f"{owner.name}（{owner.section or owner.title}）" if owner else "待分派"
-    base = settings.app.web.base_url.rstrip("/")
+    link = safe_url(f"{settings.app.web.base_url.rstrip('/')}/cases/{case.id}") or f"#{case.id}"
     return (f"标题：{case.title}\n级别：{level_label(case.level)}　状态：{state_label(case.state)}\n"
             f"负责人：{who}\n时限：{local_text(settings, case.deadline_at)}（{current_label(case) or '—'}）\n"
-            f"工单：{base}/cases/{case.id}")
+            f"工单：{link}")
 
 
 def notify(session: Session, settings: Settings, case: Case, now: datetime, *, change: str,
@@ -87,26 +90,26 @@ def new_case(session: Session, settings: Settings, case: Case, now: datetime) ->
     if case.level > settings.response.thresholds.max_level:
         return 0
     return notify(session, settings, case, now, change="new", keys=_watchers(settings, case),
-                  headline=f"新舆情 {level_label(case.level)}：{case.title[:30]}")
+                  headline=f"新舆情 {level_label(case.level)}：{shorten(case.title, 30)}")
 
 
 def assigned(session: Session, settings: Settings, case: Case, now: datetime) -> int:
     """The person a case was given to hears of it."""
     return notify(session, settings, case, now, change=f"assign:{case.owner}:{now:%Y%m%d%H%M%S}",
-                  keys=[case.owner], headline=f"分派给您：{case.title[:30]}")
+                  keys=[case.owner], headline=f"分派给您：{shorten(case.title, 30)}")
 
 
 def level_rose(session: Session, settings: Settings, case: Case, now: datetime, old: int) -> int:
     """The spokesperson (and leaders for Ⅱ+) hear when a case's level rises."""
     return notify(session, settings, case, now, change=f"level:{case.level}", keys=_watchers(settings, case),
-                  headline=f"级别上升 {level_label(old)} → {level_label(case.level)}：{case.title[:30]}")
+                  headline=f"级别上升 {level_label(old)} → {level_label(case.level)}：{shorten(case.title, 30)}")
 
 
 def submitted(session: Session, settings: Settings, case: Case, now: datetime, version: int, author: str) -> int:
     """Approvers (except the author) hear that a reply waits for them."""
     keys = [k for k in case.approvers if k != author]
     return notify(session, settings, case, now, change=f"submit:{version}", keys=keys,
-                  headline=f"回复待审核（第 {version} 稿）：{case.title[:30]}")
+                  headline=f"回复待审核（第 {version} 稿）：{shorten(case.title, 30)}")
 
 
 def sent_back(session: Session, settings: Settings, case: Case, now: datetime, version: int, reason: str) -> int:
@@ -119,7 +122,7 @@ def reminder(session: Session, settings: Settings, case: Case, now: datetime, cl
     """Owner and spokesperson hear that a clock is `fraction` used."""
     return notify(session, settings, case, now, change=f"remind:{clock}:{fraction}",
                   keys=[case.owner, settings.spokesperson.key],
-                  headline=f"时限已过 {fraction:.0%}：{case.title[:30]}")
+                  headline=f"时限已过 {fraction:.0%}：{shorten(case.title, 30)}")
 
 
 def breached(session: Session, settings: Settings, case: Case, now: datetime, clock: str, step: int,
@@ -127,16 +130,16 @@ def breached(session: Session, settings: Settings, case: Case, now: datetime, cl
     """The next rung of the ladder and the spokesperson hear of a breach."""
     return notify(session, settings, case, now, change=f"breach:{clock}:{step}",
                   keys=[*targets, settings.spokesperson.key],
-                  headline=f"超时未回应，已升级（第 {step} 级）：{case.title[:30]}")
+                  headline=f"超时未回应，已升级（第 {step} 级）：{shorten(case.title, 30)}")
 
 
 def unrouted(session: Session, settings: Settings, case: Case, now: datetime) -> int:
     """The spokesperson hears that nobody had room for a case."""
     return notify(session, settings, case, now, change="unrouted", keys=[settings.spokesperson.key],
-                  headline=f"无人可分派，请手工分办：{case.title[:30]}")
+                  headline=f"无人可分派，请手工分办：{shorten(case.title, 30)}")
 
 
 def triage_overdue(session: Session, settings: Settings, case: Case, now: datetime) -> int:
     """The spokesperson hears that a Ⅰ/Ⅱ case was not looked at within the triage time."""
     return notify(session, settings, case, now, change="triage_overdue", keys=_watchers(settings, case),
-                  headline=f"{level_label(case.level)}舆情超过研判时限仍无人处理：{case.title[:30]}")
+                  headline=f"{level_label(case.level)}舆情超过研判时限仍无人处理：{shorten(case.title, 30)}")

@@ -17,6 +17,7 @@ from responder import alerts, deadlines, routing
 from responder.audit import record
 from responder.people import approvers_for
 from responder.polish import polish
+from responder.privacy import shorten
 from responder.states import FINISHED_STATES, SYSTEM
 from responder.suggest import suggest
 from responder.workflow import apply, change_level
@@ -80,9 +81,10 @@ def _attach(session: Session, case: Case, posts: Sequence[Post], now: datetime) 
 
 
 def headline(text: str, limit: int = 40) -> str:
-    """A one-line case title: the first non-empty line of the text, cut to `limit` characters."""
+    """A one-line case title: the first non-empty line of the text, cut to `limit` characters (never
+    inside a phone or ID number, whose stub no mask would recognise)."""
     line = next((part.strip() for part in text.splitlines() if part.strip()), "")
-    return line if len(line) <= limit else line[:limit - 1] + "…"
+    return shorten(line, limit)
 
 
 def _new_case(settings: Settings, posts: Sequence[Post], event: Event | None, now: datetime) -> Case:

@@ -7,15 +7,15 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from responder.channels.base import Channel, DeliveryError
-from yuqing.storage.models import Notification, NotificationAttachment
+from responder.channels.base import Channel, DeliveryError, Outgoing
+from yuqing.storage.models import NotificationAttachment
 
 CAFILE_ENV = "YUQING_SMTP_CAFILE"
 
 
-def recipients(notification: Notification) -> list[str]:
+def recipients(alert: Outgoing) -> list[str]:
     """The addresses in the recipient field (comma or semicolon separated)."""
-    return [part.strip() for part in notification.recipient.replace(";", ",").split(",") if part.strip()]
+    return [part.strip() for part in alert.recipient.replace(";", ",").split(",") if part.strip()]
 
 
 def _split(mime_type: str) -> tuple[str, str]:
@@ -32,20 +32,20 @@ def _attach(message: EmailMessage, html_part: EmailMessage | None, item: Notific
         message.add_attachment(item.content, maintype, subtype, filename=item.filename)
 
 
-def build_message(notification: Notification, sender: str) -> EmailMessage:
+def build_message(alert: Outgoing, sender: str) -> EmailMessage:
     """A MIME message: text, HTML alternative with inline images, other files attached."""
     message = EmailMessage()
-    message["Subject"] = " ".join(notification.subject.split())
+    message["Subject"] = " ".join(alert.subject.split())
     message["From"] = sender
-    message["To"] = ", ".join(recipients(notification))
+    message["To"] = ", ".join(recipients(alert))
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(idstring=f"yuqing-{notification.id}")
-    message.set_content(notification.body_text or notification.subject)
+    message["Message-ID"] = make_msgid(idstring=f"yuqing-{alert.id}")
+    message.set_content(alert.body_text or alert.subject)
     html_part = None
-    if notification.body_html:
-        message.add_alternative(notification.body_html, subtype="html")
+    if alert.body_html:
+        message.add_alternative(alert.body_html, subtype="html")
         html_part = message.get_body(preferencelist=("html",))
-    for item in notification.attachments:
+    for item in alert.attachments:
         _attach(message, html_part, item)
     return message
 
@@ -67,14 +67,18 @@ class EmailChannel(Channel):
             client.starttls(context=self._context())
         return client
 
-    def send(self, notification: Notification) -> None:
+    def masks_personal(self) -> bool:
+        """Email masks phone and ID numbers unless response.yaml sets `mask_email: false`."""
+        return self.settings.response.mask_email
+
+    def deliver(self, alert: Outgoing) -> None:
         """Deliver by SMTP; connection, TLS, login and refusal errors become DeliveryError."""
         smtp = self.settings.app.smtp
-        message = build_message(notification, smtp.sender)
+        message = build_message(alert, smtp.sender)
         try:
             with self._connect() as client:
                 if smtp.username:
                     client.login(smtp.username, self.env(smtp.password_env, "SMTP 密码"))
-                client.send_message(message, from_addr=smtp.sender, to_addrs=recipients(notification))
+                client.send_message(message, from_addr=smtp.sender, to_addrs=recipients(alert))
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"邮件发送失败（{smtp.host}:{smtp.port}）: {type(exc).__name__}: {exc}") from None

@@ -7,9 +7,8 @@ import hashlib
 import hmac
 import time
 
-from responder.channels.base import Channel, alert_text
+from responder.channels.base import Channel, Outgoing, alert_text
 from responder.channels.http import check_code, post_json
-from yuqing.storage.models import Notification
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
@@ -29,9 +28,9 @@ class WeComChannel(Channel):
 
     type_name = "wecom"
 
-    def send(self, notification: Notification) -> None:
+    def deliver(self, alert: Outgoing) -> None:
         """Post the alert as a text message; errcode must be 0."""
-        payload = {"msgtype": "text", "text": {"content": alert_text(notification)}}
+        payload = {"msgtype": "text", "text": {"content": alert_text(alert)}}
         check_code(post_json(self.env(self.config.url_env, "机器人地址"), payload), "errcode")
 
 
@@ -40,14 +39,14 @@ class DingTalkChannel(Channel):
 
     type_name = "dingtalk"
 
-    def send(self, notification: Notification) -> None:
+    def deliver(self, alert: Outgoing) -> None:
         """Post the alert as a text message, signed when a secret is configured; errcode must be 0."""
         params = None
         if self.config.secret_env:
             secret = self.env(self.config.secret_env, "加签密钥")
             timestamp = int(time.time() * 1000)
             params = {"timestamp": str(timestamp), "sign": dingtalk_sign(secret, timestamp)}
-        payload = {"msgtype": "text", "text": {"content": alert_text(notification)}}
+        payload = {"msgtype": "text", "text": {"content": alert_text(alert)}}
         check_code(post_json(self.env(self.config.url_env, "机器人地址"), payload, params=params), "errcode")
 
 
@@ -56,9 +55,9 @@ class FeishuChannel(Channel):
 
     type_name = "feishu"
 
-    def send(self, notification: Notification) -> None:
+    def deliver(self, alert: Outgoing) -> None:
         """Post the alert as a text message, signed when a secret is configured; code must be 0."""
-        payload: dict = {"msg_type": "text", "content": {"text": alert_text(notification)}}
+        payload: dict = {"msg_type": "text", "content": {"text": alert_text(alert)}}
         if self.config.secret_env:
             timestamp = int(time.time())
             secret = self.env(self.config.secret_env, "签名密钥")

@@ -6,9 +6,8 @@ import hashlib
 import hmac
 import json
 
-from responder.channels.base import Channel
+from responder.channels.base import Channel, Outgoing
 from responder.channels.http import post_body
-from yuqing.storage.models import Notification
 
 SIGNATURE_HEADER = "X-Yuqing-Signature"
 
@@ -23,12 +22,12 @@ class WebhookChannel(Channel):
 
     type_name = "webhook"
 
-    def send(self, notification: Notification) -> None:
+    def deliver(self, alert: Outgoing) -> None:
         """Post id, dedup key, subject, text, case and level (the dedup key lets receivers ignore repeats)."""
         body = json.dumps({
-            "id": notification.id, "dedup_key": notification.dedup_key, "subject": notification.subject,
-            "text": notification.body_text, "case_id": notification.case_id, "level": notification.level,
-            "payload": notification.payload,
+            "id": alert.id, "dedup_key": alert.dedup_key, "subject": alert.subject,
+            "text": alert.body_text, "case_id": alert.case_id, "level": alert.level,
+            "payload": alert.payload,
         }, ensure_ascii=False).encode()
         headers = {}
         if self.config.secret_env:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from responder import deadlines
 from responder.digest.labels import kind_name, platform_name, section_of, staff_name
 from responder.digest.period import Week
-from responder.digest.privacy import mask_personal
 from responder.clocks import case_metrics
+from responder.links import safe_url
 from responder.states import level_label, state_label
 from yuqing.config import Settings
 from yuqing.storage.models import Case
@@ -88,11 +88,11 @@ def _case_row(case: Case, settings: Settings, week: Week, cutoff: datetime) -> C
     tz, pending = week.tz, pending_milestone(case, cutoff)
     closed_in = _within(case.closed_at, week)
     return CaseRow(
-        case.id, mask_personal(case.title), case.kind, kind_name(case.kind), case.level, level_label(case.level),
+        case.id, case.title, case.kind, kind_name(case.kind), case.level, level_label(case.level),
         platform_name(settings, case.platform), case.owner, staff_name(settings, case.owner),
         section_of(settings, case.topic, case.owner), case.state, state_label(case.state),
         local_text(case.detected_at, tz), local_text(case.first_response_at, tz), local_text(case.closed_at, tz),
-        f"{local_text(pending[0], tz)} {pending[1]}".strip() if pending else "", case.published_url,
+        f"{local_text(pending[0], tz)} {pending[1]}".strip() if pending else "", safe_url(case.published_url),
         _within(case.detected_at, week), _within(case.first_response_at, week), closed_in,
         case.closed_at is None or case.closed_at > cutoff,
         hours_between(case.detected_at, case.first_response_at) if _within(case.first_response_at, week) else None,

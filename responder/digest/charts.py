@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import logging
-import shutil
-import subprocess
 import warnings
 from dataclasses import dataclass
 from functools import cache
@@ -21,8 +20,9 @@ from responder.digest.figures import Figures
 from responder.digest.labels import SENTIMENT_COLOURS, SENTIMENTS
 
 log = logging.getLogger(__name__)
-FALLBACK_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".fonts"))
-PREFERRED = ("wqy-microhei", "wqy-zenhei", "notosanscjk", "notosanssc", "sourcehansans")
+# Noto Sans CJK SC (SIL Open Font License) as installed by the `mplfonts` dependency: every machine
+# that installs the project draws Chinese labels, whatever fonts its system has.
+FONT_PACKAGE, PACKAGED_FONT = "mplfonts", Path("fonts") / "NotoSansCJKsc-Regular.otf"
 DPI = 120
 
 
@@ -36,46 +36,33 @@ class ChartImage:
     png: bytes
 
 
-def _fontconfig_candidates() -> list[str]:
-    """Files of the fonts fontconfig says cover Chinese."""
-    if not shutil.which("fc-list"):
-        return []
-    try:
-        result = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=20, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    return [line.split(":")[0].strip() for line in result.stdout.splitlines() if line.strip()]
+def packaged_font() -> str | None:
+    """The CJK font file installed with the project (by the `mplfonts` package), or None if it is missing."""
+    spec = importlib.util.find_spec(FONT_PACKAGE)
+    folders = spec.submodule_search_locations if spec and spec.submodule_search_locations else []
+    return next((str(Path(folder) / PACKAGED_FONT) for folder in folders if (Path(folder) / PACKAGED_FONT).is_file()),
+                None)
 
 
-def _squashed(path: Path | str) -> str:
-    return Path(path).name.lower().replace("-", "").replace("_", "")
-
-
-def _glob_candidates() -> list[str]:
-    """Font files whose names suggest CJK coverage, for machines without fontconfig."""
-    hints = ("wqy", "cjk", "hans", "microhei", "zenhei")
-    files = [p for folder in FALLBACK_DIRS for p in Path(folder).rglob("*") if p.suffix.lower() in (".ttc", ".ttf", ".otf")]
-    return [str(p) for p in files if any(hint in _squashed(p) for hint in hints)]
-
-
-def _rank(path: str) -> int:
-    name = _squashed(path)
-    return next((i for i, key in enumerate(PREFERRED) if key.replace("-", "") in name), len(PREFERRED))
+def cjk_font_file(configured: str = "") -> str | None:
+    """The font file the charts use: digest.yaml's font_path when it exists, else the packaged font."""
+    if configured and Path(configured).is_file():
+        return configured
+    if configured:
+        log.warning("digest.yaml 中的 font_path %s 不存在，改用随程序安装的中文字体", configured)
+    return packaged_font()
 
 
 @cache
 def cjk_font(configured: str = "") -> str | None:
-    """The family name of a registered CJK font (configured path first, then fontconfig), or None."""
-    if configured and not Path(configured).is_file():
-        log.warning("digest.yaml 中的 font_path %s 不存在，改用系统中的中文字体", configured)
-    candidates = [configured] if configured else []
-    candidates += sorted(_fontconfig_candidates() or _glob_candidates(), key=_rank)
-    for path in candidates:
-        if path and Path(path).is_file():
-            font_manager.fontManager.addfont(path)
-            return font_manager.FontProperties(fname=path).get_name()
-    log.warning("未找到中文字体（可安装 fonts-wqy-microhei 或在 digest.yaml 设置 font_path）；图表中的中文将无法显示")
-    return None
+    """The family name of the registered CJK font for the charts, or None (with a warning) when none exists."""
+    path = cjk_font_file(configured)
+    if path is None:
+        log.warning("未找到中文字体（请重新安装 yuqing 以装上 mplfonts，或在 digest.yaml 设置 font_path）；"
+                    "图表中的中文将无法显示")
+        return None
+    font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
 
 
 def _figure(width: float, height: float, left: float = 0.09, bottom: float = 0.18) -> tuple[Figure, Axes]:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import io
-import re
-from xml.sax.saxutils import escape
 from collections.abc import Iterable, Sequence
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -13,8 +12,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
+from analysis.normalize import drop_unsafe_chars
 from responder.digest.charts import ChartImage
-from responder.digest.figures import Figures
+from responder.digest.figures import Figures, map_text
 from responder.digest.formatting import change_text, hours_text, percent
 from responder.digest.labels import SENTIMENTS
 from responder.digest.volume import negative_share
@@ -22,7 +22,7 @@ from responder.digest.volume import negative_share
 FONT = "Microsoft YaHei"
 EAST_ASIAN_FONT = "微软雅黑"
 RED = RGBColor(0x9B, 0x1C, 0x1C)
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CORE_PROPERTY_LIMIT = 255  # characters python-docx accepts in a document property
 
 
 def _styled() -> DocxDocument:
@@ -40,7 +40,7 @@ def _styled() -> DocxDocument:
 def _cell(value: object, bold: bool = False) -> str:
     """One table cell as WordprocessingML; a line break in the value starts a new paragraph."""
     properties = "<w:rPr><w:b/></w:rPr>" if bold else ""
-    lines = CONTROL.sub("", str(value)).split("\n")
+    lines = str(value).split("\n")
     paragraphs = "".join(f'<w:p><w:r>{properties}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>' for line in lines)
     return f'<w:tc><w:tcPr><w:tcW w:w="0" w:type="auto"/></w:tcPr>{paragraphs}</w:tc>'
 
@@ -129,7 +129,9 @@ def _rest(document: DocxDocument, f: Figures) -> None:
 
 
 def render_docx(figures: Figures, images: list[ChartImage]) -> bytes:
-    """The whole digest as .docx bytes."""
+    """The whole digest as .docx bytes; characters XML cannot carry (controls, lone surrogates) are
+    dropped first, so no crawled text can stop the report being written."""
+    figures = map_text(figures, drop_unsafe_chars)
     document = _styled()
     title = document.add_heading(figures.title, level=0)
     title.runs[0].font.color.rgb = RED
@@ -138,7 +140,7 @@ def render_docx(figures: Figures, images: list[ChartImage]) -> bytes:
     _events(document, figures)
     _handling(document, figures, images)
     _rest(document, figures)
-    document.core_properties.title = f"{figures.title}（{figures.span}）"
+    document.core_properties.title = f"{figures.title}（{figures.span}）"[:CORE_PROPERTY_LIMIT]
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from responder.digest.caserows import local_text
 from responder.digest.period import Week
-from responder.digest.privacy import mask_personal
 from responder.digest.volume import posted_between, sentiment_label
+from responder.links import safe_url
 from responder.states import level_label, state_label
 from yuqing.config import Settings
 from yuqing.storage.models import Assessment, Case, Event, Post
@@ -75,8 +75,8 @@ def _links(session: Session, week: Week, event_ids: list[int]) -> dict[int, list
     )
     links: dict[int, list[Link]] = {}
     for row in session.execute(select(inner).where(inner.c.rank <= LINKS_PER_EVENT).order_by(inner.c.event_id, inner.c.rank)):
-        title = mask_personal(row.title or row.clean_text[:40])
-        links.setdefault(row.event_id, []).append(Link(title, row.url, row.platform, int(row.eng or 0)))
+        title = row.title or row.clean_text[:40]
+        links.setdefault(row.event_id, []).append(Link(title, safe_url(row.url), row.platform, int(row.eng or 0)))
     return links
 
 
@@ -110,7 +110,7 @@ def _attach_case(figure: EventFigure, case_id: int, state: str, level: int) -> N
 
 def _figure(event: Event, week: Week, posts: int, platforms: int, negative: int, engagement: int) -> EventFigure:
     return EventFigure(
-        event.id, mask_personal(event.title), mask_personal(event.summary), event.level, level_label(event.level),
+        event.id, event.title, event.summary, event.level, level_label(event.level),
         posts, platforms, negative, engagement, local_text(event.first_seen_at, week.tz),
         local_text(event.last_seen_at, week.tz),
     )

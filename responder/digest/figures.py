@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,10 @@ from responder.digest.outlook import judgement, watchlist
 from responder.digest.people import ConsultationFigures, Load, commentator_load, consultations
 from responder.digest.period import Week
 from responder.digest.volume import VolumeFigures, gather_volume
+from responder.privacy import mask_personal
 from yuqing.config import Settings
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -48,8 +52,23 @@ class Figures:
         return data
 
 
+def map_text(value: T, change: Callable[[str], str]) -> T:
+    """A copy of figures (or any part of them) with `change` applied to every string inside;
+    mapping keys stay as they are, since they are labels the renderers look up."""
+    if isinstance(value, str):
+        return change(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: map_text(getattr(value, f.name), change) for f in fields(value)})
+    if isinstance(value, (list, tuple)):
+        return type(value)(map_text(item, change) for item in value)
+    if isinstance(value, dict):
+        return {key: map_text(item, change) for key, item in value.items()}
+    return value
+
+
 def gather_figures(session: Session, settings: Settings, week: Week, now: datetime) -> Figures:
-    """All figures for the week against the week before, as of `now`."""
+    """All figures for the week against the week before, as of `now`; phone and ID numbers quoted from posts
+    are masked in every text (so in the HTML, text and .docx alike) unless digest.yaml turns `mask_personal` off."""
     cases = week_cases(session, settings, week, now)
     volume = gather_volume(session, settings, week)
     events = top_events(session, settings, week)
@@ -62,4 +81,4 @@ def gather_figures(session: Session, settings: Settings, week: Week, now: dateti
     )
     figures.judgement = judgement(volume, events, handling, coverage)
     figures.watchlist = watchlist(settings, volume, events, cases, coverage)
-    return figures
+    return map_text(figures, mask_personal) if settings.digest.mask_personal else figures

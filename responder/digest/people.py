@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from responder.digest.caserows import CaseRow
-from responder.digest.privacy import mask_personal
 from yuqing.config import Settings
 from yuqing.storage.models import Draft
 
@@ -91,7 +90,7 @@ def consultations(session: Session, settings: Settings, rows: list[CaseRow]) -> 
     picked = answered[: settings.digest.consultation_examples]
     texts = _answers(session, [r.id for r in picked]) if picked else {}
     examples = [
-        Consultation(r.id, r.title, mask_personal(texts.get(r.id, "")), r.first_response, r.owner_name, r.url)
+        Consultation(r.id, r.title, texts.get(r.id, ""), r.first_response, r.owner_name, r.url)
         for r in picked
     ]
     return ConsultationFigures(len(answered), examples)

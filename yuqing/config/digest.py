@@ -31,3 +31,6 @@ class DigestConfig(Section):
     )
     font_path: str = Field(default="", description="A CJK font file for charts; empty = ask fontconfig")
     attach_docx: bool = Field(default=True, description="Attach the report as a .docx document")
+    mask_personal: bool = Field(
+        default=True, description="Mask phone and ID numbers quoted from posts (HTML, text and .docx alike)"
+    )

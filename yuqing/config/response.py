@@ -89,3 +89,6 @@ class ResponseConfig(Section):
     max_delivery_attempts: int = Field(default=12, ge=1)
     retry: RetryConfig = RetryConfig()
     platform_limits: dict[str, int] = Field(default_factory=lambda: {"default": 150})
+    mask_email: bool = Field(
+        default=True, description="Mask phone and ID numbers in email alerts; robots and webhooks always are"
+    )

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from responder.digest.labels import kind_name
+from responder.links import safe_url
 from yuqing.app import App
 from yuqing.storage.models import User
 from yuqing.web import labels
@@ -23,11 +24,6 @@ from yuqing.web.security import LoginThrottle, csrf_matches, new_csrf_token
 from yuqing.web.sessions import session_user
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-
-
-def safe_url(url: str | None) -> bool:
-    """Whether a crawled URL may become a link (http/https only: never javascript: or data:)."""
-    return bool(url) and str(url).lower().startswith(("https://", "http://"))
 
 
 def reason_text(reason: Any) -> str:

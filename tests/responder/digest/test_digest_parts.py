@@ -1,4 +1,4 @@
-"""The digest's small parts: weeks in local time, masking personal data, the chart font."""
+"""The digest's small parts: weeks in local time, the chart font."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from matplotlib import font_manager, rc_context
+from matplotlib.ft2font import FT2Font
 
 from responder.digest import charts
 from responder.digest.coverage import Run, outages
+from responder.digest.labels import SENTIMENTS
 from responder.digest.period import WeekError, last_complete_week, parse_week, week_of
-from responder.digest.privacy import mask_personal
+from responder.states import level_label
+from yuqing.config.digest import DEFAULT_PLATFORMS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WEEK_START = datetime(2026, 11, 15, 16, tzinfo=timezone.utc)
@@ -51,32 +55,46 @@ def test_bad_week_labels_are_refused(label):
         parse_week(label, SHANGHAI)
 
 
-@pytest.mark.parametrize("text, masked", [
-    ("电话13812345678找我", "电话138****5678找我"),
-    ("手机 +86 139-1234-5678", "手机 +86 139****5678"),
-    ("身份证110101199001011234", "身份证110************234"),
-    ("身份证11010119900101123x号", "身份证110************23x号"),
-    ("办公室0571-87654321", "办公室0571-****4321"),
-    ("订单号20261118000123456789", "订单号20261118000123456789"),
-    ("低保标准每月 850 元", "低保标准每月 850 元"),
-])
-def test_personal_numbers_are_masked(text, masked):
-    assert mask_personal(text) == masked
+def _charmap(path: str) -> set[int]:
+    return set(FT2Font(path).get_charmap())
 
 
-def test_charts_use_a_cjk_font_when_one_is_installed():
+def test_charts_find_the_packaged_cjk_font_without_configuration():
+    """Defect 11: on a machine without system CJK fonts the charts still draw Chinese, from the font the
+    `mplfonts` dependency installs; no fontconfig, no font_path."""
     charts.cjk_font.cache_clear()
-    if not charts._fontconfig_candidates() and not charts._glob_candidates():
-        pytest.skip("no CJK font installed (apt-get install fonts-wqy-microhei)")
-    assert charts.cjk_font() is not None
+    assert charts.cjk_font_file() == charts.packaged_font() is not None
+    family = charts.cjk_font()
+    charts.cjk_font.cache_clear()
+    with rc_context({"font.family": [family, "DejaVu Sans"]}):
+        used = font_manager.findfont(font_manager.FontProperties(family=[family]), fallback_to_default=False)
+    labels = "".join([*SENTIMENTS.values(), *DEFAULT_PLATFORMS.values(), *(level_label(n) for n in range(1, 5)),
+                      "本周负面上周同日信息量（条）按时超时工单（件）周一二三四五六日（无）本周无可考核工单"])
+    assert {ord(char) for char in labels} <= _charmap(used)
 
 
-def test_without_a_cjk_font_charts_degrade_with_a_warning(monkeypatch, caplog, sessions, settings, digest_now):
+def test_the_digest_charts_render_chinese_labels_with_no_missing_glyph(sessions, settings, digest_now, recwarn):
     from responder.digest.figures import gather_figures
 
     charts.cjk_font.cache_clear()
-    monkeypatch.setattr(charts, "_fontconfig_candidates", lambda: [])
-    monkeypatch.setattr(charts, "_glob_candidates", lambda: [])
+    with sessions() as session:
+        figures = gather_figures(session, settings, parse_week("2026-W47", SHANGHAI), digest_now)
+    images = charts.draw_charts(figures)
+    assert [i.png[:4] for i in images] == [b"\x89PNG"] * 3
+    assert not [w for w in recwarn if "missing from font" in str(w.message)]
+
+
+def test_a_missing_font_path_falls_back_to_the_packaged_font(caplog, tmp_path):
+    with caplog.at_level(logging.WARNING, logger="responder.digest.charts"):
+        assert charts.cjk_font_file(str(tmp_path / "gone.ttf")) == charts.packaged_font()
+    assert "font_path" in caplog.text
+
+
+def test_without_any_cjk_font_charts_degrade_with_a_warning(monkeypatch, caplog, sessions, settings, digest_now):
+    from responder.digest.figures import gather_figures
+
+    charts.cjk_font.cache_clear()
+    monkeypatch.setattr(charts, "packaged_font", lambda: None)
     with sessions() as session:
         figures = gather_figures(session, settings, parse_week("2026-W47", SHANGHAI), digest_now)
     with caplog.at_level(logging.WARNING, logger="responder.digest.charts"):
