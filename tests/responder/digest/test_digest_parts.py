@@ -59,15 +59,20 @@ def _charmap(path: str) -> set[int]:
     return set(FT2Font(path).get_charmap())
 
 
-def test_charts_find_the_packaged_cjk_font_without_configuration():
-    """Defect 11: on a machine without system CJK fonts the charts still draw Chinese, from the font the
-    `mplfonts` dependency installs; no fontconfig, no font_path."""
+def test_charts_find_the_packaged_cjk_font_without_configuration(monkeypatch):
+    """Defect 11: on a machine without system CJK fonts (here: matplotlib knows none but DejaVu) the
+    charts still draw Chinese, from the font the `mplfonts` dependency installs; no font_path."""
+    manager = font_manager.fontManager
+    monkeypatch.setattr(manager, "ttflist", [f for f in manager.ttflist if f.name.startswith("DejaVu")])
+    manager._findfont_cached.cache_clear()
     charts.cjk_font.cache_clear()
     assert charts.cjk_font_file() == charts.packaged_font() is not None
     family = charts.cjk_font()
     charts.cjk_font.cache_clear()
     with rc_context({"font.family": [family, "DejaVu Sans"]}):
-        used = font_manager.findfont(font_manager.FontProperties(family=[family]), fallback_to_default=False)
+        used = manager.findfont(font_manager.FontProperties(family=[family]), fallback_to_default=False)
+    manager._findfont_cached.cache_clear()
+    assert used == charts.packaged_font()
     labels = "".join([*SENTIMENTS.values(), *DEFAULT_PLATFORMS.values(), *(level_label(n) for n in range(1, 5)),
                       "本周负面上周同日信息量（条）按时超时工单（件）周一二三四五六日（无）本周无可考核工单"])
     assert {ord(char) for char in labels} <= _charmap(used)
