@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from analysis.department import BusinessVocabulary, DepartmentMatch, judge_department
+from analysis.department_model import DepartmentModel, shipped_department_model
 from analysis.hotness import Hotness, HotnessWeights, Snapshot, post_hotness
 from analysis.kind import KindResult, classify_kind, is_actionable, settle_kind
 from analysis.kind_model import KindModel, shipped_kind_model
@@ -53,6 +54,7 @@ class Judges:
     scheme: MonitoringScheme | None = None
     kinds: KindModel | None = None
     stance: StanceModel | None = None
+    departments: DepartmentModel | None = None
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,8 @@ def assess_texts(texts: Sequence[str], judges: Judges, contexts: Sequence[Source
         [c.addressed for c in contexts])
     out = []
     for i, (text, context) in enumerate(zip(texts, contexts)):
-        department = judge_department(text, judges.business, context.title, government=context.addressed)
+        department = (judges.departments or shipped_department_model()).refine(
+            text, context.title, judge_department(text, judges.business, context.title, government=context.addressed))
         mention = _mention(joined[i], judges, department, context)
         flag = mentioned[i] if mentioned is not None else (mention is not None or judges.scheme is None)
         kind = settle_kind(first[i], joined[i], stances[i].stance)
@@ -162,7 +165,8 @@ def _mention(text: str, judges: Judges, department: DepartmentMatch, context: So
     if judges.scheme is None:
         return None
     title_end = len(context.title) + 1 if context.title else 0
-    return find_mention(text, judges.scheme, department, context.local, context.own_thread, title_end)
+    return find_mention(text, judges.scheme, department, context.local, context.own_thread, title_end,
+                        context.addressed)
 
 
 def assess_post(post: PostFacts, text: TextAssessment, rules: AnalysisRules, now: datetime) -> PostAssessment:

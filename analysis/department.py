@@ -51,7 +51,8 @@ class DepartmentMatch:
 
 
 class BusinessVocabulary:
-    """The civil-affairs topics, the bureau's subject words and the other departments, ready to match."""
+    """The civil-affairs topics, the bureau's subject words and the other departments, ready to match.
+    A subject word that holds a topic's keyword (儿童福利院 holds 福利院) counts for that topic too."""
 
     def __init__(self, topics: Sequence[Topic], departments: Sequence[Department], subjects: Sequence[str] = ()):
         self.topics = tuple(topics)
@@ -63,6 +64,7 @@ class BusinessVocabulary:
                 owners[word.lower()].append(f"topic:{topic.key}")
         for word in self.subjects:
             owners[word.lower()].append("subject")
+            owners[word.lower()] += [f"topic:{t.key}" for t in self.topics if any(k in word for k in t.keywords)]
         for department in self.departments:
             for word in department.keywords:
                 owners[word.lower()].append(f"dept:{department.name}")
@@ -107,10 +109,10 @@ def _department_scores(words: Counter[str], vocab: BusinessVocabulary) -> Counte
     scores: Counter[str] = Counter()
     for word, weight in words.items():
         tags = vocab.owners[word]
-        if "subject" in tags:
-            scores[CIVIL_AFFAIRS] += weight * SUBJECT_WEIGHT
-        elif any(tag.startswith("topic:") for tag in tags):
+        if any(tag.startswith("topic:") for tag in tags):
             scores[CIVIL_AFFAIRS] += weight
+        elif "subject" in tags:
+            scores[CIVIL_AFFAIRS] += weight * SUBJECT_WEIGHT
         for tag in tags:
             if tag.startswith("dept:"):
                 scores[tag[5:]] += weight

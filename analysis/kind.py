@@ -81,10 +81,13 @@ def classify_kind(text: str, sentiment: SentimentResult) -> KindResult:
 
 
 def settle_kind(kind: KindResult, text: str, stance: str) -> KindResult:
-    """The kind once the stance is known: praise that reads negative is a complaint (sarcasm);
-    a complaint that reads calm and asks for something is a request."""
+    """The kind once the stance is known: praise that reads negative is a complaint (sarcasm),
+    praise that reads neutral is none (方便 in a report is not thanks); a complaint that reads
+    calm and asks for something is a request."""
     if kind.kind == "praise" and stance == "negative":
         return KindResult("complaint", ["投诉：表扬用语但立场负面（反讽）"])
+    if kind.kind == "praise" and stance == "neutral":
+        return KindResult("other", ["其他：含表扬用语但立场中性"])
     if kind.kind == "complaint" and stance != "negative" and (request := _REQUEST.search(text)):
         return KindResult("request", [f"诉求：提出请求“{request.group(0)}”，立场不负面"])
     return kind

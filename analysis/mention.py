@@ -13,7 +13,8 @@ The rules, first that holds (exclusions are blanked out first):
 2. ``thread``: a comment under one of the bureau's own posts;
 3. ``region+subject`` / ``local+subject``: an evasive name (民政菊) with a region word anywhere in
    the post, a subject word (generic name, a unit of the bureau) with one in the same sentence,
-   or either on the city's own source; there a
+   or either on the city's own source (a forum post that names another city and not ours does not
+   count there; a letter to the city's board always does); there a
    weak subject (a unit, the bare 民政) counts only in the title or when the post is civil-affairs
    business, since a housing complaint may name a nearby 敬老院 in passing;
 4. ``region+event`` / ``local+event``: the post is civil-affairs business by its event words (the
@@ -21,14 +22,15 @@ The rules, first that holds (exclusions are blanked out first):
 5. ``region+vague``: a vague name (有关部门, 某局) with a region word where no other department's
    business shows (on the city's own board nearly every letter says 有关部门, so not there).
 Words are matched at jieba's word boundaries, so 人民政府 and 惠民政策 never read as 民政. A subject
-word right after another place's name (隔壁城市民政局, B市民政局) does not count, off the city's own
-sources.
+word right after another place's name (隔壁城市民政局, B市民政局) does not count, even on the city's
+own sources.
 
 Pure: takes plain values, imports nothing from yuqing/, crawler/ or responder/.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -37,6 +39,10 @@ from analysis.department import DepartmentMatch
 from analysis.vocabulary import Hit, Vocabulary, mask
 
 _PLACE_SUFFIXES = "省市县区州旗镇乡"
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2})([市县])")
+_NOT_PLACES = frozenset("城市 超市 门市 股市 夜市 菜市 上市 本市 我市 全市 该市 各市 外市 邻市 同市 省市 县市 花市 集市 黑市 早市 "
+                        "街市 本县 我县 全县 该县 各县 外县 本区 我区 全区 该区 各区 外区 城区 市区 小区 社区 园区 景区 "
+                        "片区 郊区 山区 灾区 辖区 新区 老区 校区 厂区 本省 我省 全省 外省 该省 各省 分省 节省 反省".split())
 _SENTENCE_MARKS = "。！？!?；;\n"
 
 
@@ -103,7 +109,7 @@ class MonitoringScheme:
     def search_keywords(self, events: Iterable[str] = (), limit: int = 10) -> list[str]:
         """Search keywords a platform can take: names first, then the city (the first region word)
         with subject and event words."""
-        pairs = [f"{self.city} {word}" for word in (*self.subjects[:3], *events) if self.city]
+        pairs = [f"{self.city} {word}" for word in (*self.subjects[:1], *events) if self.city]
         return list(dict.fromkeys([*self.names, *self.aliases, *pairs]))[:limit]
 
 
@@ -135,6 +141,22 @@ def _same_sentence(text: str, hit: Hit, regions: list[Hit]) -> bool:
     return any(start <= region.start and region.end <= end for region in regions)
 
 
+_FUNCTION_CHARS = frozenset("了的在去到和是给找向跟对从把被让说个这那些此其每各与及或而也都就还又")
+
+
+def other_places(text: str, regions: tuple[str, ...]) -> list[str]:
+    """Names of other cities and counties (two characters and 市/县) in the text; districts and
+    provinces are left out, as local posts name them freely."""
+    found = []
+    for match in _PLACE.finditer(text):
+        stem, name = match.group(1), match.group(0)
+        if stem[1:] + match.group(2) in _NOT_PLACES or name in _NOT_PLACES or set(stem) & _FUNCTION_CHARS:
+            continue
+        if not any(name in region or region.startswith(stem) or stem in region for region in regions):
+            found.append(name)
+    return found
+
+
 def _foreign(text: str, hit: Hit, regions: tuple[str, ...]) -> bool:
     """A subject word right after a place name that is not ours (B市民政局, 隔壁城市民政局)."""
     before = text[:hit.start].rstrip()
@@ -144,12 +166,14 @@ def _foreign(text: str, hit: Hit, regions: tuple[str, ...]) -> bool:
 
 
 def find_mention(text: str, scheme: MonitoringScheme, business: DepartmentMatch | None = None,
-                 local: bool = False, own_thread: str = "", title_end: int = 0) -> MentionMatch | None:
+                 local: bool = False, own_thread: str = "", title_end: int = 0,
+                 addressed: bool = False) -> MentionMatch | None:
     """The first rule of the scheme that finds the bureau in the text, or None.
 
     ``business`` is the post's department judgement (event words); ``local`` says the post comes
     from the city's own source (its board), ``own_thread`` names the bureau's post it comments on;
-    the text's first ``title_end`` characters are its title."""
+    the text's first ``title_end`` characters are its title; ``addressed`` marks a letter to the
+    city's own board, where another place's name never means another city's bureau."""
     lowered = mask(text.lower(), _excluded_spans(text.lower(), scheme.exclusions))
     hits = scheme.vocabulary.find(lowered)
     for rule, words in (("name", scheme.names), ("alias", scheme.aliases)):
@@ -158,6 +182,8 @@ def find_mention(text: str, scheme: MonitoringScheme, business: DepartmentMatch 
     if own_thread:
         return MentionMatch("thread", own_thread)
     regions = _of(hits, scheme.regions)
+    if local and not addressed and not regions and other_places(lowered, scheme.regions):
+        return None
     place = "local" if local else "region"
     where = [] if local else [regions[0].term] if regions else None
     if where is None:
@@ -165,7 +191,7 @@ def find_mention(text: str, scheme: MonitoringScheme, business: DepartmentMatch 
     ours = business is not None and business.ours
     weak = [h for h in _of(hits, scheme.weak) if not local or ours or h.start < title_end]
     near = [h for h in [*_of(hits, scheme.subjects), *weak]
-            if local or (_same_sentence(lowered, h, regions) and not _foreign(lowered, h, scheme.regions))]
+            if (local or _same_sentence(lowered, h, regions)) and not _foreign(lowered, h, scheme.regions)]
     subjects = [*_of(hits, scheme.evasive), *near]
     if subjects:
         return MentionMatch(f"{place}+subject", "+".join([*where, subjects[0].term]))

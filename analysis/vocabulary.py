@@ -52,32 +52,20 @@ class Vocabulary:
 
     def boundaries(self, text: str) -> frozenset[int]:
         """Offsets where jieba's cut (knowing every term) starts or ends a word."""
-        cuts = _tokenizer(self.terms).tokenize(text.lower())
+        cuts = _tokenizer(self.terms).tokenize(text.lower(), HMM=False)
         return frozenset(offset for _, start, end in cuts for offset in (start, end))
 
-    def find(self, text: str, bounds: frozenset[int] | None = None) -> list[Hit]:
-        """Every term in the text starting at a word boundary, longest first where they overlap, in text order."""
+    def find(self, text: str) -> list[Hit]:
+        """Every term in the text starting at a word boundary, the longest where several start at
+        one place and none inside an earlier one, in text order; the text is cut only when a term occurs."""
         if self._pattern is None or not text:
             return []
         lowered = text.lower()
-        bounds = self.boundaries(text) if bounds is None else bounds
-        hits = [Hit(term, start) for term in self.terms for start in _starts(lowered, term)
-                if start in bounds]
-        kept: list[Hit] = []
-        taken: set[int] = set()
-        for hit in sorted(hits, key=lambda h: (-len(h.term), h.start)):
-            span = set(range(hit.start, hit.end))
-            if not span & taken:
-                kept.append(hit)
-                taken |= span
-        return sorted(kept, key=lambda h: h.start)
-
-
-def _starts(text: str, term: str) -> Iterable[int]:
-    start = text.find(term)
-    while start >= 0:
-        yield start
-        start = text.find(term, start + 1)
+        found = [Hit(m.group(0), m.start()) for m in self._pattern.finditer(lowered)]
+        if not found:
+            return []
+        bounds = self.boundaries(lowered)
+        return [hit for hit in found if hit.start in bounds]
 
 
 def mask(text: str, spans: Iterable[tuple[int, int]], fill: str = "\u3000") -> str:

@@ -36,7 +36,7 @@ class EnsembleSentiment(SentimentModel):
         if not texts:
             return []
         word_lists = [text_words(text) for text in texts]
-        token_sets = [tokens(text, word_list) for text, word_list in zip(texts, word_lists)]
+        token_sets = [tokens(text) for text in texts]
         linear, recurrent, intercept = self._weights.blend
         params = self.linear.params
         blended = (linear * params.log_odds(token_sets, shifted=False) + recurrent * self.recurrent.logits(word_lists)

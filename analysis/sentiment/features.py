@@ -48,15 +48,22 @@ def _cut(text: str) -> tuple[str, ...]:
 
 
 def forget_cuts() -> None:
-    """Drop the remembered cuts, so that a benchmark times the cutting of every text."""
+    """Drop the remembered cuts and token sets, so that a benchmark times the work on every text."""
     _cut.cache_clear()
+    _tokens.cache_clear()
 
 
-def tokens(text: str, word_list: list[str] | None = None) -> set[str]:
-    """The distinct feature tokens of a raw text (``word_list``: its ``words``, when already cut)."""
+def tokens(text: str) -> set[str]:
+    """The distinct feature tokens of a raw text. Remembered for recent texts: sentiment, kind
+    and stance each read every post's tokens."""
+    return set(_tokens(text))
+
+
+@lru_cache(maxsize=CUT_CACHE)
+def _tokens(text: str) -> frozenset[str]:
     prepared = prepare(text)
     found = {"c:" + prepared[i:i + n] for n in CHAR_NGRAMS for i in range(len(prepared) - n + 1)}
-    word_list = words(prepared) if word_list is None else word_list
+    word_list = words(prepared)
     found.update("w:" + word for word in word_list)
     found.update(f"b:{first} {second}" for first, second in zip(word_list, word_list[1:]))
     found.update("e:" + emoticon for emoticon in _EMOTICON.findall(prepared))
@@ -65,7 +72,7 @@ def tokens(text: str, word_list: list[str] | None = None) -> set[str]:
     found.update(summary_tokens(cues))
     if in_context(prepared):
         found.update([CONTEXT_PREFIX + token for token in found] + [CONTEXT_TOKEN])
-    return found
+    return frozenset(found)
 
 
 def token_index(token: str, n_features: int = N_FEATURES) -> int:

@@ -32,7 +32,8 @@ class MentionPipeline:
         """Set mention_rule, or drop the post."""
         business = judge_department(item.clean_text, self.business, item.clean_title, self.addressed)
         text = f"{item.clean_title}\n{item.clean_text}"
-        match = find_mention(text, self.scheme, business, self.local, title_end=len(item.clean_title) + 1)
+        match = find_mention(text, self.scheme, business, self.local, title_end=len(item.clean_title) + 1,
+                             addressed=self.addressed)
         if match:
             item.mention_rule = match.label
         elif item.repost_of and item.repost_of in self.kept:

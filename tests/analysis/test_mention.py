@@ -73,6 +73,12 @@ def test_on_the_citys_own_board_the_region_is_given(scheme, vocab):
     assert mention("低保申请交了两个月没消息", scheme, vocab) is None
 
 
+def test_another_citys_bureau_does_not_count_on_our_own_forum_either(scheme, vocab):
+    assert mention("河口市民政局的电话打不通", scheme, vocab, local=True) is None
+    assert mention("河口市的低保三个月没批", scheme, vocab, local=True) is None
+    assert mention("河口市的低保三个月没批", scheme, vocab, local=True, addressed=True).label == "local+event:低保"
+
+
 def test_a_unit_named_in_passing_on_the_board_does_not_count(scheme, vocab):
     text = "小区旁边敬老院门口的物业停车乱收费"
     assert mention(text, scheme, vocab, local=True) is None

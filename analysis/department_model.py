@@ -1,0 +1,108 @@
+"""The learned choice among other departments: which one a matter goes to when it is not ours.
+
+The vocabulary in ``analysis.department`` decides whether a post is the bureau's business (it
+tells civil affairs apart well, and its words are the reasons). Among the other departments it
+is weaker, because real letters name a housing estate, a road and a shop in one breath; here a
+multinomial logistic regression over the vocabulary's scores and the title's and opening's words,
+trained on the hand-labelled real board letters and Weibo posts (``train`` split), picks the
+department to suggest for transfer (转办). Train with ``python -m analysis.department_model``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.linear_model import LogisticRegression
+
+from analysis.department import CIVIL_AFFAIRS, BusinessVocabulary, DepartmentMatch, judge_department
+from analysis.kind_model import KindWeights
+from analysis.sentiment.features import prepare, words
+
+DEFAULT_DEPARTMENT_MODEL = Path(__file__).parent / "model" / "department.npz"
+DEPARTMENT_FEATURES = 2**17
+OPENING_CHARS = 300
+SHIPPED_C = 1.0
+
+
+def department_features(text: str, title: str, match: DepartmentMatch) -> dict[str, float]:
+    """Features: the vocabulary's verdict and scores, the title's words and the opening's words (half weight)."""
+    found = {f"top:{match.department}": 1.0, **{f"lex:{name}": float(score) for name, score in match.scores}}
+    found.update({"b:" + word: 0.5 for word in words(prepare(text[:OPENING_CHARS])) if len(word) > 1})
+    found.update({"t:" + word: 1.0 for word in words(prepare(title)) if len(word) > 1})
+    return found
+
+
+def _matrix(rows: Sequence[dict[str, float]], n_features: int):
+    return FeatureHasher(n_features=n_features, input_type="dict", alternate_sign=False).transform(rows).tocsr()
+
+
+class DepartmentModel:
+    """Suggests the department for a matter that is not the bureau's."""
+
+    def __init__(self, model_path: str | Path | None = None) -> None:
+        self._params = KindWeights.load(Path(model_path) if model_path else DEFAULT_DEPARTMENT_MODEL)
+        self._allowed = np.array([name not in (CIVIL_AFFAIRS, "") for name in self._params.kinds])
+
+    def refine(self, text: str, title: str, match: DepartmentMatch) -> DepartmentMatch:
+        """The vocabulary's match, with the other department replaced by the model's choice."""
+        if match.ours or not match.department:
+            return match
+        row = _matrix([department_features(text, title, match)], self._params.weights.shape[1])
+        scores = self._params.weights[:, row.indices] @ row.data + self._params.intercepts
+        name = self._params.kinds[int(np.argmax(np.where(self._allowed, scores, -np.inf)))]
+        if name == match.department:
+            return match
+        said = f"（用语判断原为{match.department}）"
+        return DepartmentMatch(name, match.topic, match.words, match.scores,
+                               [f"属{name}业务：部门模型据真实留言标注判断{said}，建议转办{name}"])
+
+    @property
+    def version(self) -> str:
+        """``department`` plus the training stamp recorded in the weights file."""
+        return f"department:{self._params.info.get('trained', 'unknown')}"
+
+
+@cache
+def shipped_department_model() -> DepartmentModel:
+    """The department model that ships with the package, loaded once."""
+    return DepartmentModel()
+
+
+def train_department(texts: Sequence[str], titles: Sequence[str], departments: Sequence[str],
+                     vocab: BusinessVocabulary, c: float = SHIPPED_C, info: dict | None = None) -> KindWeights:
+    """Fit the model on posts, their titles and their hand-labelled departments."""
+    rows = [department_features(text, title, judge_department(text, vocab, title)) for text, title in zip(texts, titles)]
+    matrix = _matrix(rows, DEPARTMENT_FEATURES)
+    model = LogisticRegression(C=c, max_iter=5000).fit(matrix, list(departments))
+    weights = np.asarray(model.coef_, dtype=np.float32)
+    weights[:, np.asarray(matrix.sum(axis=0)).ravel() == 0] = 0.0
+    return KindWeights(tuple(model.classes_), weights, np.asarray(model.intercept_),
+                       {"c": c, "rows": len(rows), **(info or {})})
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Train the shipped model on the real labels' train split, with the packaged profile's vocabulary."""
+    from analysis.department import vocabulary_from
+    from analysis.real_labels import board_posts, weibo_posts
+    from analysis.sentiment.training import training_stamp
+    from yuqing.config import default_config_dir, load_settings
+    from yuqing.config.scheme import business_lists
+
+    parser = argparse.ArgumentParser(description="训练随包发布的部门模型（转办部门建议）")
+    parser.add_argument("-o", "--out", type=Path, default=DEFAULT_DEPARTMENT_MODEL)
+    args = parser.parse_args(argv)
+    vocab = vocabulary_from(business_lists(load_settings(default_config_dir())))
+    posts = [p for p in [*board_posts("train"), *weibo_posts("train")] if p.department]
+    sources = ["analysis/data/labels/board.csv split=train", "analysis/data/labels/weibo.csv split=train"]
+    weights = train_department([p.text for p in posts], [p.title for p in posts], [p.department for p in posts],
+                               vocab, info={"trained": training_stamp(), "sources": sources})
+    print(f"已保存 {weights.save(args.out)}：{weights.info}")
+
+
+if __name__ == "__main__":
+    main()
