@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +27,7 @@ from yuqing.storage.db import transaction
 from yuqing.storage.models import Assessment, Case, CasePost, Event, Post
 
 log = logging.getLogger(__name__)
-KIND_PRIORITY = ("rumour", "complaint", "consultation", "praise", "other")
+KIND_PRIORITY = ("rumour", "complaint", "consultation", "request", "praise", "other")
 
 
 @dataclass
@@ -43,9 +44,10 @@ class IntakeReport:
 def qualifies(settings: Settings) -> ColumnElement[bool]:
     """SQL condition: an assessment at or above any configured threshold."""
     t = settings.response.thresholds
+    actionable = [Assessment.actionable.is_(True)] if t.actionable else []
     return or_(Assessment.level <= t.max_level, Assessment.sentiment < t.negative_below,
                Assessment.label_override == "negative", Assessment.hotness >= t.min_hotness,
-               Assessment.kind.in_(t.kinds))
+               Assessment.kind.in_(t.kinds), *actionable)
 
 
 def pending_groups(session: Session, settings: Settings, limit: int = 500) -> dict[tuple[str, int], list[int]]:
@@ -63,6 +65,12 @@ def pending_groups(session: Session, settings: Settings, limit: int = 500) -> di
 def _kind(posts: Sequence[Post]) -> str:
     kinds = {p.assessment.kind for p in posts}
     return next((k for k in KIND_PRIORITY if k in kinds), "other")
+
+
+def department_of(posts: Sequence[Post]) -> str:
+    """Whose business the posts are: 民政 when any is the bureau's, else the commonest other department."""
+    named = Counter(p.assessment.department for p in posts if p.assessment and p.assessment.department)
+    return "民政" if "民政" in named else (named.most_common(1)[0][0] if named else "")
 
 
 def _level(posts: Sequence[Post], event: Event | None) -> int:
@@ -94,6 +102,7 @@ def _new_case(settings: Settings, posts: Sequence[Post], event: Event | None, no
     level, kind = _level(posts, event), _kind(posts)
     published = [p.published_at for p in posts if p.published_at]
     case = Case(event_id=event.id if event else None, kind=kind, level=level, topic=topic, platform=first.platform,
+                department=department_of(posts),
                 title=headline((event.title if event else "") or first.title or first.clean_text), state="new",
                 owner="", approvers=approvers_for(settings, level, topic), created_at=now, updated_at=now,
                 emergency=deadlines.is_emergency(settings, level, topic), detected_at=min(p.fetched_at for p in posts),
@@ -106,8 +115,10 @@ def _create(session: Session, settings: Settings, posts: Sequence[Post], event: 
             report: IntakeReport) -> None:
     case = _new_case(settings, posts, event, now)
     session.add(case)
+    transfer = case.department not in ("", "民政")
     record(session, case, "open", SYSTEM, now, from_state="", to_state="new",
-           data={"level": case.level, "kind": case.kind})
+           reason=f"属{case.department}业务，建议转办{case.department}" if transfer else "",
+           data={"level": case.level, "kind": case.kind, "department": case.department})
     _attach(session, case, posts, now)
     session.flush()
     alerts.new_case(session, settings, case, now)

@@ -11,8 +11,8 @@ from responder.retrieval import Match, PolicyIndex, key_terms
 from yuqing.config import Settings
 from yuqing.config.replies import ReplyTemplate
 
-KINDS = ("consultation", "rumour", "complaint", "praise", "other")
-NEEDS_FACTS = frozenset({"consultation", "rumour", "complaint"})
+KINDS = ("consultation", "request", "rumour", "complaint", "praise", "other")
+NEEDS_FACTS = frozenset({"consultation", "request", "rumour", "complaint"})
 SENTENCE_END = re.compile(r"(?<=[。！？；])")
 
 

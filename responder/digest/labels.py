@@ -9,7 +9,8 @@ LEVEL_SHORT = {number: f"{numeral}级" for number, numeral in LEVEL_NUMERALS.ite
 LEVEL_COLOURS = {1: "#c0392b", 2: "#e67e22", 3: "#d4ac0d", 4: "#2e86c1"}
 SENTIMENTS = {"negative": "负面", "neutral": "中性", "positive": "正面", "none": "未分析"}
 SENTIMENT_COLOURS = {"negative": "#c0392b", "neutral": "#95a5a6", "positive": "#27ae60", "none": "#d5d8dc"}
-KINDS = {"complaint": "投诉", "consultation": "咨询", "rumour": "待核实传闻", "praise": "表扬", "other": "其他"}
+KINDS = {"complaint": "投诉", "consultation": "咨询", "request": "诉求", "rumour": "待核实传闻", "praise": "表扬",
+         "other": "其他"}
 
 
 def kind_name(kind: str) -> str:

@@ -39,7 +39,7 @@ class PostFactory:
 
     def post(self, text: str, *, event_id: int | None = None, platform: str = "weibo", kind: str = "complaint",
              level: int = 3, sentiment: float = 0.1, topic: str = "subsistence", hotness: float = 10.0,
-             minutes: float = 0) -> int:
+             minutes: float = 0, department: str = "民政", actionable: bool = False) -> int:
         """An analysed post fetched `minutes` after now; returns its id."""
         at = self.now + timedelta(minutes=minutes)
         n = next(_ids)
@@ -50,7 +50,8 @@ class PostFactory:
             session.add(post)
             session.flush()
             session.add(Assessment(post_id=post.id, sentiment=sentiment, sentiment_label="negative", kind=kind,
-                                   topic=topic, level=level, hotness=hotness, assessed_at=at))
+                                   topic=topic, level=level, hotness=hotness, assessed_at=at, department=department,
+                                   actionable=actionable, negative=1.0 - sentiment))
             return post.id
 
 

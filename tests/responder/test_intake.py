@@ -51,6 +51,21 @@ def test_posts_below_thresholds_open_nothing(sessions, settings, now, factory):
     assert open_cases(sessions, settings, now).created == []
 
 
+def test_a_quiet_request_that_needs_our_voice_becomes_a_case(sessions, settings, now, factory):
+    factory.post("建议在社区增设老年助餐点，谢谢", kind="other", level=4, sentiment=0.7, actionable=True)
+    assert len(open_cases(sessions, settings, now).created) == 1
+
+
+def test_another_departments_matter_naming_the_bureau_is_marked_for_transfer(sessions, settings, now, factory):
+    factory.post("市民政局说养老保险归人社管，到底找谁", kind="consultation", level=4, sentiment=0.4, topic="",
+                 department="人社", actionable=True)
+    case, actions, _ = _case(sessions, open_cases(sessions, settings, now).created[0])
+    assert case.department == "人社" and actions[0] == "open"
+    with sessions() as session:
+        opened = session.get(Case, case.id).actions[0]
+        assert opened.reason == "属人社业务，建议转办人社" and opened.data["department"] == "人社"
+
+
 def test_consultation_clock_acknowledge_in_24h_answer_in_7_working_days(sessions, settings, now, factory):
     factory.post("请问低保怎么申请？", kind="consultation", level=4, sentiment=0.5)
     case, _, _ = _case(sessions, open_cases(sessions, settings, now).created[0])

@@ -99,7 +99,7 @@ def test_spokesperson_relabels_sentiment_with_a_reason(as_role, seeded, desk_app
     assert "更正标注（情感或级别）" in client.get(f"/cases/{seeded.case_id}").text
     assert act(client, seeded.case_id, "relabel", label="neutral", reason="实为咨询").status_code == 303
     page = client.get(f"/cases/{seeded.case_id}").text
-    assert page.count("中性（正面概率") == 2 and "<td>实为咨询</td>" in page
+    assert page.count("中性（负面概率") == 2 and "<td>实为咨询</td>" in page
 
 
 def test_spokesperson_marks_no_response_needed_with_a_reason(as_role, seeded, desk_app):
@@ -133,3 +133,17 @@ def test_approvals_page_lists_pending_replies_and_sends_back_with_a_reason(clien
     with desk_app.sessions() as session:
         case = session.get(Case, seeded.case_id)
         assert case.state == "sent_back" and case.actions[-1].reason == "请补充办理时限"
+
+
+def test_another_departments_matter_shows_for_transfer_and_filters_the_queue(as_role, seeded, desk_app):
+    from yuqing.storage.db import transaction
+
+    with transaction(desk_app.sessions) as session:
+        session.get(Case, seeded.case_id).department = "人社"
+    client = as_role("spokesperson")
+    assert "建议转办人社" in client.get(f"/cases/{seeded.case_id}").text
+    listed = client.get("/queue/team", params={"department": "人社"}).text
+    assert f"/cases/{seeded.case_id}\"" in listed and "转办人社" in listed
+    assert f"/cases/{seeded.overdue_case_id}\"" not in listed
+    api = client.get("/api/cases", params={"department": "人社"}).json()
+    assert [row["id"] for row in api] == [seeded.case_id] and api[0]["department"] == "人社"

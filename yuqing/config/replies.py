@@ -11,7 +11,7 @@ class ReplyTemplate(Section):
     """An approved sentence pattern; placeholders like {bureau} {hotline} {section} are filled in."""
 
     key: str
-    kind: str = Field(description="consultation, rumour, complaint, praise or other")
+    kind: str = Field(description="consultation, request, rumour, complaint, praise or other")
     part: Literal["opening", "closing"] = Field(default="opening", description="Before or after the policy facts")
     text: str
 

@@ -14,7 +14,8 @@ class CaseThresholds(Section):
     max_level: int = Field(default=3, ge=1, le=4, description="Level Ⅲ (3) or more severe")
     negative_below: float = Field(default=0.3, ge=0, le=1, description="Sentiment probability of positive")
     min_hotness: float = Field(default=60.0, ge=0)
-    kinds: list[str] = Field(default_factory=lambda: ["consultation", "rumour", "complaint"])
+    kinds: list[str] = Field(default_factory=lambda: ["consultation", "request", "rumour", "complaint"])
+    actionable: bool = Field(default=True, description="Every post that needs a government voice becomes a case")
     emergency_topics: list[str] = Field(
         default_factory=lambda: ["disaster-relief"],
         description="Topics whose level Ⅱ items count as tied to an emergency (突发事件); Ⅰ always does",

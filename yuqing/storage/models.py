@@ -201,6 +201,7 @@ class Case(Base):
     kind: Mapped[str] = mapped_column(String(16))
     level: Mapped[int] = mapped_column(Integer, default=4)
     topic: Mapped[str] = mapped_column(String(64), default="")
+    department: Mapped[str] = mapped_column(String(16), default="", index=True)
     platform: Mapped[str] = mapped_column(String(32), default="")
     state: Mapped[str] = mapped_column(String(24), index=True)
     owner: Mapped[str] = mapped_column(String(64), default="", index=True)

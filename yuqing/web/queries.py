@@ -26,13 +26,16 @@ class QueueFilter:
     state: str = ""
     platform: str = ""
     owner: str = ""
+    department: str = ""
 
     @classmethod
-    def parse(cls, level: str = "", topic: str = "", state: str = "", platform: str = "", owner: str = "") -> QueueFilter:
+    def parse(cls, level: str = "", topic: str = "", state: str = "", platform: str = "", owner: str = "",
+              department: str = "") -> QueueFilter:
         """Filters from query parameters; unknown values are ignored rather than trusted."""
         parsed_level = ascii_number(level)
         parsed_level = parsed_level if parsed_level in labels.LEVELS else None
-        return cls(parsed_level, topic[:64], state if state in labels.STATES else "", platform[:32], owner[:64])
+        return cls(parsed_level, topic[:64], state if state in labels.STATES else "", platform[:32], owner[:64],
+                   department[:16])
 
 
 def urgency(case: Case) -> tuple:
@@ -46,10 +49,16 @@ def queue(session: Session, filters: QueueFilter) -> list[Case]:
     query = select(Case)
     query = query.where(Case.state == filters.state) if filters.state else query.where(Case.state.in_(labels.OPEN_STATES))
     for column, value in ((Case.level, filters.level), (Case.topic, filters.topic),
-                          (Case.platform, filters.platform), (Case.owner, filters.owner)):
+                          (Case.platform, filters.platform), (Case.owner, filters.owner),
+                          (Case.department, filters.department)):
         if value:
             query = query.where(column == value)
     return sorted(session.scalars(query.limit(1000)), key=urgency)
+
+
+def departments(session: Session) -> list[str]:
+    """Departments that cases belong to (民政 and those suggested for transfer), for the filter list."""
+    return sorted(d for d in session.scalars(select(Case.department).distinct()) if d)
 
 
 def platforms(session: Session) -> list[str]:

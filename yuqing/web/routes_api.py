@@ -37,6 +37,7 @@ class CaseSummary(BaseModel):
     kind: str
     level: int
     topic: str
+    department: str
     platform: str
     state: str
     owner: str
@@ -130,9 +131,10 @@ def me(request: Request, user: User = Depends(current_user)) -> Me:
 
 @router.get("/cases", response_model=list[CaseSummary])
 def list_cases(level: str = "", topic: str = "", state: str = "", platform: str = "", owner: str = "",
-               user: User = Depends(current_user), session: Session = Depends(db_session)) -> list[CaseSummary]:
+               department: str = "", user: User = Depends(current_user),
+               session: Session = Depends(db_session)) -> list[CaseSummary]:
     """Open cases (or cases in the given state), most urgent first."""
-    filters = queries.QueueFilter.parse(level, topic, state, platform, owner)
+    filters = queries.QueueFilter.parse(level, topic, state, platform, owner, department)
     return [CaseSummary(**_summary(c)) for c in queries.queue(session, filters)]
 
 

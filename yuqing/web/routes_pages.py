@@ -25,28 +25,31 @@ def home(request: Request) -> Response:
 def _queue_page(request: Request, user: User, session: Session, desk: Desk, mine: bool,
                 filters: queries.QueueFilter) -> Response:
     if mine:
-        filters = queries.QueueFilter(filters.level, filters.topic, filters.state, filters.platform, user.staff_key)
+        filters = queries.QueueFilter(filters.level, filters.topic, filters.state, filters.platform, user.staff_key,
+                                      filters.department)
     now, settings = desk.clock(), desk.app.settings
     rows = [(case, *labels.time_left(case.deadline_at, now)) for case in queries.queue(session, filters)]
     return render(request, "queue.html", {
         "user": user, "mine": mine, "rows": rows, "filters": filters, "platforms": queries.platforms(session),
+        "departments": queries.departments(session),
         "topics": queries.topic_names(settings), "staff": queries.staff_names(settings)})
 
 
 @router.get("/queue")
 def my_queue(request: Request, level: str = "", topic: str = "", state: str = "", platform: str = "",
-             user: User = Depends(current_user), session: Session = Depends(db_session),
+             department: str = "", user: User = Depends(current_user), session: Session = Depends(db_session),
              desk: Desk = Depends(get_desk)) -> Response:
     """The signed-in person's own open cases, most urgent first."""
-    return _queue_page(request, user, session, desk, True, queries.QueueFilter.parse(level, topic, state, platform))
+    filters = queries.QueueFilter.parse(level, topic, state, platform, department=department)
+    return _queue_page(request, user, session, desk, True, filters)
 
 
 @router.get("/queue/team")
 def team_queue(request: Request, level: str = "", topic: str = "", state: str = "", platform: str = "",
-               owner: str = "", user: User = Depends(current_user), session: Session = Depends(db_session),
-               desk: Desk = Depends(get_desk)) -> Response:
+               owner: str = "", department: str = "", user: User = Depends(current_user),
+               session: Session = Depends(db_session), desk: Desk = Depends(get_desk)) -> Response:
     """Every open case of the team, most urgent first."""
-    filters = queries.QueueFilter.parse(level, topic, state, platform, owner)
+    filters = queries.QueueFilter.parse(level, topic, state, platform, owner, department)
     return _queue_page(request, user, session, desk, False, filters)
 
 

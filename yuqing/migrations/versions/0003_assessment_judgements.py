@@ -1,4 +1,4 @@
-"""assessment judgements: probability of negative, actionable and department (转办)
+"""assessment judgements: probability of negative, actionable and department; a case's department (转办)
 
 Revision ID: 0003_assessment_judgements
 Revises: 0002_web_sessions
@@ -22,9 +22,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('department', sa.String(length=16), nullable=False, server_default=''))
         batch_op.create_index(batch_op.f('ix_assessments_actionable'), ['actionable'], unique=False)
         batch_op.create_index(batch_op.f('ix_assessments_department'), ['department'], unique=False)
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('department', sa.String(length=16), nullable=False, server_default=''))
+        batch_op.create_index(batch_op.f('ix_cases_department'), ['department'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cases_department'))
+        batch_op.drop_column('department')
     with op.batch_alter_table('assessments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assessments_department'))
         batch_op.drop_index(batch_op.f('ix_assessments_actionable'))
