@@ -18,6 +18,14 @@ _FULL_TEXT_LINK = re.compile(r"<a[^>]*href=[\"']?/status/\w+[\"']?[^>]*>\s*å…¨æ–
 _LOGIN_URLS = ("passport.", "/signin/login", "/passport/", "visitor")
 
 
+def scheme_keywords(mention: dict[str, Any], limit: int) -> list[str]:
+    """Search words from the monitoring scheme: names first, then the city with each topic's first event word."""
+    from analysis.mention import MonitoringScheme
+
+    events = [topic["keywords"][0] for topic in mention.get("business", {}).get("topics", []) if topic["keywords"]]
+    return MonitoringScheme.build(**mention.get("scheme", {"names": []})).search_keywords(events, limit)
+
+
 def mblogs_of(cards: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Posts in a card list: card_type 9 at the top level or inside card_type 11 groups."""
     for card in cards or []:
@@ -45,7 +53,9 @@ class WeiboSpider(SourceSpider):
 
     def first_requests(self):
         """Page 1 of every keyword's search."""
-        return [self.page_request(keyword, 1) for keyword in self.source.keywords]
+        keywords = self.source.keywords or scheme_keywords(self.settings.getdict("YUQING_MENTION"),
+                                                           self.source.max_keywords)
+        return [self.page_request(keyword, 1) for keyword in keywords]
 
     def page_request(self, keyword: str, page: int):
         """The search API request for one page of one keyword."""

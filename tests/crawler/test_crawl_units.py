@@ -149,3 +149,13 @@ def test_crawl_process_rejects_an_unknown_source_with_status_2(profile_dir, caps
 
     assert main(["--config", str(profile_dir), "--source", "nope"]) == 2
     assert "未知的数据源 nope" in capsys.readouterr().err
+
+
+def test_weibo_search_words_come_from_the_monitoring_scheme_when_none_are_configured(settings):
+    from crawler.run import mention_lists
+    from crawler.spiders.weibo import scheme_keywords
+
+    source = next(s for s in settings.sources.sources if s.kind == "weibo")
+    words = scheme_keywords(mention_lists(settings, source), 6)
+    assert words[0] == settings.bureau.name and len(words) == 6
+    assert f"{settings.bureau.city} 救灾" in scheme_keywords(mention_lists(settings, source), 20)

@@ -41,7 +41,10 @@ class WeiboSource(SourceBase):
 
     kind: Literal["weibo"]
     base_url: str = "https://m.weibo.cn"
-    keywords: list[str] = Field(min_length=1)
+    keywords: list[str] = Field(
+        default_factory=list, description="Search words; empty: the monitoring scheme's names and city + event words"
+    )
+    max_keywords: int = Field(default=10, ge=1, description="At most this many search words from the scheme")
     search_type: int = Field(default=61, description="1 综合, 61 实时, 60 热门")
     fetch_long_text: bool = Field(default=True, description="Fetch /statuses/extend for truncated posts")
 
