@@ -147,3 +147,10 @@ def test_another_departments_matter_shows_for_transfer_and_filters_the_queue(as_
     assert f"/cases/{seeded.overdue_case_id}\"" not in listed
     api = client.get("/api/cases", params={"department": "人社"}).json()
     assert [row["id"] for row in api] == [seeded.case_id] and api[0]["department"] == "人社"
+
+
+def test_a_published_link_passes_the_one_url_check(as_role, seeded):
+    client = as_role("spokesperson")
+    refused = act(client, seeded.case_id, "publish", url="https:///no-host", reason="已发布")
+    assert refused.status_code == 400 and "完整网址" in refused.text
+    assert act(client, seeded.case_id, "publish", url="javascript:alert(1)").status_code == 400

@@ -29,7 +29,7 @@ class DigestConfig(Section):
     platform_labels: dict[str, str] = Field(
         default_factory=lambda: dict(DEFAULT_PLATFORMS), description="Chinese names of platform keys"
     )
-    font_path: str = Field(default="", description="A CJK font file for charts; empty = ask fontconfig")
+    font_path: str = Field(default="", description="A CJK font file for charts; empty = the packaged Noto Sans CJK (mplfonts)")
     attach_docx: bool = Field(default=True, description="Attach the report as a .docx document")
     mask_personal: bool = Field(
         default=True, description="Mask phone and ID numbers quoted from posts (HTML, text and .docx alike)"

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from responder.deadlines import due_of, milestones
+from responder.links import safe_url
 from responder.states import ALIASES, NEEDS_REASON
 from yuqing.config import Settings
 from yuqing.storage.models import Case
@@ -133,8 +134,8 @@ def _check_fields(case: Case, settings: Settings, action: str, values: dict[str,
         if len(text) > limit:
             raise ActionRefused(400, f"回复共 {len(text)} 字，超过平台上限 {limit} 字，未提交。请删减后再提交。")
     url = values.get("url", "").strip()
-    if url and not url.startswith(("https://", "http://")):
-        raise ActionRefused(400, "发布链接须以 http:// 或 https:// 开头。")
+    if url and not safe_url(url):
+        raise ActionRefused(400, "发布链接须是以 http:// 或 https:// 开头的完整网址。")
     to = (values.get("unit") or values.get("to") or "").strip()
     version = values.get("version", "")
     return {"reason": values.get("reason", "").strip(), "text": text, "url": url or None, "to": to or None,
