@@ -87,8 +87,9 @@ def _overdue_hours(case: Case, pending: tuple[datetime, str] | None, cutoff: dat
 def _case_row(case: Case, settings: Settings, week: Week, cutoff: datetime) -> CaseRow:
     tz, pending = week.tz, pending_milestone(case, cutoff)
     closed_in = _within(case.closed_at, week)
+    transfer = f"·转办{case.department}" if case.department not in ("", "民政") else ""
     return CaseRow(
-        case.id, case.title, case.kind, kind_name(case.kind), case.level, level_label(case.level),
+        case.id, case.title, case.kind, kind_name(case.kind) + transfer, case.level, level_label(case.level),
         platform_name(settings, case.platform), case.owner, staff_name(settings, case.owner),
         section_of(settings, case.topic, case.owner), case.state, state_label(case.state),
         local_text(case.detected_at, tz), local_text(case.first_response_at, tz), local_text(case.closed_at, tz),

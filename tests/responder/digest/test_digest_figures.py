@@ -55,6 +55,17 @@ def test_week_table_holds_cases_open_during_the_week(sessions, settings, world, 
     assert figures.cases[0].level == 2
 
 
+def test_a_case_for_another_department_says_so_in_the_week_table(sessions, settings, world, digest_now):
+    from yuqing.storage.db import transaction
+    from yuqing.storage.models import Case
+
+    with transaction(sessions) as session:
+        session.get(Case, world.cases["care"]).department = "住建"
+    rows = {c.id: c for c in _figures(sessions, settings, digest_now).cases}
+    assert rows[world.cases["care"]].kind_name == "投诉·转办住建"
+    assert rows[world.cases["relief"]].kind_name == "投诉"
+
+
 def test_commentator_load(sessions, settings, world, digest_now):
     loads = {load.key: load for load in _figures(sessions, settings, digest_now).commentators}
     relief = loads["relief-chief"]
