@@ -92,12 +92,19 @@ class KindModel:
     def classify(self, text: str, sentiment: SentimentResult) -> KindResult:
         """The post's kind: the rules' verdict and reasons when the model agrees, else the model's
         kind with the words that decided it and what the rules had said."""
-        rule = classify_kind(text, sentiment)
+        return self.classify_all([text], [sentiment])[0]
+
+    def classify_all(self, texts: Sequence[str], sentiments: Sequence[SentimentResult]) -> list[KindResult]:
+        """``classify`` for many posts, hashing them in one batch."""
+        rules = [classify_kind(text, sentiment) for text, sentiment in zip(texts, sentiments)]
+        found = [kind_tokens(text, rule.kind, sentiment.positive) for text, rule, sentiment in zip(texts, rules, sentiments)]
+        scores = np.asarray(hash_tokens(found, self._params.weights.shape[1]) @ self._params.weights.T)
+        return [self._settle(rule, tokens_, row + self._params.intercepts)
+                for rule, tokens_, row in zip(rules, found, scores)]
+
+    def _settle(self, rule: KindResult, found: set[str], scores: np.ndarray) -> KindResult:
         if rule.kind not in self._params.kinds:
             return rule
-        found = kind_tokens(text, rule.kind, sentiment.positive)
-        row = hash_tokens([found], self._params.weights.shape[1])
-        scores = self._params.weights[:, row.indices] @ row.data + self._params.intercepts
         kind = self._params.kinds[int(np.argmax(scores))]
         if kind == rule.kind:
             return rule
