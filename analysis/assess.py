@@ -144,10 +144,10 @@ def assess_texts(texts: Sequence[str], judges: Judges, contexts: Sequence[Source
     joined = [f"{c.title}\n{text}" if c.title else text for text, c in zip(texts, contexts)]
     results = judges.sentiment.predict(joined)
     kinds = judges.kinds or shipped_kind_model()
-    first = kinds.classify_all(joined, results)
+    rules = [classify_kind(text, result) for text, result in zip(joined, results)]
+    first = kinds.classify_all(joined, results, rules)
     stances = (judges.stance or shipped_stance_model()).predict(
-        joined, results, [classify_kind(text, r).kind for text, r in zip(joined, results)],
-        [c.addressed for c in contexts])
+        joined, results, [rule.kind for rule in rules], [c.addressed for c in contexts])
     out = []
     for i, (text, context) in enumerate(zip(texts, contexts)):
         department = (judges.departments or shipped_department_model()).refine(

@@ -94,9 +94,12 @@ class KindModel:
         kind with the words that decided it and what the rules had said."""
         return self.classify_all([text], [sentiment])[0]
 
-    def classify_all(self, texts: Sequence[str], sentiments: Sequence[SentimentResult]) -> list[KindResult]:
-        """``classify`` for many posts, hashing them in one batch."""
-        rules = [classify_kind(text, sentiment) for text, sentiment in zip(texts, sentiments)]
+    def classify_all(self, texts: Sequence[str], sentiments: Sequence[SentimentResult],
+                     rules: Sequence[KindResult] | None = None) -> list[KindResult]:
+        """``classify`` for many posts, hashing them in one batch (``rules``: the rules' verdicts,
+        when the caller has them already)."""
+        if rules is None:
+            rules = [classify_kind(text, sentiment) for text, sentiment in zip(texts, sentiments)]
         found = [kind_tokens(text, rule.kind, sentiment.positive) for text, rule, sentiment in zip(texts, rules, sentiments)]
         scores = np.asarray(hash_tokens(found, self._params.weights.shape[1]) @ self._params.weights.T)
         return [self._settle(rule, tokens_, row + self._params.intercepts)
