@@ -19,6 +19,8 @@ import jieba
 
 _USER_WORD_FREQ = 20_000
 
+jieba.setLogLevel(60)
+
 
 @dataclass(frozen=True)
 class Hit:
