@@ -57,12 +57,14 @@ def stance_tokens(text: str, sentiment: SentimentResult, rule_kind: str, board: 
 
 class StanceModel:
     """Three-class stance from the trained weights; ``negative_at`` is the probability of
-    negative at or above which a post is called negative (chosen by cross-validation)."""
+    negative at or above which a post is called negative, ``negative_at_board`` the same for a
+    letter on a government board (both chosen by cross-validation)."""
 
     def __init__(self, model_path: str | Path | None = None) -> None:
         self.model_path = Path(model_path) if model_path else DEFAULT_STANCE_MODEL
         self._params = KindWeights.load(self.model_path)
         self.negative_at = float(self._params.info.get("negative_at", 0.5))
+        self.negative_at_board = float(self._params.info.get("negative_at_board", self.negative_at))
         self._order = [self._params.kinds.index(stance) for stance in STANCES]
 
     def probabilities(self, token_sets: Sequence[set[str]]) -> np.ndarray:
@@ -80,11 +82,12 @@ class StanceModel:
         if not texts:
             return []
         token_sets = [stance_tokens(*row) for row in zip(texts, sentiments, rule_kinds, boards)]
-        return [self._result(row, sentiment) for row, sentiment in zip(self.probabilities(token_sets), sentiments)]
+        return [self._result(row, sentiment, board)
+                for row, sentiment, board in zip(self.probabilities(token_sets), sentiments, boards)]
 
-    def _result(self, row: np.ndarray, sentiment: SentimentResult) -> StanceResult:
+    def _result(self, row: np.ndarray, sentiment: SentimentResult, board: bool) -> StanceResult:
         negative, neutral, positive = (float(p) for p in row)
-        if negative >= self.negative_at:
+        if negative >= (self.negative_at_board if board else self.negative_at):
             stance = "negative"
         else:
             stance = "positive" if positive > neutral else "neutral"

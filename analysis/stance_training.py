@@ -6,8 +6,9 @@ Training rows, weighted so the few real hand-labelled rows count against the man
   was hand-labelled (×1);
 - the project's domain set, ``train`` split (×2): label 0 is negative, praise positive, the rest
   neutral.
-The negative threshold is chosen by 5-fold cross-validation on these rows alone, as the lowest
-that keeps the real rows' neutral-and-positive precision; held-out splits are never read.
+The negative thresholds (one for board letters, one for open-web posts) are chosen by 5-fold
+cross-validation on these rows alone: each the highest whose out-of-fold negative recall on that
+kind of real row reaches ``REAL_NEGATIVE_RECALL``; held-out splits are never read.
 """
 
 from __future__ import annotations
@@ -91,19 +92,25 @@ def fit(matrix, rows: StanceRows, c: float = SHIPPED_C) -> LogisticRegression:
     return LogisticRegression(C=c, max_iter=3000).fit(matrix, rows.stances, sample_weight=rows.weights)
 
 
-def choose_threshold(matrix, rows: StanceRows, c: float = SHIPPED_C, folds: int = 5) -> tuple[float, dict]:
-    """The negative threshold from out-of-fold probabilities on the training rows alone."""
+def choose_thresholds(matrix, rows: StanceRows, c: float = SHIPPED_C, folds: int = 5) -> dict[str, tuple[float, dict]]:
+    """The negative thresholds, one for board letters and one for open-web posts, each from
+    out-of-fold probabilities on that kind of real training row alone."""
     labels = np.array(rows.stances)
     negative = np.zeros(len(labels))
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=7).split(matrix, labels):
         model = LogisticRegression(C=c, max_iter=3000).fit(matrix[train], labels[train],
                                                            sample_weight=np.array(rows.weights)[train])
         negative[test] = model.predict_proba(matrix[test])[:, list(model.classes_).index("negative")]
-    real = np.array(rows.real)
-    truth = labels[real] == "negative"
+    real, boards = np.array(rows.real), np.array(rows.boards)
+    return {"board": _threshold(negative[real & boards], labels[real & boards] == "negative"),
+            "open": _threshold(negative[real & ~boards], labels[real & ~boards] == "negative")}
+
+
+def _threshold(negative: np.ndarray, truth: np.ndarray) -> tuple[float, dict]:
+    """The highest threshold whose recall reaches the target, and the precision/recall curve."""
     chosen, report = 0.5, {}
-    for threshold in np.arange(0.70, 0.19, -0.02):
-        called = negative[real] >= threshold
+    for threshold in np.arange(0.90, 0.09, -0.02):
+        called = negative >= threshold
         recall = float((called & truth).sum() / max(truth.sum(), 1))
         precision = float((called & truth).sum() / max(called.sum(), 1))
         report[f"{threshold:.2f}"] = [round(precision, 4), round(recall, 4)]
@@ -116,11 +123,13 @@ def choose_threshold(matrix, rows: StanceRows, c: float = SHIPPED_C, folds: int 
 def train(rows: StanceRows, c: float = SHIPPED_C, info: dict | None = None) -> KindWeights:
     """Fit the stance weights and choose their negative threshold."""
     matrix = features(rows)
-    threshold, curve = choose_threshold(matrix, rows, c)
+    thresholds = choose_thresholds(matrix, rows, c)
     model = fit(matrix, rows, c)
     weights = np.asarray(model.coef_, dtype=np.float32)
     weights[:, np.asarray(matrix.sum(axis=0)).ravel() == 0] = 0.0
-    details = {"c": c, "rows": len(rows.texts), "negative_at": threshold, "cv_real_precision_recall": curve}
+    details = {"c": c, "rows": len(rows.texts), "negative_at": thresholds["open"][0],
+               "negative_at_board": thresholds["board"][0], "cv_open_precision_recall": thresholds["open"][1],
+               "cv_board_precision_recall": thresholds["board"][1]}
     return KindWeights(tuple(model.classes_), weights, np.asarray(model.intercept_), {**details, **(info or {})})
 
 
@@ -135,7 +144,9 @@ def main(argv: list[str] | None = None) -> None:
                "analysis/data/domain.csv split=train"]
     weights = train(rows, info={"trained": training_stamp(), "sources": sources, "classes": list(STANCES)})
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    print(f"已保存 {weights.save(args.out)}：阈值 {weights.info['negative_at']}，{weights.info['rows']} 行")
+    info = weights.info
+    print(f"已保存 {weights.save(args.out)}：阈值 留言板 {info['negative_at_board']}、其他 {info['negative_at']}，"
+          f"{info['rows']} 行")
 
 
 if __name__ == "__main__":
