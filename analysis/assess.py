@@ -16,10 +16,9 @@ from analysis.kind_model import KindModel, shipped_kind_model
 from analysis.levels import Level, LevelRules, Signals, assess_level, media_tier, words_in
 from analysis.mention import MentionMatch, MonitoringScheme, find_mention
 from analysis.sentiment.base import SentimentModel, SentimentResult
-from analysis.stance import StanceModel, StanceResult, shipped_stance_model
+from analysis.stance import STANCE_NAMES, StanceModel, StanceResult, shipped_stance_model
 from analysis.topics import TopicMatch
 
-SENTIMENT_NAMES = {"negative": "负面", "neutral": "中性", "positive": "正面"}
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ class TextAssessment:
     @property
     def reasons(self) -> list[str]:
         """Readable reasons: mention, stance and sentiment, kind, voice, department and topic."""
-        label = SENTIMENT_NAMES[self.sentiment.label]
+        label = STANCE_NAMES[self.sentiment.label]
         cues = f"，线索：{'、'.join(self.sentiment.cues)}" if self.sentiment.cues else ""
         first = [self.mention.reason] if self.mention else []
         stance = list(self.stance.reasons) if self.stance else [f"情感{label}（正面概率 {self.sentiment.positive:.2f}{cues}）"]
@@ -156,8 +155,7 @@ def assess_texts(texts: Sequence[str], judges: Judges, contexts: Sequence[Source
         flag = mentioned[i] if mentioned is not None else (mention is not None or judges.scheme is None)
         kind = settle_kind(first[i], joined[i], stances[i].stance)
         actionable, why = is_actionable(kind.kind, context.addressed)
-        topic = department.topic if department.ours else TopicMatch(reasons=list(department.reasons))
-        out.append(TextAssessment(results[i], kind, topic, flag, stances[i], department, actionable, why, mention))
+        out.append(TextAssessment(results[i], kind, department.topic, flag, stances[i], department, actionable, why, mention))
     return out
 
 

@@ -75,10 +75,6 @@ class BusinessVocabulary:
         """Every word of every department, for one longest-first pass."""
         return Vocabulary(self.owners)
 
-    def event_words(self) -> tuple[str, ...]:
-        """The civil-affairs event words (topic keywords), longest first."""
-        return tuple(sorted({w for t in self.topics for w in t.keywords}, key=len, reverse=True))
-
 
 def _weighted(hits: Sequence[Hit], title_end: int) -> Counter[str]:
     """Each distinct word with its weight: 1 in the body, more in the title (repeats add nothing)."""

@@ -3,7 +3,7 @@
 Usage::
 
     scheme = MonitoringScheme.build(names=["榆川市民政局"], aliases=["榆川民政"], regions=["榆川", "榆东区"],
-                                    subjects=["民政局", "殡仪馆", "民政菊"], vague=["有关部门"],
+                                    subjects=["民政局"], weak=["殡仪馆"], evasive=["民政菊"], vague=["有关部门"],
                                     exclusions=["榆林市民政局"], exclusion_contexts=["民政路"])
     match = find_mention(text, scheme, business=judge_department(text, vocabulary))
     match.label                     # "region+subject:榆川+民政局", stored on the post
@@ -41,8 +41,7 @@ from analysis.vocabulary import Hit, Vocabulary, mask
 _PLACE_SUFFIXES = "省市县区州旗镇乡"
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2})([市县])")
 _NOT_PLACES = frozenset("城市 超市 门市 股市 夜市 菜市 上市 本市 我市 全市 该市 各市 外市 邻市 同市 省市 县市 花市 集市 黑市 早市 "
-                        "街市 本县 我县 全县 该县 各县 外县 本区 我区 全区 该区 各区 外区 城区 市区 小区 社区 园区 景区 "
-                        "片区 郊区 山区 灾区 辖区 新区 老区 校区 厂区 本省 我省 全省 外省 该省 各省 分省 节省 反省".split())
+                        "街市 本县 我县 全县 该县 各县 外县".split())
 _SENTENCE_MARKS = "。！？!?；;\n"
 
 
@@ -55,7 +54,7 @@ class MentionMatch:
 
     @property
     def label(self) -> str:
-        """A short stored form such as ``name:榆川民政`` or ``region+subject:榆东区+民政局``."""
+        """A short stored form such as ``alias:榆川民政`` or ``region+subject:榆东区+民政局``."""
         return f"{self.rule}:{self.term}"
 
     @property
