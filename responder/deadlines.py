@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from responder.workdays import add_working_days
 from yuqing.config import Settings
-from yuqing.config.response import Clock, ClocksConfig
+from yuqing.config.response import Clock
 from yuqing.storage.models import Case
 
 CONSULTATION_ANSWER = "consultation_answer"
@@ -16,23 +17,6 @@ CONSULTATION_ANSWER = "consultation_answer"
 def is_emergency(settings: Settings, level: int, topic: str) -> bool:
     """Ⅰ always counts as tied to an emergency; Ⅱ when its topic is an emergency topic."""
     return level <= 1 or (level == 2 and topic in settings.response.thresholds.emergency_topics)
-
-
-def is_working_day(day: date, clocks: ClocksConfig) -> bool:
-    """Monday to Friday, minus holidays, plus make-up working days (调休)."""
-    if day in clocks.extra_workdays:
-        return True
-    return day.weekday() < 5 and day not in clocks.holidays
-
-
-def add_working_days(start: datetime, days: int, clocks: ClocksConfig, tz: ZoneInfo) -> datetime:
-    """The same local time `days` working days after `start`."""
-    local = start.astimezone(tz)
-    day, left = local.date(), days
-    while left:
-        day += timedelta(days=1)
-        left -= is_working_day(day, clocks)
-    return datetime.combine(day, local.timetz()).astimezone(start.tzinfo)
 
 
 def _milestone(key: str, label: str, due: datetime) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from yuqing.config import ConfigError, load_settings
      "routing.escalation_ladder.0"),
     ("replies.yaml", "    part: closing\n", "    part: end\n", "templates.1.part"),
     ("response.yaml", "retry: {base_seconds: 60", "retry: {base_seconds: -1", "retry.base_seconds"),
+    ("response.yaml", "  calendar: CN\n", "  calendar: XX\n", "clocks.calendar"),
 ])
 def test_typos_name_file_and_key(profile_dir, file, old, new, key):
     path = profile_dir / file

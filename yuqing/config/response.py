@@ -3,7 +3,8 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
+import holidays
+from pydantic import Field, field_validator
 
 from yuqing.config.base import Section
 
@@ -40,8 +41,21 @@ class ClocksConfig(Section):
     triage_hours_severe: float = Field(default=1, gt=0)
     reminders: list[float] = Field(default_factory=lambda: [0.5, 0.8])
     escalate_every_hours: float = Field(default=2, gt=0, description="After a breach, climb one more rung this often")
-    holidays: list[date] = Field(default_factory=list, description="Public holidays (not working days)")
-    extra_workdays: list[date] = Field(default_factory=list, description="Weekend days worked (调休)")
+    calendar: str = Field(
+        default="CN",
+        description="Official holiday calendar (country code of the holidays package: public holidays and "
+        "调休 make-up working days); empty for Monday to Friday only",
+    )
+    holidays: list[date] = Field(default_factory=list, description="Further days off beyond the official calendar")
+    extra_workdays: list[date] = Field(
+        default_factory=list, description="Further working days (e.g. a 调休 day the package does not know yet)")
+
+    @field_validator("calendar")
+    @classmethod
+    def _known_calendar(cls, value: str) -> str:
+        if value and value not in holidays.list_supported_countries():
+            raise ValueError(f"未知的节假日日历 {value!r} (例如 CN)")
+        return value
 
 
 class RoutingConfig(Section):
