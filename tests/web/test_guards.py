@@ -99,7 +99,7 @@ def test_500_responses_carry_the_security_headers(web, seeded, monkeypatch):
 
     with TestClient(web, follow_redirects=False, raise_server_exceptions=False) as client:
         sign_in(client, "commentator")
-        monkeypatch.setattr("yuqing.web.queries.queue", broken)
+        monkeypatch.setattr("responder.reply_queue.list_queue", broken)
         for path in ("/queue", "/api/cases"):
             response = client.get(path)
             assert response.status_code == 500

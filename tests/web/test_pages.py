@@ -52,7 +52,7 @@ def test_a_failing_database_gives_a_chinese_500_page_not_a_traceback(web, seeded
 
     with TestClient(web, follow_redirects=False, raise_server_exceptions=False) as client:
         sign_in(client, "commentator")
-        monkeypatch.setattr("yuqing.web.queries.queue", broken)
+        monkeypatch.setattr("responder.reply_queue.list_queue", broken)
         response = client.get("/queue")
         assert response.status_code == 500 and "服务器内部错误" in response.text
         assert "database is locked" not in response.text and "Traceback" not in response.text

@@ -85,22 +85,14 @@ def queue() -> None:
 @pass_app
 def list_cases(holder: AppHolder, states: tuple[str, ...], mine: str | None, show_all: bool, as_json: bool) -> None:
     """列出工单（默认只列未办结的，按级别和时限排序）。"""
-    from sqlalchemy import select
-
     from responder.alerts import local_text
-    from responder.states import FINISHED_STATES, LEVEL_NUMERALS, state_label
-    from yuqing.storage.models import Case
+    from responder.reply_queue import QueueFilter, list_queue
+    from responder.states import LEVEL_NUMERALS, state_label
 
     app = _app(holder)
-    query = select(Case).order_by(Case.level, Case.deadline_at, Case.id)
-    if states:
-        query = query.where(Case.state.in_(states))
-    elif not show_all:
-        query = query.where(Case.state.not_in(FINISHED_STATES))
-    if mine:
-        query = query.where(Case.owner == mine)
+    filters = QueueFilter(states=states, owner=mine or "", include_finished=show_all)
     with app.sessions() as session:
-        cases = list(session.scalars(query))
+        cases = list_queue(session, filters)
         if as_json:
             click.echo(json.dumps([_summary(app, c) for c in cases], ensure_ascii=False, indent=2))
             return

@@ -1,59 +1,27 @@
-"""Read-only queries behind the pages and the API: the queue, a case's posts, post search."""
+"""Read-only queries behind the pages and the API: queue filters, a case's posts, post search."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from responder.reply_queue import QueueFilter
 from responder.states import SYSTEM
 from yuqing.config import Settings
 from yuqing.storage.models import Case, Post
 from yuqing.web import labels
 from yuqing.web.guards import ascii_number
 
-FAR_FUTURE = datetime.max.replace(year=9999)
 
-
-@dataclass(frozen=True)
-class QueueFilter:
-    """The queue's filters; empty values mean "any"."""
-
-    level: int | None = None
-    topic: str = ""
-    state: str = ""
-    platform: str = ""
-    owner: str = ""
-    department: str = ""
-
-    @classmethod
-    def parse(cls, level: str = "", topic: str = "", state: str = "", platform: str = "", owner: str = "",
-              department: str = "") -> QueueFilter:
-        """Filters from query parameters; unknown values are ignored rather than trusted."""
-        parsed_level = ascii_number(level)
-        parsed_level = parsed_level if parsed_level in labels.LEVELS else None
-        return cls(parsed_level, topic[:64], state if state in labels.STATES else "", platform[:32], owner[:64],
-                   department[:16])
-
-
-def urgency(case: Case) -> tuple:
-    """Sort key: most severe level first, then the nearest deadline, then the oldest."""
-    deadline = case.deadline_at.replace(tzinfo=None) if case.deadline_at else FAR_FUTURE
-    return (case.level, deadline, case.detected_at.replace(tzinfo=None), case.id)
-
-
-def queue(session: Session, filters: QueueFilter) -> list[Case]:
-    """Cases matching the filters, most urgent first (level, then deadline); open cases unless a state is chosen."""
-    query = select(Case)
-    query = query.where(Case.state == filters.state) if filters.state else query.where(Case.state.in_(labels.OPEN_STATES))
-    for column, value in ((Case.level, filters.level), (Case.topic, filters.topic),
-                          (Case.platform, filters.platform), (Case.owner, filters.owner),
-                          (Case.department, filters.department)):
-        if value:
-            query = query.where(column == value)
-    return sorted(session.scalars(query.limit(1000)), key=urgency)
+def parse_filter(level: str = "", topic: str = "", state: str = "", platform: str = "", owner: str = "",
+                 department: str = "") -> QueueFilter:
+    """Queue filters from query parameters; unknown values are ignored rather than trusted."""
+    parsed_level = ascii_number(level)
+    return QueueFilter(states=(state,) if state in labels.STATES else (),
+                       level=parsed_level if parsed_level in labels.LEVELS else None,
+                       topic=topic[:64], platform=platform[:32], owner=owner[:64], department=department[:16])
 
 
 def departments(session: Session) -> list[str]:

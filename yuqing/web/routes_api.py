@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from responder import reply_queue
 from yuqing.storage.models import Case, Post, User
 from yuqing.web import casework, queries
 from yuqing.web.context import Desk, csrf_token, current_user, db_session, get_desk
@@ -134,8 +135,8 @@ def list_cases(level: str = "", topic: str = "", state: str = "", platform: str 
                department: str = "", user: User = Depends(current_user),
                session: Session = Depends(db_session)) -> list[CaseSummary]:
     """Open cases (or cases in the given state), most urgent first."""
-    filters = queries.QueueFilter.parse(level, topic, state, platform, owner, department)
-    return [CaseSummary(**_summary(c)) for c in queries.queue(session, filters)]
+    filters = queries.parse_filter(level, topic, state, platform, owner, department)
+    return [CaseSummary(**_summary(c)) for c in reply_queue.list_queue(session, filters)]
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetail)

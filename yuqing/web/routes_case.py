@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from responder import reply_queue
 from yuqing.storage.db import row_id_in_range
 from yuqing.storage.models import Case, CasePost, Post, User
 from yuqing.web import casework, queries
@@ -72,7 +72,7 @@ def act(request: Request, case_id: int, form: FormData = Depends(checked_form), 
 def approvals(request: Request, user: User = Depends(require_roles("spokesperson")),
               session: Session = Depends(db_session), desk: Desk = Depends(get_desk)) -> Response:
     """Replies waiting for approval, with the latest draft of each."""
-    cases = sorted(session.scalars(select(Case).where(Case.state == "pending_approval")), key=queries.urgency)
+    cases = reply_queue.list_queue(session, reply_queue.QueueFilter(states=("pending_approval",)))
     rows = [(case, case.drafts[-1] if case.drafts else None,
              casework.allowed(case, user.staff_key, desk.app.settings)) for case in cases]
     return render(request, "approvals.html", {"user": user, "rows": rows, "staff": queries.staff_names(desk.app.settings)})

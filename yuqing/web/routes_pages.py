@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
+
+from responder import reply_queue
 
 from yuqing.storage.models import User
 from yuqing.web import labels, queries
@@ -23,12 +27,11 @@ def home(request: Request) -> Response:
 
 
 def _queue_page(request: Request, user: User, session: Session, desk: Desk, mine: bool,
-                filters: queries.QueueFilter) -> Response:
+                filters: reply_queue.QueueFilter) -> Response:
     if mine:
-        filters = queries.QueueFilter(filters.level, filters.topic, filters.state, filters.platform, user.staff_key,
-                                      filters.department)
+        filters = replace(filters, owner=user.staff_key)
     now, settings = desk.clock(), desk.app.settings
-    rows = [(case, *labels.time_left(case.deadline_at, now)) for case in queries.queue(session, filters)]
+    rows = [(case, *labels.time_left(case.deadline_at, now)) for case in reply_queue.list_queue(session, filters)]
     return render(request, "queue.html", {
         "user": user, "mine": mine, "rows": rows, "filters": filters, "platforms": queries.platforms(session),
         "departments": queries.departments(session),
@@ -40,7 +43,7 @@ def my_queue(request: Request, level: str = "", topic: str = "", state: str = ""
              department: str = "", user: User = Depends(current_user), session: Session = Depends(db_session),
              desk: Desk = Depends(get_desk)) -> Response:
     """The signed-in person's own open cases, most urgent first."""
-    filters = queries.QueueFilter.parse(level, topic, state, platform, department=department)
+    filters = queries.parse_filter(level, topic, state, platform, department=department)
     return _queue_page(request, user, session, desk, True, filters)
 
 
@@ -49,7 +52,7 @@ def team_queue(request: Request, level: str = "", topic: str = "", state: str = 
                owner: str = "", department: str = "", user: User = Depends(current_user),
                session: Session = Depends(db_session), desk: Desk = Depends(get_desk)) -> Response:
     """Every open case of the team, most urgent first."""
-    filters = queries.QueueFilter.parse(level, topic, state, platform, owner, department)
+    filters = queries.parse_filter(level, topic, state, platform, owner, department)
     return _queue_page(request, user, session, desk, False, filters)
 
 
