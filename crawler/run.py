@@ -31,6 +31,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--source", action="append", default=[], help="只抓取这些数据源（可重复）")
     parser.add_argument("--since", default="", help="回补：抓取此日期（YYYY-MM-DD）之后的帖子")
     parser.add_argument("--now", default="", help="把“现在”固定为此 ISO 时间（用于测试与演示）")
+    parser.add_argument("--keyword", action="append", default=[], help="只搜索这些词（临时盯防，可重复）")
+    parser.add_argument("--max-pages", type=int, default=0, help="每个列表最多抓取的页数（覆盖配置）")
     parser.add_argument("--log-level", default="WARNING")
     return parser.parse_args(argv)
 
@@ -132,9 +134,10 @@ def crawl(settings: Settings, sources: list[Any], args: argparse.Namespace) -> d
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(timezone.utc)
     process = CrawlerProcess({"LOG_LEVEL": args.log_level, "TWISTED_REACTOR": BASE_SETTINGS["TWISTED_REACTOR"]})
     crawlers = {config.key: source_crawler(settings, config, args.log_level) for config in sources}
+    budget = args.max_pages or (settings.sources.backfill_max_pages if backfill else None)
     for config in sources:
         process.crawl(crawlers[config.key], source=config, cutoff=backfill, cursors=cursors[config.key], now=now,
-                      zone=settings.app.timezone, page_budget=settings.sources.backfill_max_pages if backfill else None)
+                      zone=settings.app.timezone, page_budget=budget, keywords=args.keyword)
     process.start()
     return {key: crawler.stats.get_value("yuqing/run_id") for key, crawler in crawlers.items()}
 

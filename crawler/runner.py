@@ -74,7 +74,7 @@ class CrawlReport:
 
 
 def crawl_command(app: App, source_keys: Sequence[str], since: date | None, now: datetime | None,
-                  log_level: str) -> list[str]:
+                  log_level: str, keywords: Sequence[str] = (), max_pages: int = 0) -> list[str]:
     """The child process's command line; the profile and database URL are passed through."""
     command = [sys.executable, "-m", "crawler.run", "--config", str(app.settings.config_dir),
                "--database-url", app.settings.app.database_url, "--log-level", log_level]
@@ -84,6 +84,10 @@ def crawl_command(app: App, source_keys: Sequence[str], since: date | None, now:
         command += ["--since", since.isoformat()]
     if now:
         command += ["--now", now.isoformat()]
+    for word in keywords:
+        command += ["--keyword", word]
+    if max_pages:
+        command += ["--max-pages", str(max_pages)]
     return command
 
 
@@ -97,14 +101,15 @@ def check_sources(app: App, source_keys: Sequence[str]) -> None:
 
 def run_crawl(app: App, source_keys: Sequence[str] | None = None, since: date | None = None,
               on_progress: Callable[[SourceReport], None] | None = None, now: datetime | None = None,
-              log_level: str = "WARNING") -> CrawlReport:
-    """Crawl the named (default: all enabled) sources in a child process and return its report.
+              log_level: str = "WARNING", keywords: Sequence[str] = (), max_pages: int = 0) -> CrawlReport:
+    """Crawl the named (default: all enabled) sources in a child process and return its report;
+    `keywords` replace searching sources' own words and `max_pages` their page budget (a watch round).
     A child that dies without reporting gives every requested source the status 'failed'."""
     keys = list(source_keys or [])
     check_sources(app, keys)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-    child = subprocess.Popen(crawl_command(app, keys, since, now, log_level), stdout=subprocess.PIPE,
-                             text=True, encoding="utf-8", env=env)
+    command = crawl_command(app, keys, since, now, log_level, keywords, max_pages)
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env)
     report = CrawlReport(sources=_follow(child.stdout, on_progress))
     report.exit_code = child.wait()
     if report.exit_code == 2:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Sequence
 from zoneinfo import ZoneInfo
 
 import scrapy
@@ -40,15 +40,19 @@ def failure_kind(failure: Failure) -> str:
 
 
 class SourceSpider(scrapy.Spider):
-    """One configured source. Subclasses implement `first_requests()` and their callbacks."""
+    """One configured source. Subclasses implement `first_requests()` and their callbacks.
+
+    `keywords` (a temporary watch's words) replace a searching source's own; sources that do not
+    search ignore them."""
 
     kind: ClassVar[str] = ""
 
     def __init__(self, source: Any, cutoff: datetime | None = None, cursors: dict[str, datetime] | None = None,
                  now: datetime | None = None, zone: str = "Asia/Shanghai", page_budget: int | None = None,
-                 **kwargs: Any):
+                 keywords: Sequence[str] = (), **kwargs: Any):
         super().__init__(name=source.key, **kwargs)
         self.source = source
+        self.keywords = list(keywords)
         self.cutoff = cutoff
         self.cursors = cursors or {}
         self.page_budget = page_budget or source.max_pages

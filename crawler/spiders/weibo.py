@@ -52,9 +52,9 @@ class WeiboSpider(SourceSpider):
         self.yielded: set[str] = set()
 
     def first_requests(self):
-        """Page 1 of every keyword's search."""
-        keywords = self.source.keywords or scheme_keywords(self.settings.getdict("YUQING_MENTION"),
-                                                           self.source.max_keywords)
+        """Page 1 of every keyword's search (a watch's words when given)."""
+        keywords = self.keywords or self.source.keywords or scheme_keywords(
+            self.settings.getdict("YUQING_MENTION"), self.source.max_keywords)
         return [self.page_request(keyword, 1) for keyword in keywords]
 
     def page_request(self, keyword: str, page: int):

@@ -24,11 +24,21 @@ class SourceBase(Section):
     local: bool | None = Field(
         default=None, description="The city's own source (region given by construction); default: boards are"
     )
+    realtime: bool | None = Field(
+        default=None, description="Searched by temporary watches on hot events; default: Weibo real-time search"
+    )
 
     @property
     def is_local(self) -> bool:
         """Whether the source is the city's own: configured, else true for message boards."""
         return self.local if self.local is not None else getattr(self, "kind", "") == "board"
+
+    @property
+    def is_realtime(self) -> bool:
+        """Whether watches search it: configured, else true for Weibo's real-time search (type 61)."""
+        if self.realtime is not None:
+            return self.realtime
+        return getattr(self, "kind", "") == "weibo" and getattr(self, "search_type", 0) == 61
 
     @property
     def is_addressed(self) -> bool:
@@ -115,6 +125,19 @@ SourceConfig = Annotated[
 ]
 
 
+class WatchConfig(Section):
+    """Temporary watches: a hot event's keywords searched on the real-time sources until it cools."""
+
+    enabled: bool = True
+    interval_minutes: int = Field(default=3, ge=1, le=60, description="How often a watch searches")
+    min_level: int = Field(default=3, ge=1, le=4, description="Events at this level or more severe are watched")
+    burst_score: float = Field(default=3.0, ge=0, description="Events bursting at least this much are watched")
+    cool_after_minutes: int = Field(default=60, ge=5, description="A watch ends after this long without new posts")
+    max_hours: float = Field(default=24.0, gt=0, description="A watch ends after this long whatever happens")
+    max_keywords: int = Field(default=3, ge=1, le=10, description="Event keywords searched per round")
+    max_pages: int = Field(default=1, ge=1, le=5, description="Pages per keyword and round (stops earlier at seen)")
+
+
 class SourcesConfig(Section):
     """All sources plus crawl-wide politeness settings."""
 
@@ -132,4 +155,5 @@ class SourcesConfig(Section):
     batch_size: int = Field(default=50, ge=1, description="Posts stored per database transaction")
     near_copy_threshold: float = Field(default=0.5, gt=0, le=1, description="MinHash similarity for a near-copy")
     near_copy_window_days: int = Field(default=30, ge=1, description="How far back originals are looked for")
+    watch: WatchConfig = WatchConfig()
     sources: list[SourceConfig] = Field(default_factory=list)

@@ -27,10 +27,12 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from yuqing.app import App
 from yuqing.scheduler.alerts import alert_job_failure
+from yuqing.scheduler.chain import StageChain
 from yuqing.scheduler.clock import Clock, utc_now
 from yuqing.scheduler.plan import CRAWL_POOL, JobSpec, Timings, job_signature, planned_jobs
 from yuqing.scheduler.runner import RUN_JOB_REF, JobContext, bind
 from yuqing.scheduler.store import make_jobstore, run_soon
+from yuqing.scheduler.watches import WATCH_PREFIX
 
 log = logging.getLogger("yuqing.scheduler")
 
@@ -58,7 +60,8 @@ def _stored_signature(job: Job) -> str:
 
 
 def sync_jobs(scheduler: BaseScheduler, specs: Iterable[JobSpec]) -> None:
-    """Make the job store hold exactly the planned jobs, keeping unchanged ones' next run times."""
+    """Make the job store hold exactly the planned jobs, keeping unchanged ones' next run times
+    (temporary watches are not planned: they stay until their event cools)."""
     stored = {job.id: job for job in scheduler.get_jobs()}
     for spec in specs:
         job = stored.pop(spec.id, None)
@@ -70,6 +73,8 @@ def sync_jobs(scheduler: BaseScheduler, specs: Iterable[JobSpec]) -> None:
                           replace_existing=True, **extra)
         log.info("job scheduled", extra={"job": spec.id, "trigger": str(spec.trigger)})
     for job_id in stored:
+        if job_id.startswith(WATCH_PREFIX):
+            continue
         scheduler.remove_job(job_id)
         log.info("job removed", extra={"job": job_id})
 
@@ -84,6 +89,7 @@ class Daemon:
         self.stopping = threading.Event()
         self.cut_short: set[str] = set()
         self.scheduler = build_scheduler(app, scheduler_cls, executor_factory)
+        self.chain = StageChain(self.scheduler, app, clock, self.stopping)
 
     def start(self, specs: Iterable[JobSpec] | None = None) -> None:
         """Bind the job context, bring the job store in line with the plan, and start."""
@@ -91,6 +97,7 @@ class Daemon:
         self.scheduler.add_listener(self._on_job_error, EVENT_JOB_ERROR)
         self.scheduler.add_listener(self._on_job_skipped, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
         self.scheduler.add_listener(self._on_job_done, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+        self.chain.attach()
         self.scheduler.start(paused=True)
         sync_jobs(self.scheduler, planned_jobs(self.app.settings, self.app.tz, self.clock(), self.timings)
                   if specs is None else specs)

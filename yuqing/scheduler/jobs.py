@@ -54,6 +54,13 @@ def deliver_outbox(app: App, now: datetime) -> Any:
     return deliver_due(app.sessions, app.settings, now)
 
 
+def watch(app: App, now: datetime, event_id: int) -> Any:
+    """One round of a hot event's temporary watch: its spread on its case, its keywords searched."""
+    from yuqing.stages.watch import watch_round
+
+    return watch_round(app, now, event_id)
+
+
 def weekly_digest(app: App, now: datetime) -> Any:
     """Build and send the digest of the last complete week (sent once per week)."""
     from responder.digest import send_weekly_digest
@@ -82,6 +89,7 @@ JOBS: dict[str, JobBody] = {
     "open_cases": open_cases,
     "check_clocks": check_clocks,
     "deliver_outbox": deliver_outbox,
+    "watch": watch,
     "weekly_digest": weekly_digest,
     "watch_sources": watch_sources,
     "clean_up": clean_up,
