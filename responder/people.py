@@ -6,6 +6,7 @@ from yuqing.config import Settings
 from yuqing.config.staff import StaffMember
 
 MANAGER_ROLES = frozenset({"spokesperson", "leader", "director"})
+NO_SECTION = "相关科室"
 
 
 def find_member(settings: Settings, key: str) -> StaffMember | None:
@@ -45,15 +46,13 @@ def approvers_for(settings: Settings, level: int, topic: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def section_of(settings: Settings, owner: str, topic: str) -> str:
-    """The owning section's name: the owner's section, else the topic's, else a neutral phrase."""
-    person = find_member(settings, owner)
-    if person and person.section:
-        return person.section
+def section_of(settings: Settings, topic: str, owner: str) -> str:
+    """The section answering for a case: its topic's section, else its owner's, else a neutral phrase."""
     for item in settings.topics.topics:
-        if item.key == topic:
+        if item.key == topic and item.section:
             return item.section
-    return "相关科室"
+    person = find_member(settings, owner)
+    return person.section if person and person.section else NO_SECTION
 
 
 def ladder_rung(settings: Settings, owner: str, step: int) -> list[str]:

@@ -99,7 +99,7 @@ def suggest(settings: Settings, kind: str, text: str, *, topic: str = "", owner:
     limit = settings.response.platform_limits.get(platform, settings.response.platform_limits.get("default", 150))
     index = index or PolicyIndex(list(settings.replies.policies))
     matches = index.search(text, limit=2, min_score=settings.replies.min_score, topic=topic) if kind != "praise" else []
-    section = section_of(settings, owner, topic)
+    section = section_of(settings, topic, owner)
     variants = _variants(settings, kind, matches, section, limit)
     missing = _missing(kind, text, matches, variants, section, limit)
     result, seen = [], set()

@@ -10,10 +10,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from responder import deadlines
-from responder.digest.labels import kind_name, platform_name, section_of, staff_name
+from responder.digest.labels import kind_name, platform_name, staff_name
 from responder.digest.period import Week
 from responder.clocks import case_metrics
 from responder.links import safe_url
+from responder.people import section_of
 from responder.states import level_label, state_label
 from yuqing.config import Settings
 from yuqing.storage.models import Case

@@ -30,13 +30,3 @@ def staff_name(settings: Settings, key: str) -> str:
     except KeyError:
         return key or "未分派"
 
-
-def section_of(settings: Settings, topic: str, owner: str) -> str:
-    """The section answering for a case: the topic's section, else the owner's."""
-    for item in settings.topics.topics:
-        if item.key == topic:
-            return item.section
-    try:
-        return settings.member(owner).section or "其他"
-    except KeyError:
-        return "未分派"
