@@ -15,6 +15,7 @@ from responder.people import find_member, leaders_for
 from responder.privacy import shorten
 from responder.states import level_label, state_label
 from yuqing.config import Settings
+from yuqing.display import local_time
 from yuqing.storage.models import Case
 
 URGENT_LEVEL = 2
@@ -40,7 +41,7 @@ def quiet_until(settings: Settings, now: datetime) -> datetime | None:
 
 def local_text(settings: Settings, value: datetime | None) -> str:
     """A moment in the bureau's time zone, e.g. '2026-11-18 18:00'."""
-    return value.astimezone(ZoneInfo(settings.app.timezone)).strftime("%Y-%m-%d %H:%M") if value else "—"
+    return local_time(value, ZoneInfo(settings.app.timezone))
 
 
 def case_text(settings: Settings, case: Case) -> str:

@@ -18,10 +18,10 @@ from responder.states import (
     state_label,
 )
 from yuqing.config import Settings, load_settings
+from yuqing.display import SENTIMENT_NAMES
 from yuqing.storage.models import Case
 
 __all__ = ["WorkflowError", "allowed_actions", "apply", "change_level", "escalate", "record"]
-SENTIMENTS = {"negative": "负面", "neutral": "中性", "positive": "正面"}
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def change_level(session: Session, settings: Settings, case: Case, level: int, a
 
 def _relabel(session: Session, settings: Settings, case: Case, req: Request) -> None:
     label = (req.label or "").strip()
-    if label in SENTIMENTS:
+    if label in SENTIMENT_NAMES:
         _override_sentiment(session, case, req, label)
         return
     try:
@@ -214,7 +214,7 @@ def _override_sentiment(session: Session, case: Case, req: Request, label: str) 
         if link.post.assessment is not None:
             link.post.assessment.label_override, link.post.assessment.label_override_by = label, req.actor
     move(session, case, "relabel", req.actor, req.now, None, reason=req.reason,
-         data={"sentiment": label, "label": SENTIMENTS[label]})
+         data={"sentiment": label, "label": SENTIMENT_NAMES[label]})
 
 
 def _draft(session: Session, settings: Settings, case: Case, req: Request) -> None:

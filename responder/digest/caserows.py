@@ -10,13 +10,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from responder import deadlines
-from responder.digest.labels import kind_name, platform_name, staff_name
+from responder.digest.labels import platform_name, staff_name
 from responder.digest.period import Week
 from responder.clocks import case_metrics
 from responder.links import safe_url
 from responder.people import section_of
 from responder.states import level_label, state_label
 from yuqing.config import Settings
+from yuqing.display import kind_name, local_time
 from yuqing.storage.models import Case
 
 
@@ -53,8 +54,8 @@ class CaseRow:
 
 
 def local_text(value: datetime | None, tz: ZoneInfo) -> str:
-    """A short local timestamp such as 11-17 14:05, or empty."""
-    return value.astimezone(tz).strftime("%m-%d %H:%M") if value else ""
+    """A short local timestamp such as 11-17 14:05, or empty (the digest's tables show a blank)."""
+    return local_time(value, tz, short=True, empty="")
 
 
 def hours_between(start: datetime | None, end: datetime | None) -> float | None:

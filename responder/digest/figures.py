@@ -19,6 +19,7 @@ from responder.digest.period import Week
 from responder.digest.volume import VolumeFigures, gather_volume
 from responder.privacy import mask_personal
 from yuqing.config import Settings
+from yuqing.display import local_time
 
 T = TypeVar("T")
 
@@ -75,7 +76,7 @@ def gather_figures(session: Session, settings: Settings, week: Week, now: dateti
     handling = gather_handling(session, week, cases)
     coverage = gather_coverage(session, settings, week, now)
     figures = Figures(
-        week.label, week.span_text(), settings.digest.title, now.astimezone(week.tz).strftime("%Y-%m-%d %H:%M"),
+        week.label, week.span_text(), settings.digest.title, local_time(now, week.tz),
         volume, events, handling, consultations(session, settings, cases),
         commentator_load(settings, cases), coverage, cases,
     )

@@ -1,21 +1,15 @@
-"""Chinese names and colours for the codes stored in the database."""
+"""The digest's names and colours for stored codes (the shared words come from yuqing.display)."""
 
 from __future__ import annotations
 
 from responder.states import LEVEL_NUMERALS
 from yuqing.config import Settings
+from yuqing.display import NOT_ANALYSED, SENTIMENT_NAMES
 
 LEVEL_SHORT = {number: f"{numeral}级" for number, numeral in LEVEL_NUMERALS.items()}
 LEVEL_COLOURS = {1: "#c0392b", 2: "#e67e22", 3: "#d4ac0d", 4: "#2e86c1"}
-SENTIMENTS = {"negative": "负面", "neutral": "中性", "positive": "正面", "none": "未分析"}
+SENTIMENTS = {**SENTIMENT_NAMES, "none": NOT_ANALYSED}
 SENTIMENT_COLOURS = {"negative": "#c0392b", "neutral": "#95a5a6", "positive": "#27ae60", "none": "#d5d8dc"}
-KINDS = {"complaint": "投诉", "consultation": "咨询", "request": "诉求", "rumour": "待核实传闻", "praise": "表扬",
-         "other": "其他"}
-
-
-def kind_name(kind: str) -> str:
-    """The Chinese name of an item kind."""
-    return KINDS.get(kind, kind or "其他")
 
 
 def platform_name(settings: Settings, platform: str) -> str:

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 from yuqing.app import App
 from yuqing.config import Settings
 from yuqing.config.staff import StaffMember
+from yuqing.display import local_time
 
 
 def failure_text(job_id: str, exc: BaseException, now: datetime, tz: ZoneInfo) -> tuple[str, str]:
     """The subject and body (Chinese) of the alert for a failed job."""
-    when = now.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    when = local_time(now, tz)
     detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     subject = f"【舆情系统故障】定时任务 {job_id} 运行失败"
     body = (f"定时任务 {job_id} 于 {when} 运行失败，调度进程仍在继续运行其他任务。\n"

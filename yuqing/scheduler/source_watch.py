@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yuqing.app import App
+from yuqing.display import local_time
 from yuqing.scheduler.alerts import admin_addresses
 from yuqing.storage.models import Source, SourceRun
 
@@ -22,7 +23,7 @@ def _since(session: Session, source: Source) -> datetime | None:
 def silence_text(source: Source, name: str, since: datetime, now: datetime, app: App) -> tuple[str, str]:
     """The subject and body (Chinese) of the alert for a silent source."""
     hours = (now - since).total_seconds() / 3600
-    last = since.astimezone(app.tz).strftime("%Y-%m-%d %H:%M")
+    last = local_time(since, app.tz)
     state = "上次成功" if source.last_success_at else "首次运行"
     subject = f"【舆情系统告警】数据源 {name} 已 {hours:.0f} 小时未成功采集"
     body = (f"数据源 {name}（{source.key}）{state}于 {last}，至今 {hours:.1f} 小时没有成功采集。\n"

@@ -25,7 +25,6 @@ REQUIRED_FIELDS = {"record_published": ("url",), "relabel": ("label",), "assign"
 MISSING = {"reason": "请填写原因。", "url": "请填写发布链接。", "unit": "请填写转办单位。", "to": "请选择人员。",
            "label": "请选择新的标注。"}
 DRAFT_STATES = {"draft": "草稿", "pending": "待审核", "approved": "已审核", "published": "已发布", "sent_back": "已退回"}
-SENTIMENT_CHOICES = {"negative": "负面", "neutral": "中性", "positive": "正面"}
 
 
 class ActionRefused(Exception):

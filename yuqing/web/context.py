@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from responder.digest.labels import kind_name
 from responder.links import safe_url
 from yuqing.app import App
+from yuqing.display import kind_name, local_time, sentiment_name
 from yuqing.storage.models import User
 from yuqing.web import labels
 from yuqing.web.guards import check_fields
@@ -51,9 +51,9 @@ class Desk:
                           trim_blocks=True, lstrip_blocks=True)
         env.globals.update(labels=labels)
         platforms = self.app.settings.digest.platform_labels
-        env.filters.update(local=lambda value: labels.local_time(value, self.app.tz), safe_url=safe_url,
+        env.filters.update(local=lambda value: local_time(value, self.app.tz), safe_url=safe_url,
                            reason_text=reason_text, platform=lambda key: platforms.get(key, key or "—"),
-                           kind=kind_name)
+                           kind=kind_name, sentiment=sentiment_name)
         self.templates = Jinja2Templates(env=env)
 
 

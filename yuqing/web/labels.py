@@ -1,8 +1,8 @@
-"""Chinese names for levels, states, kinds and actions, and time formatting for the pages."""
+"""The desk's names for levels, states and actions, and deadline countdowns (shared words live in yuqing.display)."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from responder.states import LEVEL_LABELS, LEVEL_NUMERALS, STATE_LABELS, action_label, state_label
 from responder.states import OPEN_STATES as RESPONDER_OPEN_STATES
@@ -11,7 +11,6 @@ LEVELS = LEVEL_LABELS
 LEVEL_COLOURS = {1: "红色", 2: "橙色", 3: "黄色", 4: "蓝色"}
 STATES = STATE_LABELS
 OPEN_STATES = tuple(sorted(RESPONDER_OPEN_STATES))
-SENTIMENTS = {"negative": "负面", "positive": "正面", "neutral": "中性"}
 
 
 state_name = state_label
@@ -21,11 +20,6 @@ DESK_ACTIONS = {"relabel": "更正标注（情感或级别）"}
 def action_name(action: str) -> str:
     """The Chinese name of an action as the desk shows it (re-labelling covers sentiment and level)."""
     return DESK_ACTIONS.get(action) or action_label(action)
-
-
-def local_time(value: datetime | None, tz: tzinfo) -> str:
-    """A timestamp in the bureau's time zone, or a dash."""
-    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
 def _span(minutes: int) -> str:

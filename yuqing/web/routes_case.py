@@ -9,6 +9,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from responder import reply_queue
+from yuqing.display import SENTIMENT_NAMES
 from yuqing.storage.db import row_id_in_range
 from yuqing.storage.models import Case, CasePost, Post, User
 from yuqing.web import casework, queries
@@ -49,7 +50,7 @@ def case_page(request: Request, case_id: int, use: int | None = None, user: User
         "limit": casework.reply_limit(settings, case.platform), "editor_text": _editor_text(case, use),
         "text_actions": [a for a in actions if a in casework.TEXT_ACTIONS], "forms": casework.action_forms(actions),
         "staff": queries.staff_names(settings), "topics": queries.topic_names(settings),
-        "sentiments": casework.SENTIMENT_CHOICES, "time_left": time_left(case.deadline_at, desk.clock()),
+        "sentiments": SENTIMENT_NAMES, "time_left": time_left(case.deadline_at, desk.clock()),
         "clocks": casework.clock_rows(case, desk.clock()), "draft_states": casework.DRAFT_STATES})
 
 
