@@ -26,9 +26,4 @@ def hours_text(value: float | None) -> str:
     return f"{value:.1f} 小时"
 
 
-def count_change(current: int, previous: int) -> str:
-    """A count against last week, e.g. 12（上周 9）."""
-    return f"{current}（上周 {previous}）"
-
-
 FILTERS = {"percent": percent, "change": change_text, "hours": hours_text}
