@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from yuqing.config import Settings, load_settings
-from yuqing.storage.db import make_engine, session_factory, upgrade
+from yuqing.storage.db import current_revision, head_revision, make_engine, session_factory, upgrade
 
 
 class YuqingError(Exception):
@@ -51,6 +51,16 @@ class App:
     def upgrade_schema(self) -> None:
         """Create or migrate the schema to the newest revision."""
         upgrade(self.engine)
+
+    def require_schema(self) -> None:
+        """Check, without changing anything, that the schema is the newest; YuqingError naming the fix if not.
+
+        Commands that only read (status, listings) call this instead of migrating a database behind the
+        operator's back."""
+        have, want = current_revision(self.engine), head_revision()
+        if have != want:
+            found = f"结构版本为 {have}" if have else "尚未初始化"
+            raise YuqingError(f"数据库{found}，本程序需要 {want}：请先运行 yuqing db upgrade")
 
     def close(self) -> None:
         """Release database connections."""

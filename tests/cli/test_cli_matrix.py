@@ -39,6 +39,8 @@ ARGS: dict[str, list[str]] = {
 NO_PROFILE = {"init"}  # writes a profile; reads neither a profile nor a database
 NO_DATABASE = NO_PROFILE | {"score"}
 OWN_PROFILE = {"demo"}  # writes its own profile in --dir: config scenarios do not apply
+# Only read: on an empty read-only database they ask for `yuqing db upgrade` (tests/cli/test_core.py) and write nothing.
+READ_ONLY = {"db current", "status", "queue list", "queue show", "users list"}
 
 
 def leaf_commands(group: click.Group = cli, prefix: str = "") -> list[str]:
@@ -74,7 +76,7 @@ SCENARIOS = {  # name: (global options, words the one line must contain, command
     "bad role": (lambda tmp, profile: ["--config", str(profile), "--database-url", BAD_ROLE],
                  "拒绝登录" if _postgres_available() else "无法连接数据库", NO_DATABASE),
     "read-only sqlite": (lambda tmp, profile: ["--config", str(profile), "--database-url", _read_only_sqlite(tmp)],
-                         "只读", NO_DATABASE | {"db current"}),
+                         "只读", NO_DATABASE | READ_ONLY),
     "unknown driver": (lambda tmp, profile: ["--config", str(profile), "--database-url", "mysql://u@h/db"],
                        "不支持的数据库类型", NO_DATABASE),
     "unparseable url": (lambda tmp, profile: ["--config", str(profile), "--database-url", "::not a url::"],

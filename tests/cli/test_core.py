@@ -3,9 +3,11 @@
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from yuqing.cli import cli
+from yuqing.storage.db import current_revision, make_engine, upgrade
 
 
 def test_init_writes_an_editable_profile(tmp_path: Path):
@@ -39,3 +41,31 @@ def test_config_typo_exits_2_naming_file_and_key(profile_dir: Path):
     assert result.exit_code == 2
     assert "response.yaml" in result.output and "thresholds.min_hotnes" in result.output
     assert "Traceback" not in result.output
+
+
+READ_ONLY_COMMANDS = [["status"], ["status", "--json"], ["queue", "list"], ["queue", "show", "1"], ["users", "list"]]
+
+
+@pytest.mark.parametrize("revision", [None, "0002_web_sessions"])
+@pytest.mark.parametrize("command", READ_ONLY_COMMANDS, ids=" ".join)
+def test_read_only_commands_leave_an_old_schema_alone_and_say_how_to_upgrade(profile_dir, tmp_path, revision,
+                                                                               command):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    if revision:
+        upgrade(engine, revision)
+    result = CliRunner().invoke(cli, ["--config", str(profile_dir), "--database-url", url, *command])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [line] = result.output.strip().splitlines()
+    assert "请先运行 yuqing db upgrade" in line and (revision or "尚未初始化") in line
+    assert current_revision(engine) == revision
+    engine.dispose()
+
+
+def test_read_only_commands_run_once_the_schema_is_upgraded(profile_dir, tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--config", str(profile_dir), "--database-url", url, "db", "upgrade"]).exit_code == 0
+    for command in READ_ONLY_COMMANDS[:3] + READ_ONLY_COMMANDS[4:]:
+        result = runner.invoke(cli, ["--config", str(profile_dir), "--database-url", url, *command])
+        assert result.exit_code == 0, (command, result.output)

@@ -75,7 +75,7 @@ def _print_status(report) -> None:
 def status(holder: AppHolder, as_json: bool) -> None:
     """一览数据源健康、工单队列和通知发件箱。"""
     app = holder.get()
-    app.upgrade_schema()
+    app.require_schema()
     with app.sessions() as session:
         report = collect_status(session, datetime.now(timezone.utc), app.settings.sources.sources)
     report.jobs = next_runs(app.engine, app.tz)

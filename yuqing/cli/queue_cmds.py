@@ -42,6 +42,12 @@ def _app(holder: AppHolder) -> App:
     return app
 
 
+def _reader(holder: AppHolder) -> App:
+    app = holder.get()
+    app.require_schema()
+    return app
+
+
 def _summary(app: App, case) -> dict[str, Any]:
     from responder.states import level_label, state_label
 
@@ -89,7 +95,7 @@ def list_cases(holder: AppHolder, states: tuple[str, ...], mine: str | None, sho
     from responder.reply_queue import QueueFilter, list_queue
     from responder.states import LEVEL_NUMERALS, state_label
 
-    app = _app(holder)
+    app = _reader(holder)
     filters = QueueFilter(states=states, owner=mine or "", include_finished=show_all)
     with app.sessions() as session:
         cases = list_queue(session, filters)
@@ -134,7 +140,7 @@ def _print_detail(data: dict[str, Any]) -> None:
 @pass_app
 def show_case(holder: AppHolder, case_id: int, actor: str | None, as_json: bool) -> None:
     """显示一个工单：帖子、建议回复及出处、草稿、审计记录、可执行操作。"""
-    app = _app(holder)
+    app = _reader(holder)
     with app.sessions() as session:
         data = _detail(app, _load(session, case_id), actor)
     if as_json:

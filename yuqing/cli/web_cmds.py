@@ -102,7 +102,7 @@ def users_list(holder: AppHolder) -> None:
     from yuqing.web.users import ROLE_NAMES, list_users
 
     app = holder.get()
-    app.upgrade_schema()
+    app.require_schema()
     with app.sessions() as session:
         accounts = list_users(session)
         if not accounts:

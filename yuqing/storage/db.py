@@ -87,6 +87,15 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+def head_revision() -> str:
+    """The newest schema revision this version of the program knows."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head() or ""
+
+
 def current_revision(engine: Engine) -> str | None:
     """The schema revision the database is at, or None when it has none."""
     from alembic.runtime.migration import MigrationContext
