@@ -44,7 +44,7 @@ def alert_job_failure(app: App, job_id: str, exc: BaseException, now: datetime) 
     day = now.astimezone(app.tz).date().isoformat()
     written = 0
     with app.sessions.begin() as session:
-        for admin, channel, recipient in admin_addresses(app.settings):
+        for _admin, channel, recipient in admin_addresses(app.settings):
             row = enqueue(session, dedup_key=f"job-error:{job_id}:{day}:{channel}:{recipient}", channel=channel,
                           recipient=recipient, subject=subject, body_text=body, now=now, level=2,
                           payload={"job": job_id})

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from responder.states import LEVEL_LABELS, LEVEL_NUMERALS, STATE_LABELS, action_label, state_label
-from responder.states import OPEN_STATES as RESPONDER_OPEN_STATES
+from responder.states import LEVEL_LABELS, STATE_LABELS, action_label, state_label
+from responder.states import LEVEL_NUMERALS as LEVEL_NUMERALS  # re-exported: the templates read labels.LEVEL_NUMERALS
 
 LEVELS = LEVEL_LABELS
 LEVEL_COLOURS = {1: "红色", 2: "橙色", 3: "黄色", 4: "蓝色"}
 STATES = STATE_LABELS
-OPEN_STATES = tuple(sorted(RESPONDER_OPEN_STATES))
 
 
 state_name = state_label
