@@ -68,8 +68,8 @@ def world(app, monkeypatch):
 
 @pytest.fixture
 def queued_daemon(app):
-    """A stepped daemon whose jobs run after each pass over the due jobs, as in a thread pool (a watch
-    removes its own job from a listener); stopped afterwards."""
+    """A stepped daemon whose jobs run after each pass over the due jobs, as in a thread pool (the
+    watch ends its own job from a listener); stopped afterwards."""
     made: list[Daemon] = []
 
     def build() -> Daemon:
@@ -82,8 +82,9 @@ def queued_daemon(app):
         daemon.stop()
 
 
-def watch_ids(daemon) -> list[str]:
-    return [job.id for job in daemon.scheduler.get_jobs() if job.id.startswith("watch:")]
+def watched_events(daemon) -> list[int]:
+    job = daemon.scheduler.get_job("watch")
+    return list(job.args[1]) if job else []
 
 
 def test_a_burst_is_watched_until_it_cools(queued_daemon, app, world):
@@ -98,13 +99,13 @@ def test_a_burst_is_watched_until_it_cools(queued_daemon, app, world):
             daemon.scheduler.step()
         with app.sessions() as session:
             event = session.scalars(select(Event)).one()
-        assert event.burst_score >= 3 and watch_ids(daemon) == [f"watch:{event.id}"]
+        assert event.burst_score >= 3 and watched_events(daemon) == [event.id]
         ended = None
         for _ in range(90):
             frozen.tick(timedelta(minutes=1))
             for _ in range(3):
                 daemon.scheduler.step()
-            if not watch_ids(daemon):
+            if not watched_events(daemon):
                 ended = frozen()
                 break
     newest = searches[1]["at"]
@@ -134,7 +135,7 @@ def test_a_calm_question_gets_no_watch(queued_daemon, app, world):
         daemon.scheduler.modify_job("crawl:fake", next_run_time=START)
         for _ in range(4):
             daemon.scheduler.step()
-        assert watch_ids(daemon) == [] and searches == []
+        assert watched_events(daemon) == [] and searches == []
 
 
 def test_a_watch_survives_a_restart(queued_daemon, app, world):
@@ -146,8 +147,32 @@ def test_a_watch_survives_a_restart(queued_daemon, app, world):
         first.scheduler.modify_job("crawl:fake", next_run_time=START)
         for _ in range(3):
             first.scheduler.step()
-        running = watch_ids(first)
+        running = watched_events(first)
         first.stop()
         second = queued_daemon()
         second.start(STAGES)
-        assert running and watch_ids(second) == running
+        assert running and watched_events(second) == running
+
+
+def test_hot_events_share_one_watch_and_leave_it_as_they_cool(queued_daemon, app, world):
+    crawls, searches, found = world
+    crawls.append(burst(START))
+    found[11] = "白石县殡仪馆乱收费逼得家属去上访，榆川市民政局不闻不问，太让人寒心"  # a second hot event, 30 min in
+    seen: list[list[int]] = []
+    with freeze_time(START) as frozen:
+        daemon = queued_daemon()
+        daemon.start(STAGES)
+        daemon.scheduler.modify_job("crawl:fake", next_run_time=START)
+        for _ in range(120):
+            for _ in range(3):
+                daemon.scheduler.step()
+            if not seen or seen[-1] != watched_events(daemon):
+                seen.append(watched_events(daemon))
+            if seen[-1] == [] and len(seen) > 1:
+                break
+            frozen.tick(timedelta(minutes=1))
+    first, second = seen[1]
+    assert seen == [[first], [first, second], [second], []], "the first cools first, then the second"
+    words = {event: set(s["keywords"]) for event, s in ((first, searches[0]), (second, searches[-1]))}
+    together = [s for s in searches if set(s["keywords"]) == words[first] | words[second]]
+    assert len(together) >= 5, "while both are hot, each round is one search with the words of both"

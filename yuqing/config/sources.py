@@ -134,7 +134,8 @@ class WatchConfig(Section):
     burst_score: float = Field(default=3.0, ge=0, description="Events bursting at least this much are watched")
     cool_after_minutes: int = Field(default=60, ge=5, description="A watch ends after this long without new posts")
     max_hours: float = Field(default=24.0, gt=0, description="A watch ends after this long whatever happens")
-    max_keywords: int = Field(default=3, ge=1, le=10, description="Event keywords searched per round")
+    max_keywords: int = Field(default=3, ge=1, le=10, description="Keywords searched per event and round")
+    max_words: int = Field(default=12, ge=1, le=50, description="Words searched per round (newest events first)")
     max_pages: int = Field(default=1, ge=1, le=5, description="Pages per keyword and round (stops earlier at seen)")
 
 

@@ -6,10 +6,10 @@ APScheduler runs a scheduled job ahead of time). The stages are the same periodi
 schedule stays as a safety net and `max_instances=1` still keeps one run of each at a time. A stage
 asked to run while it is already running (EVENT_JOB_MAX_INSTANCES) runs again as soon as it ends.
 
-    crawl:<source> / watch:<event>  stored posts      → analyze
-    analyze                         analysed posts    → open_cases, and temporary watches start
+    crawl:<source> / watch          stored posts      → analyze
+    analyze                         analysed posts    → open_cases, and hot events join the watch
     open_cases                      cases changed     → deliver_outbox
-    watch:<event>                   the event cooled  → the watch job is removed
+    watch                           events cooled     → they leave the watch (which ends when empty)
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from yuqing.app import App
 from yuqing.scheduler.clock import Clock
-from yuqing.scheduler.watches import WATCH_PREFIX, start_watches
+from yuqing.scheduler.watches import WATCH_JOB, end_watches, start_watches
 
 log = logging.getLogger("yuqing.scheduler")
-CHAINED = ("analyze", "open_cases", "deliver_outbox")
+CHAINED = ("analyze", "open_cases", "deliver_outbox", WATCH_JOB)
 
 
 def stored_posts(result: Any) -> int:
@@ -42,7 +42,7 @@ def cases_changed(result: Any) -> bool:
 
 def next_stages(job_id: str, result: Any) -> list[str]:
     """The stages that have work because job `job_id` returned `result`."""
-    if job_id.startswith(("crawl:", WATCH_PREFIX)):
+    if job_id.startswith("crawl:") or job_id == WATCH_JOB:
         return ["analyze"] if stored_posts(result) else []
     if job_id == "analyze":
         return ["open_cases"] if getattr(result, "analyzed", 0) else []
@@ -65,7 +65,7 @@ class StageChain:
         self.scheduler.add_listener(self.on_busy, EVENT_JOB_MAX_INSTANCES)
 
     def on_executed(self, event: JobExecutionEvent) -> None:
-        """Run what the finished job left work for; end a watch whose event cooled."""
+        """Run what the finished job left work for; stop watching events that cooled."""
         if self.stopping.is_set():
             return
         with self._lock:
@@ -75,8 +75,8 @@ class StageChain:
         self.run_now(*follow, *next_stages(event.job_id, event.retval))
         if event.job_id == "analyze" and getattr(event.retval, "analyzed", 0):
             start_watches(self.scheduler, self.app, self.clock())
-        if event.job_id.startswith(WATCH_PREFIX) and getattr(event.retval, "cooled", ""):
-            self._remove(event.job_id, event.retval.cooled)
+        if event.job_id == WATCH_JOB and getattr(event.retval, "cooled", None):
+            end_watches(self.scheduler, event.retval.cooled)
 
     def on_busy(self, event: JobSubmissionEvent) -> None:
         """A chained stage was due while still running: remember to run it again when it ends."""
@@ -92,10 +92,3 @@ class StageChain:
             except JobLookupError:
                 continue
             log.info("stage run now", extra={"job": job_id})
-
-    def _remove(self, job_id: str, reason: str) -> None:
-        try:
-            self.scheduler.remove_job(job_id)
-        except JobLookupError:
-            return
-        log.info("watch ended", extra={"job": job_id, "reason": reason})

@@ -32,20 +32,21 @@ from yuqing.scheduler.clock import Clock, utc_now
 from yuqing.scheduler.plan import CRAWL_POOL, JobSpec, Timings, job_signature, planned_jobs
 from yuqing.scheduler.runner import RUN_JOB_REF, JobContext, bind
 from yuqing.scheduler.store import make_jobstore, run_soon
-from yuqing.scheduler.watches import WATCH_PREFIX
+from yuqing.scheduler.watches import WATCH_JOB, WATCH_POOL
 
 log = logging.getLogger("yuqing.scheduler")
 
 
 ExecutorFactory = Callable[[int], BaseExecutor]
-POOLS = {"default": 4, CRAWL_POOL: 2}
+POOLS = {"default": 4, CRAWL_POOL: 2, WATCH_POOL: 1}
 
 
 def build_scheduler(app: App, scheduler_cls: type[BaseScheduler] = BackgroundScheduler,
                     executor_factory: ExecutorFactory = ThreadPoolExecutor) -> BaseScheduler:
     """A scheduler on the app's database and time zone: one instance per job, missed runs coalesced.
 
-    Crawls get a pool of their own, so long crawls never hold up the minute jobs (clocks, alerts).
+    Crawls get a pool of their own, so long crawls never hold up the minute jobs (clocks, alerts), and
+    the watch one more, so that it never delays a source's own crawl.
     """
     return scheduler_cls(
         jobstores={"default": make_jobstore(app.engine)},
@@ -61,7 +62,7 @@ def _stored_signature(job: Job) -> str:
 
 def sync_jobs(scheduler: BaseScheduler, specs: Iterable[JobSpec]) -> None:
     """Make the job store hold exactly the planned jobs, keeping unchanged ones' next run times
-    (temporary watches are not planned: they stay until their event cools)."""
+    (the temporary watch is not planned: it stays until its events cool)."""
     stored = {job.id: job for job in scheduler.get_jobs()}
     for spec in specs:
         job = stored.pop(spec.id, None)
@@ -73,7 +74,7 @@ def sync_jobs(scheduler: BaseScheduler, specs: Iterable[JobSpec]) -> None:
                           replace_existing=True, **extra)
         log.info("job scheduled", extra={"job": spec.id, "trigger": str(spec.trigger)})
     for job_id in stored:
-        if job_id.startswith(WATCH_PREFIX):
+        if job_id == WATCH_JOB:
             continue
         scheduler.remove_job(job_id)
         log.info("job removed", extra={"job": job_id})

@@ -54,11 +54,11 @@ def deliver_outbox(app: App, now: datetime) -> Any:
     return deliver_due(app.sessions, app.settings, now)
 
 
-def watch(app: App, now: datetime, event_id: int) -> Any:
-    """One round of a hot event's temporary watch: its spread on its case, its keywords searched."""
+def watch(app: App, now: datetime, event_ids: list[int]) -> Any:
+    """One round of the temporary watch on hot events: their spread on their cases, their keywords searched."""
     from yuqing.stages.watch import watch_round
 
-    return watch_round(app, now, event_id)
+    return watch_round(app, now, event_ids)
 
 
 def weekly_digest(app: App, now: datetime) -> Any:

@@ -1,8 +1,8 @@
 """The watch stage: the database edge of temporary watches on hot events.
 
 An event at `watch.min_level` or more severe, or bursting, is watched: every `watch.interval_minutes`
-its keywords are searched on the real-time sources, and its spread (new posts in the last hour,
-platforms, negative share) is written on its open case. The watch ends when the event cools: no new
+the keywords of all watched events are searched on the real-time sources in one crawl, and each
+event's spread (new posts in the last hour, platforms, negative share) is written on its open case. The watch ends when the event cools: no new
 post for `watch.cool_after_minutes`, or `watch.max_hours` after the event was first seen.
 """
 
@@ -38,14 +38,32 @@ class Spread:
 
 
 @dataclass
-class WatchReport:
-    """One watch round: the event's spread, why the watch ended (empty while hot), the search's crawl."""
+class EventWatch:
+    """One watched event in one round: its spread, its keywords, and why it cooled (empty while hot)."""
 
     event_id: int
     cooled: str = ""
     spread: Spread | None = None
     keywords: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WatchReport:
+    """One watch round: each event's state, the ids of those that cooled, the search's crawl."""
+
+    events: list[EventWatch] = field(default_factory=list)
     crawl: Any = None
+
+    @property
+    def cooled(self) -> list[int]:
+        """Events that cooled this round (they leave the watch)."""
+        return [seen.event_id for seen in self.events if seen.cooled]
+
+    @property
+    def keywords(self) -> list[str]:
+        """The hot events' keywords, each once, the newest event's first."""
+        hot = sorted((seen for seen in self.events if not seen.cooled), key=lambda seen: -seen.event_id)
+        return list(dict.fromkeys(word for seen in hot for word in seen.keywords))
 
     @property
     def new_posts(self) -> int:
@@ -109,34 +127,40 @@ def record_on_case(session: Session, event_id: int, spread: Spread, keywords: li
     return case.id
 
 
-def _observe(sessions, config: WatchConfig, event_id: int, now: datetime) -> WatchReport:
-    """Read the event, decide whether it cooled and write its spread on its case."""
+def observe(sessions, config: WatchConfig, event_id: int, now: datetime) -> EventWatch:
+    """Read one event, decide whether it cooled and write its spread on its case."""
     with transaction(sessions) as session:
         event = session.get(Event, event_id)
-        report = WatchReport(event_id, cooling(event, config, now))
+        seen = EventWatch(event_id, cooling(event, config, now))
         if event is None:
-            return report
-        report.keywords = list(event.keywords or [])[:config.max_keywords]
-        report.spread = spread_of(session, event_id, now)
-        record_on_case(session, event_id, report.spread, report.keywords, report.cooled, now)
-    return report
+            return seen
+        seen.keywords = list(event.keywords or [])[:config.max_keywords]
+        seen.spread = spread_of(session, event_id, now)
+        record_on_case(session, event_id, seen.spread, seen.keywords, seen.cooled, now)
+    return seen
 
 
-def watch_round(app, now: datetime, event_id: int) -> WatchReport:
-    """One round of an event's watch: record its spread, then (while hot) search its keywords on the
-    real-time sources, first pages only (each source's crawl stops at the first post already seen)."""
+def _observe_or_skip(sessions, config: WatchConfig, event_id: int, now: datetime) -> EventWatch:
+    try:
+        return observe(sessions, config, event_id, now)
+    except StaleDataError:  # the case changed under us (intake, the desk): the next round records again
+        log.info("case of event %s changed during the watch round; spread not recorded", event_id)
+        with sessions() as session:
+            event = session.get(Event, event_id)
+            return EventWatch(event_id, cooling(event, config, now),
+                              keywords=list(event.keywords or [])[:config.max_keywords] if event else [])
+
+
+def watch_round(app, now: datetime, event_ids: list[int]) -> WatchReport:
+    """One round of the watch: record each event's spread, then search the keywords of those still
+    hot (at most `watch.max_words`, the newest events' first) on the real-time sources in one crawl,
+    `watch.max_pages` pages each (a search also stops at the first post already seen)."""
     from crawler.runner import run_crawl
 
     config = app.settings.sources.watch
-    try:
-        report = _observe(app.sessions, config, event_id, now)
-    except StaleDataError:  # the case changed under us (intake, the desk): the next round records again
-        log.info("case of event %s changed during the watch round; spread not recorded", event_id)
-        with app.sessions() as session:
-            event = session.get(Event, event_id)
-            report = WatchReport(event_id, cooling(event, config, now),
-                                 keywords=list(event.keywords or [])[:config.max_keywords] if event else [])
+    report = WatchReport([_observe_or_skip(app.sessions, config, event_id, now) for event_id in event_ids])
     keys = [s.key for s in app.settings.sources.sources if s.enabled and s.is_realtime]
-    if not report.cooled and keys and report.keywords:
-        report.crawl = run_crawl(app, keys, now=None, keywords=report.keywords, max_pages=config.max_pages)
+    words = report.keywords[:config.max_words]
+    if keys and words:
+        report.crawl = run_crawl(app, keys, keywords=words, max_pages=config.max_pages)
     return report
