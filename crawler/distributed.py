@@ -270,26 +270,25 @@ def start_round(settings: Any, source_key: str, prefix: str = DEFAULT_PREFIX) ->
         server.close()
 
 
-def run_worker(settings: Any, redis_url: str, prefix: str = DEFAULT_PREFIX, worker: str = "",
-               heartbeat_seconds: float = 10.0, log_level: str = "INFO") -> None:
-    """Serve every enabled source's queue in this process until SIGTERM or SIGINT."""
-    from scrapy.crawler import Crawler, CrawlerProcess
-    from scrapy.utils.reactor import install_reactor
+def worker_process(settings: Any, redis_url: str, prefix: str = DEFAULT_PREFIX, worker: str = "",
+                   heartbeat_seconds: float = 10.0, log_level: str = "INFO") -> tuple[Any, dict[str, Any]]:
+    """The worker's crawl process, built by `crawler.run.crawl_process`, and by source key a crawler for
+    every enabled source's worker spider on the shared queue, bounded by its per-domain concurrency."""
+    from crawler.run import crawl_process, prepare_sources
 
-    from crawler.run import mention_lists, prepare_sources
-    from crawler.settings import BASE_SETTINGS, source_settings
-
-    install_reactor(BASE_SETTINGS["TWISTED_REACTOR"])
     sources = [s for s in settings.sources.sources if s.enabled]
     prepare_sources(settings.app.database_url, sources)
     shared = redis_settings(redis_url, prefix, worker, heartbeat_seconds)
-    process = CrawlerProcess({"LOG_LEVEL": log_level, "TWISTED_REACTOR": BASE_SETTINGS["TWISTED_REACTOR"]})
-    for config in sources:
-        values = source_settings(settings.sources, config, settings.app.database_url, settings.app.timezone)
-        values.update(shared, LOG_LEVEL=log_level, CONCURRENT_REQUESTS=values["CONCURRENT_REQUESTS_PER_DOMAIN"], YUQING_MENTION=mention_lists(settings, config),
-                      SPIDER_MIDDLEWARES={**values.get("SPIDER_MIDDLEWARES", {}), **shared["SPIDER_MIDDLEWARES"]},
-                      EXTENSIONS={**values.get("EXTENSIONS", {}), **shared["EXTENSIONS"]})
-        process.crawl(Crawler(worker_spider(config.kind), values), source=config, zone=settings.app.timezone)
+    return crawl_process(settings, sources, log_level, worker_spider, lambda values: {
+        **shared, "CONCURRENT_REQUESTS": values["CONCURRENT_REQUESTS_PER_DOMAIN"]})
+
+
+def run_worker(settings: Any, redis_url: str, prefix: str = DEFAULT_PREFIX, worker: str = "",
+               heartbeat_seconds: float = 10.0, log_level: str = "INFO") -> None:
+    """Serve every enabled source's queue in this process until SIGTERM or SIGINT."""
+    process, crawlers = worker_process(settings, redis_url, prefix, worker, heartbeat_seconds, log_level)
+    for config in (s for s in settings.sources.sources if s.enabled):
+        process.crawl(crawlers[config.key], source=config, zone=settings.app.timezone)
     process.start()
 
 

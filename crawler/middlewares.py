@@ -17,6 +17,8 @@ from scrapy.utils.response import response_status_message
 from twisted.internet.task import deferLater
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
+from crawler.settings import configured
+
 logger = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 60.0
 
@@ -47,8 +49,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def __init__(self, settings, crawler: Crawler):
         super().__init__(settings)
         self.crawler = crawler
-        self.backoff = settings.getfloat("YUQING_RETRY_BACKOFF", 2.0)
-        self.max_retry_after = settings.getfloat("YUQING_MAX_RETRY_AFTER", 300.0)
+        self.backoff = float(configured(settings, "YUQING_RETRY_BACKOFF"))
+        self.max_retry_after = float(configured(settings, "YUQING_MAX_RETRY_AFTER"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:

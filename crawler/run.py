@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from datetime import datetime, timedelta, timezone
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -104,38 +104,57 @@ def run_report(database_url: str, run_ids: dict[str, int | None]) -> list[dict[s
     return rows
 
 
-def source_crawler(settings: Settings, config: Any, log_level: str):
-    """A Scrapy Crawler for one source, with that source's settings, announcing its end on stdout."""
-    from scrapy import signals
-    from scrapy.crawler import Crawler
+def _merged(values: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Settings with extra ones laid over; component tables (middlewares, extensions, pipelines) are joined."""
+    tables = ("MIDDLEWARES", "EXTENSIONS", "PIPELINES")
+    return {**values, **{key: {**values.get(key, {}), **value} if key.endswith(tables) else value
+                         for key, value in extra.items()}}
 
-    from crawler.health import judge
+
+def crawl_process(settings: Settings, sources: list[Any], log_level: str,
+                  spider_class: Callable[[str], type] | None = None,
+                  extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> tuple[Any, dict[str, Any]]:
+    """The one way a crawl process is assembled, for `yuqing crawl` and `yuqing worker` alike: a
+    CrawlerProcess and, by source key, a Crawler with that source's layered settings and mention lists;
+    `spider_class` maps a kind to its spider (the plain spiders by default) and `extra` adds settings
+    from each source's values (the worker's shared queue)."""
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
+
     from crawler.spiders import spider_for
 
-    values = source_settings(settings.sources, config, settings.app.database_url, settings.app.timezone)
-    values.update(LOG_LEVEL=log_level, YUQING_MENTION=mention_lists(settings, config))
-    crawler = Crawler(spider_for(config.kind), values)
+    install_reactor(BASE_SETTINGS["TWISTED_REACTOR"])
+    process = CrawlerProcess({"LOG_LEVEL": log_level, "TWISTED_REACTOR": BASE_SETTINGS["TWISTED_REACTOR"]})
+    crawlers = {}
+    for config in sources:
+        values = source_settings(settings.sources, config, settings.app.database_url, settings.app.timezone)
+        values.update(LOG_LEVEL=log_level, YUQING_MENTION=mention_lists(settings, config))
+        values = _merged(values, extra(values)) if extra else values
+        crawlers[config.key] = Crawler((spider_class or spider_for)(config.kind), values)
+    return process, crawlers
+
+
+def announce_end(crawler: Any, key: str) -> None:
+    """Write a `source_done` line for the parent process when the source's spider closes."""
+    from scrapy import signals
+
+    from crawler.health import judge
 
     def closed(spider, reason: str) -> None:
-        emit({"event": "source_done", "key": config.key, **vars(judge(crawler.stats.get_stats(), reason))})
+        emit({"event": "source_done", "key": key, **vars(judge(crawler.stats.get_stats(), reason))})
 
     crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
-    return crawler
 
 
 def crawl(settings: Settings, sources: list[Any], args: argparse.Namespace) -> dict[str, int | None]:
     """Run every source's spider in one CrawlerProcess; return the SourceRun id of each."""
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.reactor import install_reactor
-
-    install_reactor(BASE_SETTINGS["TWISTED_REACTOR"])
+    process, crawlers = crawl_process(settings, sources, args.log_level)
     cursors = prepare_sources(settings.app.database_url, sources)
     backfill = since_cutoff(args.since, ZoneInfo(settings.app.timezone))
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(timezone.utc)
-    process = CrawlerProcess({"LOG_LEVEL": args.log_level, "TWISTED_REACTOR": BASE_SETTINGS["TWISTED_REACTOR"]})
-    crawlers = {config.key: source_crawler(settings, config, args.log_level) for config in sources}
     budget = args.max_pages or (settings.sources.backfill_max_pages if backfill else None)
     for config in sources:
+        announce_end(crawlers[config.key], config.key)
         process.crawl(crawlers[config.key], source=config, cutoff=backfill, cursors=cursors[config.key], now=now,
                       zone=settings.app.timezone, page_budget=budget, keywords=args.keyword)
     process.start()

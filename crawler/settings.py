@@ -1,10 +1,16 @@
-"""Scrapy settings for one source, layered: these defaults < sources.yaml politeness < the source's own."""
+"""Scrapy settings for one source, layered: these defaults < sources.yaml politeness < the source's own.
+
+The YUQING_* values have no defaults here or in the components that read them: their only defaults are
+the fields of `yuqing.config.sources.SourcesConfig`, and `source_settings` always sets them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from yuqing.config.sources import SourcesConfig
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 BASE_SETTINGS: dict[str, Any] = {
     "BOT_NAME": "yuqing",
@@ -63,3 +69,11 @@ def source_settings(config: SourcesConfig, source: Any, database_url: str, timez
     if getattr(source, "encoding", ""):
         settings["YUQING_FORCE_ENCODING"] = source.encoding
     return settings
+
+
+def configured(settings: BaseSettings, name: str) -> Any:
+    """A YUQING_* value that `source_settings` always sets; a crawler assembled any other way stops here."""
+    value = settings.get(name)
+    if value is None:
+        raise KeyError(f"{name} is not set: build crawlers with crawler.run.crawl_process")
+    return value

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from analysis.neardup import MinHashIndex, decode_signature, encode_signature, matching_text, signature
 from crawler.db import sessions_for
 from crawler.items import PostItem
+from crawler.settings import configured
 from yuqing.storage.models import Post
 
 MIN_CHARS = 20
@@ -53,8 +54,8 @@ class NearCopyPipeline:
         """Load (or share) the index of recent originals."""
         settings = self.crawler.settings
         self.index, self.known = load_index(settings["YUQING_DATABASE_URL"],
-                                            settings.getint("YUQING_NEAR_COPY_WINDOW_DAYS", 30),
-                                            settings.getfloat("YUQING_NEAR_COPY_THRESHOLD", 0.5))
+                                            int(configured(settings, "YUQING_NEAR_COPY_WINDOW_DAYS")),
+                                            float(configured(settings, "YUQING_NEAR_COPY_THRESHOLD")))
 
     def process_item(self, item: PostItem) -> PostItem:
         """Link a new post to its original; posts already stored keep their links."""

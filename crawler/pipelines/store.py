@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from crawler.db import sessions_for
 from crawler.items import PostItem
+from crawler.settings import configured
 from yuqing.storage.db import transaction
 from yuqing.storage.models import EngagementSnapshot, Post, Source
 
@@ -137,7 +138,7 @@ class StorePipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.sessions = sessions_for(crawler.settings["YUQING_DATABASE_URL"])
-        self.batch_size = crawler.settings.getint("YUQING_BATCH_SIZE", 50)
+        self.batch_size = int(configured(crawler.settings, "YUQING_BATCH_SIZE"))
         self.buffer: list[PostItem] = []
         self.snapshotted: set[int] = set()
         self.source_id: int | None = None
