@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,7 +16,7 @@ from responder.states import (
     ALIASES, BEFORE_REPLY, NEEDS_REASON, SYSTEM, SYSTEM_ACTIONS, TRANSITIONS, WHO, action_label, parse_level,
     state_label,
 )
-from yuqing.config import Settings, load_settings
+from yuqing.config import Settings
 from yuqing.display import SENTIMENT_NAMES
 from yuqing.storage.models import Case
 
@@ -36,11 +35,6 @@ class Request:
     url: str | None = None
     to: str | None = None
     label: str | None = None
-
-
-@lru_cache(maxsize=1)
-def _default_settings() -> Settings:
-    return load_settings()
 
 
 def _hats(case: Case, actor: str, settings: Settings) -> set[str]:
@@ -70,9 +64,8 @@ def refusal(case: Case, action: str, actor: str, settings: Settings) -> str:
     return "" if hats & WHO[action] else f"{actor} 无权对该工单执行「{action_label(action)}」"
 
 
-def allowed_actions(case: Case, actor_key: str, settings: Settings | None = None) -> list[str]:
+def allowed_actions(case: Case, actor_key: str, settings: Settings) -> list[str]:
     """The actions this person may take on the case in its current state, in a stable order."""
-    settings = settings or _default_settings()
     return [a for a, t in TRANSITIONS.items() if case.state in t.sources and not refusal(case, a, actor_key, settings)]
 
 
@@ -89,13 +82,12 @@ def _check(case: Case, req: Request, settings: Settings) -> None:
 
 def apply(session: Session, case_id: int, action: str, actor: str, now: datetime, *, reason: str = "",
           text: str | None = None, url: str | None = None, to: str | None = None, label: str | None = None,
-          settings: Settings | None = None, expected_version: int | None = None) -> Case:
+          settings: Settings, expected_version: int | None = None) -> Case:
     """Perform one action on a case, append its audit row and flush; WorkflowError when refused.
 
     `expected_version` (the Case.version a form was rendered from) refuses stale edits; concurrent
     writers that both pass the check are still caught by optimistic locking at flush.
     """
-    settings = settings or _default_settings()
     case = session.get(Case, case_id)
     if case is None:
         raise WorkflowError(f"工单 #{case_id} 不存在", 404)
