@@ -82,7 +82,9 @@ class SourceRun(Base):
 
 
 class Post(Base):
-    """A collected post that mentions the bureau, cleaned and attributed."""
+    """A collected post that mentions the bureau, cleaned and attributed. ``own`` marks the bureau's
+    own posts (kept to confirm what it published, never a case); a comment keeps its thread: the
+    post it is under and, for a reply, the comment it answers."""
 
     __tablename__ = "posts"
     __table_args__ = (Index("ix_posts_published", "published_at"),)
@@ -116,13 +118,18 @@ class Post(Base):
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
     analyzed_at: Mapped[datetime | None]
+    own: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    thread_post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), index=True)
+    thread_comment_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
 
     snapshots: Mapped[list[EngagementSnapshot]] = relationship(
         back_populates="post", order_by="EngagementSnapshot.taken_at"
     )
     assessment: Mapped[Assessment | None] = relationship(back_populates="post", uselist=False)
     event: Mapped[Event | None] = relationship(back_populates="posts")
-    duplicate_of: Mapped[Post | None] = relationship(remote_side=[id])
+    duplicate_of: Mapped[Post | None] = relationship(remote_side=[id], foreign_keys=[duplicate_of_id])
+    thread_post: Mapped[Post | None] = relationship(remote_side=[id], foreign_keys=[thread_post_id])
+    thread_comment: Mapped[Post | None] = relationship(remote_side=[id], foreign_keys=[thread_comment_id])
 
 
 class EngagementSnapshot(Base):
