@@ -54,7 +54,7 @@ def pending_groups(session: Session, settings: Settings, limit: int = 500) -> di
     """Qualifying posts not yet on any case, grouped by event (or alone when they have none)."""
     query = (select(Post.id, Post.event_id).join(Assessment, Assessment.post_id == Post.id)
              .outerjoin(CasePost, CasePost.post_id == Post.id)
-             .where(CasePost.id.is_(None), Post.duplicate_of_id.is_(None), qualifies(settings))
+             .where(CasePost.id.is_(None), Post.duplicate_of_id.is_(None), Post.own.is_(False), qualifies(settings))
              .order_by(Post.id).limit(limit))
     groups: dict[tuple[str, int], list[int]] = {}
     for post_id, event_id in session.execute(query):

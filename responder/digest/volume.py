@@ -85,7 +85,7 @@ def _rows(session: Session, week: Week):
         select(bucket, Post.platform, label, topic, func.count())
         .select_from(Post)
         .outerjoin(Assessment, Assessment.post_id == Post.id)
-        .where(posted_between(previous.start, week.end))
+        .where(posted_between(previous.start, week.end), Post.own.is_(False))
         .group_by(bucket, Post.platform, label, topic)
     )
     return session.execute(query).all()

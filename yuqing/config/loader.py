@@ -155,6 +155,27 @@ def _check_references(s: Settings) -> None:
     for i, topic in enumerate(s.topics.topics):
         if topic.owner not in keys:
             raise ConfigError(str(s.config_dir / "topics.yaml"), f"topics.{i}.owner", f"未知的人员 {topic.owner!r}")
+    _check_own_accounts(s)
+
+
+def own_accounts(s: Settings, source: Any) -> dict[str, str]:
+    """User id to name of the bureau's Weibo accounts an own-account source reads (all with a uid
+    when it names none)."""
+    ids = s.bureau.own_ids("weibo")
+    wanted = set(source.accounts)
+    return {uid: name for uid, name in ids.items() if not wanted or name in wanted}
+
+
+def _check_own_accounts(s: Settings) -> None:
+    """Every own-account source names accounts of bureau.yaml that have a Weibo uid."""
+    with_uid = set(s.bureau.own_ids("weibo").values())
+    for i, source in enumerate(s.sources.sources):
+        if source.kind != "weibo_account":
+            continue
+        missing = [name for name in source.accounts if name not in with_uid]
+        if missing or not with_uid:
+            raise ConfigError(str(s.config_dir / "sources.yaml"), f"sources.{i}.accounts",
+                              f"bureau.yaml accounts 中没有带 uid 的微博账号 {', '.join(missing)}".rstrip())
 
 
 def load_settings(

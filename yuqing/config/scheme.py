@@ -13,7 +13,7 @@ from yuqing.config.loader import Settings
 def scheme_lists(settings: Settings) -> dict[str, list[str]]:
     """Keyword arguments of ``analysis.mention.MonitoringScheme.build``."""
     b = settings.bureau
-    return {"names": [b.name], "aliases": [*b.aliases, *b.accounts],
+    return {"names": [b.name], "aliases": [*b.aliases, *b.account_names],
             "regions": [b.city, *b.region_names, *b.districts, *b.towns],
             "subjects": [b.short_name, *(w for w in b.generic_names if w not in weak_words(settings))],
             "weak": weak_words(settings), "evasive": list(b.evasive_names), "vague": list(b.vague_names),

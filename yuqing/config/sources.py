@@ -42,8 +42,26 @@ class SourceBase(Section):
 
     @property
     def is_addressed(self) -> bool:
-        """Whether its posts are addressed to government (a message board)."""
-        return getattr(self, "kind", "") == "board"
+        """Whether its posts are addressed to government (a message board, comments under the bureau's posts)."""
+        return getattr(self, "kind", "") in ("board", "weibo_account")
+
+
+class CommentBounds(Section):
+    """How far the comments under one post are read in one run: cursor pages of first-level comments
+    (stopping earlier at a page with nothing new), pages of replies under each, and counts."""
+
+    pages_per_post: int = Field(default=3, ge=1, description="Pages of first-level comments per post")
+    reply_pages: int = Field(default=2, ge=0, description="Pages of second-level replies per comment (0: none)")
+    max_per_post: int = Field(default=100, ge=1, description="Comments and replies kept per post and run")
+    max_per_run: int = Field(default=500, ge=1, description="Comments and replies read per source and run")
+
+
+class HotComments(CommentBounds):
+    """Comments under the hottest search results about the bureau (off unless enabled)."""
+
+    enabled: bool = False
+    min_comments: int = Field(default=20, ge=0, description="A post is hot from this many comments")
+    max_posts: int = Field(default=5, ge=1, description="Hot posts whose comments are read per run")
 
 
 class WeiboSource(SourceBase):
@@ -57,6 +75,23 @@ class WeiboSource(SourceBase):
     max_keywords: int = Field(default=10, ge=1, description="At most this many search words from the scheme")
     search_type: int = Field(default=61, description="1 综合, 61 实时, 60 热门")
     fetch_long_text: bool = Field(default=True, description="Fetch /statuses/extend for truncated posts")
+    hot_comments: HotComments = Field(
+        default_factory=lambda: HotComments(), description="Read the comments under the hottest posts found"
+    )
+
+
+class WeiboAccountSource(SourceBase):
+    """The bureau's own Weibo accounts (bureau.yaml `accounts` with a uid): each timeline, and the
+    comments and replies under its recent posts."""
+
+    kind: Literal["weibo_account"]
+    base_url: str = "https://m.weibo.cn"
+    accounts: list[str] = Field(
+        default_factory=list, description="Account names from bureau.yaml; empty: every Weibo account with a uid"
+    )
+    fetch_long_text: bool = Field(default=True, description="Fetch /statuses/extend for truncated posts")
+    comment_days: float = Field(default=7.0, gt=0, description="Comments are read under posts this recent")
+    comments: CommentBounds = Field(default_factory=lambda: CommentBounds())
 
 
 class FeedSource(SourceBase):
@@ -120,7 +155,7 @@ class BoardSource(SourceBase):
 
 
 SourceConfig = Annotated[
-    Union[WeiboSource, FeedSource, HtmlSource, TiebaSource, BoardSource],
+    Union[WeiboSource, WeiboAccountSource, FeedSource, HtmlSource, TiebaSource, BoardSource],
     Field(discriminator="kind"),
 ]
 

@@ -75,9 +75,13 @@ def judges(settings: Settings) -> Judges:
 
 
 def source_context(post: Post, config: Any) -> SourceContext:
-    """Where a stored post was found (``config``: its source's configuration, if any), as the analysis sees it."""
+    """Where a stored post was found (``config``: its source's configuration, if any), as the analysis
+    sees it; a comment under one of the bureau's own posts is addressed to it, in that thread."""
     title = post.title if post.title and not post.clean_text.startswith(post.title) else ""
-    return SourceContext(title, bool(config and config.is_local), bool(config and config.is_addressed))
+    parent = post.thread_post
+    own_thread = parent.dedup_key if parent is not None and parent.own else ""
+    addressed = bool(config and config.is_addressed) or bool(own_thread)
+    return SourceContext(title, bool(config and config.is_local), addressed, own_thread)
 
 
 def analysis_rules(settings: Settings) -> AnalysisRules:
@@ -100,7 +104,7 @@ def event_rules(settings: Settings) -> EventRules:
 def shared_names(settings: Settings) -> tuple[str, ...]:
     """Names every post about the bureau shares, left out of event keywords."""
     b = settings.bureau
-    return (b.name, b.short_name, *b.aliases, *b.accounts, b.city, *b.region_names, *b.districts,
+    return (b.name, b.short_name, *b.aliases, *b.account_names, b.city, *b.region_names, *b.districts,
             *b.generic_names, "民政")
 
 
@@ -122,8 +126,10 @@ def _when(post: Post) -> datetime:
 
 
 def pending(session: Session, limit: int) -> list[Post]:
-    """Posts never analysed or changed since they were, oldest first."""
-    query = (select(Post).where(or_(Post.analyzed_at.is_(None), Post.analyzed_at < Post.updated_at))
+    """Posts never analysed or changed since they were, oldest first; the bureau's own posts are
+    kept as a record of what it published, never analysed as mentions."""
+    fresh = or_(Post.analyzed_at.is_(None), Post.analyzed_at < Post.updated_at)
+    query = (select(Post).where(Post.own.is_(False), fresh)
              .order_by(Post.id).limit(limit))
     return list(session.scalars(query))
 
@@ -201,6 +207,8 @@ def join_events(session: Session, posts: list[Post], topics: dict[int, str], set
     for post in sorted(posts, key=_when):
         keywords = post_keywords(post_text(post), ignore, rules.keywords_per_post)
         post.extra = {**(post.extra or {}), KEYWORDS: list(keywords)}
+        if post.event_id is None and post.thread_post is not None and post.thread_post.event_id:
+            post.event_id = post.thread_post.event_id
         if post.event_id is None:
             report.new_events += _place(session, post, keywords, states, topics.get(post.id, ""), now, rules)
         _remember(states, post, keywords, rules)

@@ -54,14 +54,15 @@ def overdue_cases(session: Session, now: datetime) -> list[Case]:
 
 
 def daily_mentions(session: Session, now: datetime, tz: tzinfo, days: int = 14) -> list[DayFigure]:
-    """Posts per local day over the last days, with how many were judged negative."""
+    """Posts about the bureau per local day over the last days (its own posts aside), with how many
+    were judged negative."""
     today = now.astimezone(tz).date()
     first = today - timedelta(days=days - 1)
     figures = {first + timedelta(days=i): DayFigure(first + timedelta(days=i), 0, 0) for i in range(days)}
     label = func.coalesce(func.nullif(Assessment.label_override, ""), Assessment.sentiment_label)
     when = type_coerce(func.coalesce(Post.published_at, Post.fetched_at), UTCDateTime())
     rows = session.execute(select(when, label).outerjoin(Assessment, Assessment.post_id == Post.id)
-                           .where(when >= now - timedelta(days=days + 1)))
+                           .where(when >= now - timedelta(days=days + 1), Post.own.is_(False)))
     for when, sentiment in rows:
         day = figures.get(when.astimezone(tz).date())
         if day is not None:
