@@ -39,11 +39,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def mention_lists(settings: Settings, config: Any) -> dict[str, Any]:
     """Plain values for the mention filter of one source: the monitoring scheme, the business
-    vocabulary and whether the source is the city's own (region given) or addressed to government."""
+    vocabulary, whether the source is the city's own (region given) or addressed to government, and
+    the bureau's own accounts by platform (user id to name)."""
     from yuqing.config.scheme import business_lists, scheme_lists
 
+    own = {a.platform: settings.bureau.own_ids(a.platform) for a in settings.bureau.accounts if a.uid}
     return {"scheme": scheme_lists(settings), "business": business_lists(settings), "local": config.is_local,
-            "addressed": config.is_addressed}
+            "addressed": config.is_addressed, "own_accounts": own}
 
 
 def select_sources(settings: Settings, keys: Sequence[str]) -> list[Any]:

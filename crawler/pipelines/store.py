@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from scrapy.crawler import Crawler
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,8 @@ from yuqing.storage.models import EngagementSnapshot, Post, Source
 
 logger = logging.getLogger(__name__)
 COUNT_FIELDS = ("reposts", "comments", "likes")
+THREAD_POST, THREAD_COMMENT = "thread_post", "thread_comment"
+THREAD_COLUMNS = {THREAD_POST: "thread_post_id", THREAD_COMMENT: "thread_comment_id"}
 
 
 @dataclass
@@ -38,9 +40,14 @@ def new_post(item: PostItem, source_id: int | None, now: datetime) -> Post:
         author=item.author, author_id=item.author_id, author_followers=item.author_followers,
         author_verified_type=item.author_verified_type, location=item.location, published_at=item.published_at,
         fetched_at=now, updated_at=now, reposts=item.reposts, comments=item.comments, likes=item.likes,
-        mention_rule=item.mention_rule, reply_state=item.reply_state, addressee=item.addressee,
-        extra=dict(item.extra, repost_of=item.repost_of) if item.repost_of else dict(item.extra),
+        mention_rule=item.mention_rule, reply_state=item.reply_state, addressee=item.addressee, own=item.own,
+        extra={**item.extra, **{key: value for key, value in _links(item).items() if value}},
     )
+
+
+def _links(item: PostItem) -> dict[str, str]:
+    """The keys an item points to: the post it reposts, and the post and comment it sits under."""
+    return {"repost_of": item.repost_of, THREAD_POST: item.thread_post, THREAD_COMMENT: item.thread_comment}
 
 
 def refresh_post(post: Post, item: PostItem, now: datetime) -> bool:
@@ -48,6 +55,8 @@ def refresh_post(post: Post, item: PostItem, now: datetime) -> bool:
     values = {"clean_text": item.clean_text, "title": item.clean_title, "reply_state": item.reply_state,
               "addressee": item.addressee, "reposts": item.reposts, "comments": item.comments, "likes": item.likes}
     changed = {k: v for k, v in values.items() if getattr(post, k) != v and (v or k in COUNT_FIELDS)}
+    if item.own and not post.own:
+        post.own = True
     if not changed:
         return False
     for key, value in changed.items():
@@ -76,14 +85,31 @@ def link_copy(session: Session, copy: Post, root: Post) -> None:
         copy.duplicate_of_id = root.id
 
 
+def link_thread(session: Session, post: Post, stored: dict[str, Post]) -> None:
+    """Point a comment at its parent post and parent comment once they are stored (the keys stay in
+    ``extra``, so a parent stored by a later batch or crawl is linked then)."""
+    for key, column in THREAD_COLUMNS.items():
+        target_key = (post.extra or {}).get(key)
+        if not target_key or getattr(post, column):
+            continue
+        target = stored.get(target_key) or session.scalars(select(Post).where(Post.dedup_key == target_key)).first()
+        if target is not None and target.id is not None:
+            setattr(post, column, target.id)
+
+
 def resolve_pending_links(session: Session, since: datetime) -> int:
-    """Link copies whose original was not stored yet when they were (another source's batch
-    still in flight, or a crawl killed in between); returns how many were linked."""
+    """Link copies whose original, and comments whose thread, was not stored yet when they were
+    (another source's batch still in flight, or a crawl killed in between); returns how many
+    were linked."""
     linked = 0
-    query = select(Post).where(Post.fetched_at >= since, Post.duplicate_of_id.is_(None))
+    query = select(Post).where(Post.fetched_at >= since, or_(
+        Post.duplicate_of_id.is_(None), Post.thread_post_id.is_(None), Post.thread_comment_id.is_(None)))
     for post in session.scalars(query):
+        threads = (post.thread_post_id, post.thread_comment_id)
+        link_thread(session, post, {})
+        linked += threads != (post.thread_post_id, post.thread_comment_id)
         key = (post.extra or {}).get("copy_of")
-        root = _root(session, key, {}) if key else None
+        root = _root(session, key, {}) if key and post.duplicate_of_id is None else None
         if root is not None and root.id != post.id and root.duplicate_of_id != post.id:
             link_copy(session, post, root)
             linked += 1
@@ -111,6 +137,8 @@ def write_batch(session: Session, items: list[PostItem], source_id: int | None, 
     for item, post in fresh.values():
         if item.duplicate_of_key:
             _link_new_copy(session, post, item.duplicate_of_key, stored)
+        if item.thread_post:
+            link_thread(session, post, stored)
     for post in {stored[item.dedup_key].id: stored[item.dedup_key] for item in items}.values():
         if post.id not in snapshotted:
             result.snapshot_ids.add(post.id)

@@ -8,9 +8,10 @@ from crawler.spiders.feed import FeedSpider
 from crawler.spiders.html import HtmlSpider
 from crawler.spiders.tieba import TiebaSpider
 from crawler.spiders.weibo import WeiboSpider
+from crawler.spiders.weibo_account import WeiboAccountSpider
 
 SPIDERS: dict[str, type[SourceSpider]] = {
-    spider.kind: spider for spider in (WeiboSpider, FeedSpider, HtmlSpider, TiebaSpider, BoardSpider)
+    spider.kind: spider for spider in (WeiboSpider, WeiboAccountSpider, FeedSpider, HtmlSpider, TiebaSpider, BoardSpider)
 }
 
 

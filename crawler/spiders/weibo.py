@@ -6,10 +6,12 @@ import re
 from typing import Any, Iterator
 from urllib.parse import urlencode
 
+from scrapy import Request
 from scrapy.http import Response
 
 from crawler.items import PostItem
 from crawler.spiders.base import SourceSpider
+from crawler.spiders.weibo_comments import CommentReader
 from crawler.timeparse import parse_cn_time, parse_count
 
 HEADERS = {"MWeibo-Pwa": "1", "X-Requested-With": "XMLHttpRequest", "Accept": "application/json, text/plain, */*"}
@@ -42,14 +44,21 @@ def _as_int(value: Any, default: int) -> int:
         return default
 
 
-class WeiboSpider(SourceSpider):
-    """Search results for each configured keyword, newest first (search_type 61)."""
+class WeiboSpider(CommentReader, SourceSpider):
+    """Search results for each configured keyword, newest first (search_type 61); with
+    `hot_comments` enabled, the comments under the first hot posts found."""
 
     kind = "weibo"
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.yielded: set[str] = set()
+        self.hot_posts: set[str] = set()
+        self.init_comments(self.comment_bounds(), HEADERS)
+
+    def comment_bounds(self) -> Any:
+        """How far comments are read: the search's `hot_comments`."""
+        return self.source.hot_comments
 
     def first_requests(self):
         """Page 1 of every keyword's search (a watch's words when given)."""
@@ -78,9 +87,20 @@ class WeiboSpider(SourceSpider):
             reached_seen |= mblog.get("mblogtype") != 2 and self.seen(item.published_at, keyword)
             yield from self.with_original(mblog, keyword)
             yield self.expand(item) if mblog.get("isLongText") and self.source.fetch_long_text else item
+            yield from self.hot_comments_of(item)
         next_page = ((data.get("data") or {}).get("cardlistInfo") or {}).get("page")
         if mblogs and next_page and not reached_seen and page < self.page_budget:
             yield self.page_request(keyword, int(next_page))
+
+    def hot_comments_of(self, item: PostItem) -> Iterator[Request]:
+        """The comments under a hot post (paged within the bounds), for the first `max_posts` hot posts."""
+        hot = self.bounds
+        if (not hot.enabled or item.comments < hot.min_comments or item.platform_id in self.hot_posts
+                or len(self.hot_posts) >= hot.max_posts):
+            return
+        self.hot_posts.add(item.platform_id)
+        if (request := self.comments_request(item)) is not None:
+            yield request
 
     def answer(self, response: Response) -> dict[str, Any] | None:
         """The JSON envelope when ok:1; stops the source on login walls and captchas."""

@@ -123,11 +123,17 @@ class FaultSite(SampleSite):
         return Reply(json.dumps(body), content_type=JSON_TYPE)
 
 
-def make_profile(directory: Path, sources: list[dict[str, Any]], **politeness: Any) -> Path:
-    """A copy of the default profile whose sources.yaml crawls `sources` with fast local politeness."""
+def make_profile(directory: Path, sources: list[dict[str, Any]], accounts: list[Any] | None = None,
+                 **politeness: Any) -> Path:
+    """A copy of the default profile whose sources.yaml crawls `sources` with fast local politeness;
+    `accounts` replace the bureau's own accounts in bureau.yaml."""
     directory.mkdir(parents=True, exist_ok=True)
     for path in default_config_dir().glob("*.yaml"):
         (directory / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    if accounts is not None:
+        bureau = yaml.safe_load((directory / "bureau.yaml").read_text(encoding="utf-8"))
+        bureau["accounts"] = accounts
+        (directory / "bureau.yaml").write_text(yaml.safe_dump(bureau, allow_unicode=True), encoding="utf-8")
     data = yaml.safe_load((directory / "sources.yaml").read_text(encoding="utf-8"))
     data.update(FAST, **politeness)
     data["sources"] = sources

@@ -1,5 +1,5 @@
-"""Sample sites for the demo and the crawler tests: one loopback HTTP server that answers like a
-Weibo search API, a news site (RSS, Atom, articles), a Discuz-style forum, a Tieba forum and a
+"""Sample sites for the demo and the crawler tests: one loopback HTTP server that answers like
+Weibo's mobile API (search, a user's timeline, comments and replies), a news site (RSS, Atom, articles), a Discuz-style forum, a Tieba forum and a
 留言板 JSON API, with made-up posts about 榆川市民政局 (data files in yuqing/demo/sites/).
 
 Usage::
@@ -25,6 +25,8 @@ from urllib.parse import parse_qs, urlsplit
 
 DATA = Path(__file__).resolve().parent / "sites"
 JSON_TYPE = "application/json; charset=utf-8"
+NOTHING_HERE = {"ok": 0, "msg": "这里还没有内容", "data": {"cards": []}}
+TIMELINE_PREFIX = "107603"
 HTML_TYPE = "text/html; charset=utf-8"
 
 
@@ -71,7 +73,70 @@ def weibo_search(call: Call) -> Reply:
     """Search results by page; past the last page Weibo's 'nothing here' answer."""
     pages = json.loads(read_data("weibo_search.json", call.base))
     page = int(call.query.get("page", "1") or 1)
-    answer = pages[page - 1] if 0 < page <= len(pages) else {"ok": 0, "msg": "这里还没有内容", "data": {"cards": []}}
+    answer = pages[page - 1] if 0 < page <= len(pages) else NOTHING_HERE
+    return Reply(json.dumps(answer, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+def weibo_container(call: Call) -> Reply:
+    """The mobile API's container: a user's timeline (containerid 107603{uid}) or search results."""
+    container = call.query.get("containerid", "")
+    if container.startswith(TIMELINE_PREFIX):
+        return weibo_timeline(call, container[len(TIMELINE_PREFIX):])
+    return weibo_search(call)
+
+
+def weibo_timeline(call: Call, uid: str) -> Reply:
+    """A user's posts, newest first, paged by ``since_id`` (the id of the next page's first post,
+    given in ``cardlistInfo``; empty on the last page)."""
+    pages = json.loads(read_data("weibo_timeline.json", call.base)).get(uid, [])
+    since = call.query.get("since_id", "")
+    index = next((i for i, page in enumerate(pages) if not since or _first_id(page) == since), None)
+    answer = pages[index] if index is not None else NOTHING_HERE
+    return Reply(json.dumps(answer, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+def _first_id(page: dict[str, Any]) -> str:
+    cards = page.get("data", {}).get("cards") or [{}]
+    return str(cards[0].get("mblog", {}).get("id", ""))
+
+
+def _cursor(owner: str, index: int) -> int:
+    """An opaque max_id for page `index` of a comment list (0 means no further page)."""
+    return int(f"{owner}{index:04d}") if index else 0
+
+
+def _page_at(pages: list[Any], owner: str, max_id: str) -> int | None:
+    """The page a max_id cursor points to (none or 0: the first)."""
+    if max_id in ("", "0"):
+        return 0
+    return next((i for i in range(1, len(pages)) if str(_cursor(owner, i)) == max_id), None)
+
+
+def weibo_comments(call: Call) -> Reply:
+    """First-level comments under a post (``id``/``mid``), paged by the ``max_id`` cursor; ok:0 for a
+    post without comments."""
+    post_id = call.query.get("id") or call.query.get("mid", "")
+    pages = json.loads(read_data("weibo_comments.json", call.base))["hotflow"].get(post_id)
+    index = _page_at(pages, post_id, call.query.get("max_id", "")) if pages else None
+    if index is None:
+        return Reply(json.dumps({"ok": 0}), content_type=JSON_TYPE)
+    following = _cursor(post_id, index + 1) if index + 1 < len(pages) else 0
+    body = {"data": pages[index], "total_number": sum(len(page) for page in pages), "max_id": following,
+            "max_id_type": 0}
+    return Reply(json.dumps({"ok": 1, "data": body}, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+def weibo_replies(call: Call) -> Reply:
+    """Second-level replies under a comment (``cid``), paged by ``max_id``; the list is at the top
+    level, beside ``rootComment``."""
+    cid = call.query.get("cid", "")
+    data = json.loads(read_data("weibo_comments.json", call.base))
+    pages = data["children"].get(cid) or [[]]
+    index = _page_at(pages, cid, call.query.get("max_id", ""))
+    roots = [c for post in data["hotflow"].values() for page in post for c in page if str(c["id"]) == cid]
+    following = _cursor(cid, index + 1) if index is not None and index + 1 < len(pages) else 0
+    answer = {"ok": 1, "data": pages[index] if index is not None else [], "total_number": sum(map(len, pages)),
+              "max_id": following, "max_id_type": 0, "rootComment": roots}
     return Reply(json.dumps(answer, ensure_ascii=False), content_type=JSON_TYPE)
 
 
@@ -134,7 +199,9 @@ def board_content(call: Call) -> Reply:
 
 
 ROUTES: list[tuple[str, Callable[..., Reply]]] = [
-    (r"/api/container/getIndex", weibo_search),
+    (r"/api/container/getIndex", weibo_container),
+    (r"/comments/hotflow", weibo_comments),
+    (r"/comments/hotFlowChild", weibo_replies),
     (r"/statuses/extend", weibo_long_text),
     (r"/rss/shehui\.xml", static_page("news_rss.xml", "application/rss+xml; charset=utf-8")),
     (r"/rss/atom\.xml", static_page("news_atom.xml", "application/atom+xml")),
@@ -231,6 +298,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self._serve("POST")
+
+
+DEMO_ACCOUNT = {"name": "榆川民政", "platform": "weibo", "uid": "7700000001"}
+
+
+def own_account_source(base_url: str) -> dict[str, Any]:
+    """The source entry that watches the bureau's own Weibo account (DEMO_ACCOUNT) on the site."""
+    return {"key": "weibo-own", "kind": "weibo_account", "name": "本局微博", "base_url": base_url.rstrip("/"),
+            "obey_robots": False, "max_pages": 3}
 
 
 def demo_sources(base_url: str) -> list[dict[str, Any]]:
