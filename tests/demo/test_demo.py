@@ -65,3 +65,11 @@ def test_demo_profile_continues_on_the_demo_data(demo_runs):
                                 env={"YUQING_DATABASE_URL": None})
     assert result.exit_code == 0, result.output
     assert '"owner"' in result.output and '"deadline' in result.output
+
+
+def test_summary_shows_a_comment_thread_under_the_bureaus_post(demo_runs):
+    _, results = demo_runs
+    output = results[0][0].output
+    thread = output.split("本局微博下的评论（一例）:\n", 1)[1].split("网页工作台账号", 1)[0]
+    assert thread.splitlines()[0].strip().startswith("榆川民政：【寒潮提醒】")
+    assert "    └ 东湖街道老住户：救助站在哪里？" in thread and "      └ 榆川民政（本局）：您好" in thread

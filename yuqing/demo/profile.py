@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from yuqing.config import default_config_dir
+from yuqing.demo.sites import DEMO_ACCOUNT
 
 
 def _write_yaml(path: Path, data: dict[str, Any], header: str) -> None:
@@ -36,6 +37,9 @@ def write_demo_profile(
     response["quiet_hours"] = {"start": "00:00", "end": "00:00"}
     response["channels"]["wecom"]["enabled"] = True
     _write_yaml(folder / "response.yaml", response, "由 yuqing demo 生成：不设免打扰时段，启用企业微信群机器人（本机接收）")
+    bureau = yaml.safe_load((folder / "bureau.yaml").read_text(encoding="utf-8"))
+    bureau["accounts"] = [DEMO_ACCOUNT, *(name for name in bureau.get("accounts", []) if name != DEMO_ACCOUNT["name"])]
+    _write_yaml(folder / "bureau.yaml", bureau, "由 yuqing demo 生成：本局微博账号指向本机示例站点")
     crawl = yaml.safe_load((folder / "sources.yaml").read_text(encoding="utf-8"))
     crawl.update(sources=sources, download_delay_seconds=0, autothrottle=False)
     _write_yaml(folder / "sources.yaml", crawl, "由 yuqing demo 生成：指向本机示例站点")

@@ -13,7 +13,7 @@ from yuqing.app import App
 from yuqing.demo.mailsink import MailSink
 from yuqing.demo.profile import write_demo_profile
 from yuqing.demo.robot import RobotReceiver
-from yuqing.demo.sites import SampleSite, demo_sources
+from yuqing.demo.sites import SampleSite, demo_sources, own_account_source
 from yuqing.demo.summary import DemoSummary, collect_summary
 
 Step = Callable[[str], None]
@@ -103,7 +103,7 @@ def run_demo(root: Path, step: Step, database_url: str | None = None) -> DemoSum
     site = SampleSite().start()
     try:
         with MailSink(paths.mail) as sink, RobotReceiver(paths.robots) as robot:
-            write_demo_profile(paths.config, demo_sources(site.url), url, sink.port)
+            write_demo_profile(paths.config, [*demo_sources(site.url), own_account_source(site.url)], url, sink.port)
             environ = {**os.environ, "YUQING_WECOM_WEBHOOK": robot.url}
             app = App.load(paths.config)
             app.upgrade_schema()
