@@ -4,9 +4,11 @@ level Ⅳ alert and let a level Ⅱ one through."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MAX_INSTANCES, JobExecutionEvent, JobSubmissionEvent
 from apscheduler.executors.debug import DebugExecutor
 from apscheduler.triggers.interval import IntervalTrigger
 from freezegun import freeze_time
@@ -17,7 +19,7 @@ from tests.scheduler.stepping import SteppedScheduler
 from tests.smtp import smtp_server
 from yuqing.app import App
 from yuqing.scheduler import jobs
-from yuqing.scheduler.chain import next_stages
+from yuqing.scheduler.chain import StageChain, next_stages
 from yuqing.scheduler.daemon import Daemon
 from yuqing.scheduler.plan import JobSpec
 from yuqing.storage.db import transaction
@@ -157,3 +159,26 @@ def test_quiet_hours_let_a_level_two_alert_out_at_once_and_hold_a_level_four_one
             settle(daemon, 1)
         assert all(row.status == "sent" for row in notifications(app))
         assert len(inbox.messages) == len(rows)
+
+
+class RecordingScheduler:
+    """Stands in for the scheduler: records which jobs were made due now."""
+
+    def __init__(self):
+        self.due: list[str] = []
+
+    def modify_job(self, job_id, next_run_time=None):
+        self.due.append(job_id)
+
+
+def test_a_stage_that_was_busy_runs_again_when_it_ends(app):
+    scheduler, stopping = RecordingScheduler(), threading.Event()
+    chain = StageChain(scheduler, app, lambda: DAY, stopping)
+    chain.on_busy(JobSubmissionEvent(EVENT_JOB_MAX_INSTANCES, "analyze", "default", [DAY]))
+    chain.on_executed(JobExecutionEvent(EVENT_JOB_EXECUTED, "analyze", "default", DAY, retval=None))
+    chain.on_executed(JobExecutionEvent(EVENT_JOB_EXECUTED, "analyze", "default", DAY, retval=None))
+    assert scheduler.due == ["analyze"], "one more run for the run that was skipped, not more"
+    stopping.set()
+    stored = CrawlReport([SourceReport("s", "ok", new_posts=1)])
+    chain.on_executed(JobExecutionEvent(EVENT_JOB_EXECUTED, "crawl:s", "default", DAY, retval=stored))
+    assert scheduler.due == ["analyze"], "nothing is chained once a stop was requested"
