@@ -144,3 +144,34 @@ def triage_overdue(session: Session, settings: Settings, case: Case, now: dateti
     """The spokesperson hears that a Ⅰ/Ⅱ case was not looked at within the triage time."""
     return notify(session, settings, case, now, change="triage_overdue", keys=_watchers(settings, case),
                   headline=f"{level_label(case.level)}舆情超过研判时限仍无人处理：{shorten(case.title, 30)}")
+
+
+def revisit_overdue(session: Session, settings: Settings, case: Case, now: datetime, round_: int, owner: str) -> int:
+    """The follow-up's owner and the spokesperson hear that a 回访 is past due."""
+    return notify(session, settings, case, now, change=f"revisit_overdue:{round_}",
+                  keys=[owner or case.owner, settings.spokesperson.key],
+                  headline=f"回访已到期未完成（第 {round_} 次）：{shorten(case.title, 30)}")
+
+
+def revisit_unsatisfied(session: Session, settings: Settings, case: Case, now: datetime, round_: int,
+                        outcome: str) -> int:
+    """The owner and the spokesperson hear that a citizen was 不满意 and the case is open again."""
+    return notify(session, settings, case, now, change=f"revisit_unsatisfied:{round_}",
+                  keys=[case.owner, settings.spokesperson.key],
+                  headline=f"回访不满意，工单重新打开：{shorten(case.title, 30)}", extra=f"回访情况：{outcome}")
+
+
+def reply_not_seen(session: Session, settings: Settings, case: Case, now: datetime, detail: str) -> int:
+    """The owner and the spokesperson hear that the recorded reply is not seen on its link in time."""
+    return notify(session, settings, case, now, change=f"reply_not_seen:{len(case.data.get('publications', []))}",
+                  keys=[case.owner, settings.spokesperson.key],
+                  headline=f"回复发布后仍未见于发布链接：{shorten(case.title, 30)}",
+                  extra=f"发布链接：{case.published_url}\n检查结果：{detail}")
+
+
+def reply_gone(session: Session, settings: Settings, case: Case, now: datetime, detail: str) -> int:
+    """The owner and the spokesperson hear that a reply once seen on its link is gone."""
+    return notify(session, settings, case, now, change=f"reply_gone:{len(case.data.get('publications', []))}:{now:%Y%m%d%H%M}",
+                  keys=[case.owner, settings.spokesperson.key],
+                  headline=f"已确认的回复已从发布链接消失：{shorten(case.title, 30)}",
+                  extra=f"发布链接：{case.published_url}\n检查结果：{detail}")

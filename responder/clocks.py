@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from responder import alerts, deadlines
+from responder import alerts, deadlines, revisits
 from responder.audit import WorkflowError, record
 from responder.people import ladder_height
 from responder.states import FINISHED_STATES, SYSTEM
@@ -31,6 +31,7 @@ class ClockReport:
     escalations: int = 0
     reoffered: int = 0
     triage_alerts: int = 0
+    revisits_overdue: int = 0
 
 
 def _remind(session: Session, settings: Settings, case: Case, now: datetime, report: ClockReport) -> None:
@@ -93,7 +94,8 @@ def _reoffer(session: Session, settings: Settings, case: Case, now: datetime, re
 
 
 def check_clocks(sessions: sessionmaker[Session], settings: Settings, now: datetime) -> ClockReport:
-    """Check every open case once: reminders, breaches (escalation), triage watch, re-offers."""
+    """Check every open case once: reminders, breaches (escalation), triage watch, re-offers; then 回访
+    tasks past due."""
     report = ClockReport()
     with sessions() as session:
         ids = list(session.scalars(select(Case.id).where(Case.state.not_in(WATCHED_OUT)).order_by(Case.id)))
@@ -105,6 +107,7 @@ def check_clocks(sessions: sessionmaker[Session], settings: Settings, now: datet
                     step(session, settings, case, now, report)
         except StaleDataError:
             log.info("case %s changed while its clocks were checked; next run will see it", case_id)
+    report.revisits_overdue = revisits.remind_overdue(sessions, settings, now)
     return report
 
 

@@ -10,7 +10,7 @@ from responder import alerts, deadlines
 from responder.audit import WorkflowError, move
 from responder.people import leaders_for
 from yuqing.config import Settings
-from yuqing.storage.models import Case, Draft
+from yuqing.storage.models import Case, CaseAction, Draft
 
 
 def reply_limit(settings: Settings, platform: str) -> int:
@@ -111,8 +111,8 @@ def send_back(session: Session, settings: Settings, case: Case, actor: str, now:
     alerts.sent_back(session, settings, case, now, chosen.version, reason)
 
 
-def record_published(session: Session, case: Case, actor: str, now: datetime, url: str | None) -> None:
-    """A person published the approved reply: keep the link, meet the next clock milestone."""
+def record_published(session: Session, case: Case, actor: str, now: datetime, url: str | None) -> CaseAction:
+    """A person published the approved reply: keep the link, meet the next clock milestone; returns the audit row."""
     if not url or not url.startswith(("http://", "https://")):
         raise WorkflowError("请填写发布链接（以 http:// 或 https:// 开头）", 400)
     chosen = latest(case, "approved")
@@ -123,5 +123,5 @@ def record_published(session: Session, case: Case, actor: str, now: datetime, ur
     publications = [*case.data.get("publications", []), {"url": url, "at": now.isoformat(), "by": actor,
                                                           "draft_version": chosen.version, "clock": met}]
     case.data = {**case.data, "publications": publications}
-    move(session, case, "record_published", actor, now, "responded", draft_version=chosen.version,
-         data={"url": url, "clock": met})
+    return move(session, case, "record_published", actor, now, "responded", draft_version=chosen.version,
+                data={"url": url, "clock": met})

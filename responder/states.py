@@ -14,6 +14,7 @@ STATE_LABELS: dict[str, str] = {
     "pending_approval": "待审核",
     "approved": "已审核",
     "responded": "已回应",
+    "confirmed": "已确认",
     "following": "跟踪中",
     "closed": "已关闭",
     "escalated": "已升级",
@@ -41,6 +42,10 @@ ACTION_LABELS: dict[str, str] = {
     "relabel": "调整级别",
     "reopen": "重新打开",
     "comment": "备注",
+    "revisit": "回访",
+    "confirm": "确认已发布",
+    "confirm_missing": "未见发布",
+    "confirm_gone": "发布已消失",
     "attach": "并入新帖",
     "level_rise": "级别上升",
     "remind": "时限提醒",
@@ -53,7 +58,8 @@ LEVEL_NUMERALS: dict[int, str] = {1: "Ⅰ", 2: "Ⅱ", 3: "Ⅲ", 4: "Ⅳ"}
 FINISHED_STATES = frozenset({"closed", "no_response"})
 OPEN_STATES = frozenset(STATE_LABELS) - FINISHED_STATES
 BEFORE_REPLY = frozenset({"new", "triaged", "assigned", "drafting", "sent_back", "escalated"})
-WRITABLE = frozenset({"assigned", "drafting", "sent_back", "escalated", "responded", "following"})
+WRITABLE = frozenset({"assigned", "drafting", "sent_back", "escalated", "responded", "confirmed", "following"})
+PUBLISHED = frozenset({"responded", "confirmed", "following", "closed"})
 
 
 @dataclass(frozen=True)
@@ -74,18 +80,20 @@ TRANSITIONS: dict[str, Transition] = {
     "approve": Transition(frozenset({"pending_approval"}), None),
     "send_back": Transition(frozenset({"pending_approval", "approved"}), "sent_back"),
     "record_published": Transition(frozenset({"approved"}), "responded"),
-    "follow": Transition(frozenset({"responded"}), "following"),
-    "close": Transition(frozenset({"responded", "following", "transferred"}), "closed"),
+    "follow": Transition(frozenset({"responded", "confirmed"}), "following"),
+    "close": Transition(frozenset({"responded", "confirmed", "following", "transferred"}), "closed"),
     "escalate": Transition(OPEN_STATES - {"transferred"}, None),
     "transfer": Transition(OPEN_STATES - {"transferred"}, "transferred"),
     "dismiss": Transition(BEFORE_REPLY, "no_response"),
     "relabel": Transition(OPEN_STATES, None),
     "reopen": Transition(frozenset({"closed", "no_response", "transferred"}), None),
     "comment": Transition(frozenset(STATE_LABELS), None),
+    "revisit": Transition(PUBLISHED, None),
+    "confirm": Transition(PUBLISHED - {"confirmed"}, "confirmed"),
 }
 # Who may take each action: a role, "manager" (spokesperson, leader, director), "owner" (the case's
 # owner) or "approver" (a required approver of the pending reply). The system may only assign,
-# re-offer and escalate.
+# re-offer, escalate and confirm (the reply seen on the published link; managers may confirm by hand).
 WHO: dict[str, frozenset[str]] = {
     "claim": frozenset({"commentator", "spokesperson"}),
     "triage": frozenset({"manager", "owner"}),
@@ -104,11 +112,13 @@ WHO: dict[str, frozenset[str]] = {
     "relabel": frozenset({"manager"}),
     "reopen": frozenset({"manager"}),
     "comment": frozenset({"owner", "manager", "approver", "commentator"}),
+    "revisit": frozenset({"owner", "manager"}),
+    "confirm": frozenset({"manager"}),
 }
-SYSTEM_ACTIONS = frozenset({"assign", "reoffer", "escalate"})
-NEEDS_REASON = frozenset({"send_back", "transfer", "dismiss", "relabel", "reopen", "comment"})
+SYSTEM_ACTIONS = frozenset({"assign", "reoffer", "escalate", "confirm"})
+NEEDS_REASON = frozenset({"send_back", "transfer", "dismiss", "relabel", "reopen", "comment", "revisit", "confirm"})
 ALIASES = {"no_response": "dismiss", "publish": "record_published", "published": "record_published",
-           "reassign": "assign", "relevel": "relabel"}
+           "reassign": "assign", "relevel": "relabel", "follow_up": "revisit"}
 
 
 def state_label(state: str) -> str:

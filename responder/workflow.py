@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from responder import alerts, deadlines, review, routing
+from responder import alerts, deadlines, review, revisits, routing
 from responder.audit import WorkflowError, move, record
 from responder.people import MANAGER_ROLES, approvers_for, cover_for, find_member, ladder_rung
 from responder.states import (
@@ -35,6 +35,7 @@ class Request:
     url: str | None = None
     to: str | None = None
     label: str | None = None
+    method: str | None = None
 
 
 def _hats(case: Case, actor: str, settings: Settings) -> set[str]:
@@ -82,8 +83,11 @@ def _check(case: Case, req: Request, settings: Settings) -> None:
 
 def apply(session: Session, case_id: int, action: str, actor: str, now: datetime, *, reason: str = "",
           text: str | None = None, url: str | None = None, to: str | None = None, label: str | None = None,
-          settings: Settings, expected_version: int | None = None) -> Case:
+          method: str | None = None, settings: Settings, expected_version: int | None = None) -> Case:
     """Perform one action on a case, append its audit row and flush; WorkflowError when refused.
+
+    A 回访 (`revisit`) takes `method` (how the citizen was reached), `label` (满意 / 基本满意 / 不满意)
+    and `reason` (the outcome).
 
     `expected_version` (the Case.version a form was rendered from) refuses stale edits; concurrent
     writers that both pass the check are still caught by optimistic locking at flush.
@@ -93,7 +97,7 @@ def apply(session: Session, case_id: int, action: str, actor: str, now: datetime
         raise WorkflowError(f"工单 #{case_id} 不存在", 404)
     if expected_version is not None and expected_version != case.version:
         raise WorkflowError("工单刚被他人修改，请刷新后重试")
-    req = Request(ALIASES.get(action, action), actor, now, (reason or "").strip(), text, url, to, label)
+    req = Request(ALIASES.get(action, action), actor, now, (reason or "").strip(), text, url, to, label, method)
     _check(case, req, settings)
     if actor != SYSTEM:
         case.triaged_at = case.triaged_at or now
@@ -226,12 +230,27 @@ def _send_back(session: Session, settings: Settings, case: Case, req: Request) -
 
 
 def _publish(session: Session, settings: Settings, case: Case, req: Request) -> None:
-    review.record_published(session, case, req.actor, req.now, req.url)
+    row = review.record_published(session, case, req.actor, req.now, req.url)
+    if task := revisits.schedule(session, settings, case, req.now):
+        row.data = {**row.data, "revisit_due": task.due_at.isoformat()}
+
+
+def _confirm(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    """The reply was seen on the published link (by the system, or by a manager by hand):
+    a reply still only 已回应 becomes 已确认; later states keep going."""
+    move(session, case, "confirm", req.actor, req.now, "confirmed" if case.state == "responded" else None,
+         reason=req.reason, data={"url": case.published_url, "seen_at": req.now.isoformat()})
+
+
+def _revisit(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    revisits.record(session, settings, case, req.actor, req.now, method=req.method, satisfaction=req.label,
+                    outcome=req.reason)
 
 
 HANDLERS: dict[str, Callable[[Session, Settings, Case, Request], None]] = {
     "claim": _claim, "triage": _triage, "assign": _assign, "reoffer": _reoffer, "draft": _draft,
     "submit": _submit, "approve": _approve, "send_back": _send_back, "record_published": _publish,
     "follow": _step, "close": _step, "escalate": _escalate, "transfer": _transfer, "dismiss": _step,
-    "relabel": _relabel, "reopen": _reopen, "comment": _step,
+    "relabel": _relabel, "reopen": _reopen, "comment": _step, "revisit": _revisit,
+    "confirm": _confirm,
 }

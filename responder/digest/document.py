@@ -103,6 +103,13 @@ def _handling(document: DocxDocument, f: Figures, images: list[ChartImage]) -> N
     _picture(document, images[2])
     for title, groups in (("级别", h.by_level), ("科室", h.by_section)):
         _table(document, (title, "计入考核", "按时", "按时率"), [(g.label, g.total, g.on_time, percent(g.share)) for g in groups])
+    document.add_heading("回应率、及时率与满意度", level=2)
+    card = f.scorecard
+    _table(document, ("科室 / 评论员", "回应率", "及时率", "回访", "满意 / 基本满意 / 不满意", "满意度"),
+           [(k.label, f"{percent(k.response_rate)}（{k.responded}/{k.due}）",
+             f"{percent(k.timely_rate)}（{k.on_time}/{k.settled}）", k.revisited,
+             f"{k.satisfied} / {k.basic} / {k.unsatisfied}", percent(k.satisfaction))
+            for k in [card.total, *card.by_section, *card.by_commentator]])
     document.add_heading("超时未回应清单", level=2)
     _table(document, ("工单", "标题", "级别", "责任人", "时限", "已超时"),
            [(f"#{c.id}", c.title, c.level_name, c.owner_name, c.deadline, hours_text(c.overdue_hours))

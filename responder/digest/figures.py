@@ -13,6 +13,7 @@ from responder.digest.caserows import CaseRow, week_cases
 from responder.digest.coverage import CoverageFigures, gather_coverage
 from responder.digest.events import EventFigure, top_events
 from responder.digest.handling import HandlingFigures, gather_handling
+from responder.digest.kpis import Scorecard, scorecard
 from responder.digest.outlook import judgement, watchlist
 from responder.digest.people import ConsultationFigures, Load, commentator_load, consultations
 from responder.digest.period import Week
@@ -39,17 +40,23 @@ class Figures:
     commentators: list[Load]
     coverage: CoverageFigures
     cases: list[CaseRow]
+    scorecard: Scorecard = field(default_factory=Scorecard)
     judgement: list[str] = field(default_factory=list)
     watchlist: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        """The figures as JSON-ready data, with the on-time shares spelled out."""
+        """The figures as JSON-ready data, with the on-time shares and the scorecard's rates spelled out."""
         data = asdict(self)
         handling = data["handling"]
         handling["on_time"]["share"] = self.handling.on_time.share
         for key in ("by_level", "by_section"):
             for entry, source in zip(handling[key], getattr(self.handling, key)):
                 entry["share"] = source.share
+        card = data["scorecard"]
+        card["total"].update(self.scorecard.total.rates())
+        for key in ("by_section", "by_commentator"):
+            for entry, source in zip(card[key], getattr(self.scorecard, key)):
+                entry.update(source.rates())
         return data
 
 
@@ -78,7 +85,7 @@ def gather_figures(session: Session, settings: Settings, week: Week, now: dateti
     figures = Figures(
         week.label, week.span_text(), settings.digest.title, local_time(now, week.tz),
         volume, events, handling, consultations(session, settings, cases),
-        commentator_load(settings, cases), coverage, cases,
+        commentator_load(settings, cases), coverage, cases, scorecard(session, settings, week.start, week.end, now),
     )
     figures.judgement = judgement(volume, events, handling, coverage)
     figures.watchlist = watchlist(settings, volume, events, cases, coverage)

@@ -26,15 +26,17 @@ ARGS: dict[str, list[str]] = {
     "digest": [], "web": ["--port", "0"], "users add": ["admin"], "users list": [],
     "users passwd": ["admin", "--generate"], "run": [], "backup": ["--out", "{tmp}/b.json", "--format", "json"],
     "backup restore": ["{tmp}/backup.json.gz", "--yes"],
-    **{f"queue {name}": [] for name in ("list", "intake", "clocks", "deliver", "retry-failed")},
+    **{f"queue {name}": [] for name in ("list", "intake", "clocks", "deliver", "retry-failed", "revisits",
+                                                     "check-links")},
     **{f"queue {name}": ["1", "--as", "affairs-chief"] for name in ("claim", "triage", "approve", "follow", "close",
                                                                    "escalate", "draft", "reply")},
     **{f"queue {name}": ["1", "--as", "affairs-chief", "--reason", "r"] for name in
-       ("send-back", "dismiss", "reopen", "comment")},
+       ("send-back", "dismiss", "reopen", "comment", "confirm")},
     "queue show": ["1"], "queue suggest": ["1"], "queue assign": ["1", "--as", "a", "--to", "b"],
     "queue publish": ["1", "--as", "a", "--url", "https://example.test/1"],
     "queue transfer": ["1", "--as", "a", "--to", "公安", "--reason", "r"],
     "queue relabel": ["1", "--as", "a", "--label", "2", "--reason", "r"],
+    "queue revisit": ["1", "--as", "a", "--method", "电话", "--satisfaction", "满意", "--outcome", "r"],
 }
 NO_PROFILE = {"init"}  # writes a profile; reads neither a profile nor a database
 NO_DATABASE = NO_PROFILE | {"score"}

@@ -60,6 +60,27 @@ def test_a_case_from_claim_to_close_with_self_approval_refused(run):
     assert item["state"] == "closed"
 
 
+def test_a_consultation_is_revisited_from_the_terminal_and_unsatisfied_reopens_it(run):
+    run("intake")
+    run("claim", "1", "--as", "relief-chief")
+    run("reply", "1", "--use", "1", "--as", "relief-chief")
+    run("approve", "1", "--as", "spokesperson")
+    run("publish", "1", "--url", "https://weibo.example/reply/1", "--as", "relief-chief")
+    [task] = json.loads(run("revisits", "--json"))
+    assert (task["case_id"], task["round"], task["owner"], task["done_at"]) == (1, 1, "relief-chief", None)
+    assert "第1次 待回访" in run("revisits")
+    bad = run("revisit", "1", "--as", "relief-chief", "--method", "电话", "--satisfaction", "一般",
+              "--outcome", "已联系", code=1)
+    assert bad.startswith("错误: 请选择回访满意度") and bad.count("\n") == 1
+    out = run("revisit", "1", "--as", "relief-chief", "--method", "电话", "--satisfaction", "不满意",
+              "--outcome", "群众仍不清楚需要哪些材料")
+    assert "当前状态「已分办」" in out
+    detail = json.loads(run("show", "1", "--json"))
+    assert detail["revisits"][0]["satisfaction_label"] == "不满意"
+    assert detail["actions"][-1]["reason"] == "回访不满意：群众仍不清楚需要哪些材料"
+    assert json.loads(run("revisits", "--json")) == [] and len(json.loads(run("revisits", "--all", "--json"))) == 1
+
+
 def test_illegal_action_is_one_clear_line(run):
     run("intake")
     output = run("publish", "1", "--url", "https://x.example", "--as", "relief-chief", code=1)

@@ -38,8 +38,8 @@ def test_digest_fires_on_the_configured_weekday_and_local_time(settings, now):
 
 def test_every_housekeeping_job_is_planned(settings, now):
     ids = {spec.id for spec in planned_jobs(settings, TZ, now)}
-    assert {"analyze", "open_cases", "check_clocks", "deliver_outbox", "watch_sources", "weekly_digest",
-            "clean_up"} <= ids
+    assert {"analyze", "open_cases", "check_clocks", "confirm_responses", "deliver_outbox", "watch_sources",
+            "weekly_digest", "clean_up"} <= ids
 
 
 def test_minute_jobs_have_a_grace_longer_than_their_interval(settings, now):

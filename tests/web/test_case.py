@@ -154,3 +154,59 @@ def test_a_published_link_passes_the_one_url_check(as_role, seeded):
     refused = act(client, seeded.case_id, "publish", url="https:///no-host", reason="已发布")
     assert refused.status_code == 400 and "完整网址" in refused.text
     assert act(client, seeded.case_id, "publish", url="javascript:alert(1)").status_code == 400
+
+
+def _published(client, seeded) -> None:
+    """Claim, reply, approve and record the publication of the seeded consultation."""
+    sign_in(client, "commentator")
+    act(client, seeded.case_id, "claim")
+    act(client, seeded.case_id, "submit", text="您好，低保可向户籍所在地街道提出申请。")
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/queue").text)})
+    sign_in(client, "spokesperson")
+    act(client, seeded.case_id, "approve")
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/queue").text)})
+    sign_in(client, "commentator")
+    act(client, seeded.case_id, "record_published", url="https://weibo.example/reply/1")
+
+
+def test_revisit_form_records_the_outcome_and_unsatisfied_reopens_the_case(client, seeded, desk_app):
+    _published(client, seeded)
+    listed = client.get("/revisits").text
+    assert f'data-case="{seeded.case_id}"' in listed and "第 1 次" in listed
+    page = client.get(f"/cases/{seeded.case_id}").text
+    assert 'value="revisit"' in page and '<option value="电话">' in page and '<option value="unsatisfied">不满意' in page
+    refused = act(client, seeded.case_id, "revisit", method="飞鸽", satisfaction="satisfied", reason="已联系")
+    assert refused.status_code == 400 and "请选择回访方式" in refused.text
+    missing = act(client, seeded.case_id, "revisit", method="电话", reason="已联系")
+    assert missing.status_code == 400 and "请选择满意度" in missing.text
+    done = act(client, seeded.case_id, "revisit", method="电话", satisfaction="unsatisfied", reason="群众说材料清单不全")
+    assert done.status_code == 303
+    page = client.get(f"/cases/{seeded.case_id}").text
+    assert 'data-satisfaction="unsatisfied"' in page and "<td>不满意</td>" in page
+    assert "回访不满意：群众说材料清单不全" in page and 'data-action="reopen"' in page
+    with desk_app.sessions() as session:
+        assert session.get(Case, seeded.case_id).state == "assigned"
+    assert f'data-case="{seeded.case_id}"' not in client.get("/revisits").text
+
+
+def test_dashboard_reports_response_timeliness_and_satisfaction(client, seeded):
+    _published(client, seeded)
+    act(client, seeded.case_id, "revisit", method="短信", satisfaction="satisfied", reason="已解决")
+    page = client.get("/dashboard").text
+    total = re.search(r'<tr data-group="total">(.*?)</tr>', page, re.S).group(1)
+    assert "1 / 0 / 0" in total and "100%" in total
+    assert page.count('data-group="section"') >= 1 and page.count('data-group="commentator"') >= 3
+
+
+def test_case_page_shows_whether_the_published_reply_was_seen(client, seeded, desk_app, now):
+    from responder.confirm import confirm_responses
+    from responder.sighting import Page
+
+    _published(client, seeded)
+    assert "等待首次检查" in client.get(f"/cases/{seeded.case_id}").text
+    reply = "您好，低保可向户籍所在地街道提出申请。"
+    body = f"<p>榆川民政：{reply}</p>".encode()
+    report = confirm_responses(desk_app.sessions, desk_app.settings, now, fetch=lambda url: Page(200, "text/html", body))
+    assert report.confirmed == 1
+    page = client.get(f"/cases/{seeded.case_id}").text
+    assert 'data-status="seen"' in page and "见到本局账号「榆川民政」的回复" in page and "已确认" in page

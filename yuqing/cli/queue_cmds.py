@@ -72,10 +72,20 @@ def _detail(app: App, case, actor: str | None) -> dict[str, Any]:
                         for d in case.drafts],
              "actions": [{"at": a.at.isoformat(), "actor": a.actor, "action": a.action, "from": a.from_state,
                           "to": a.to_state, "reason": a.reason, "draft_version": a.draft_version}
-                         for a in case.actions]}
+                         for a in case.actions],
+             "revisits": [_revisit_json(r) for r in case.revisits]}
     if actor:
         data["allowed_actions"] = allowed_actions(case, actor, app.settings)
     return data
+
+
+def _revisit_json(task) -> dict[str, Any]:
+    from responder.revisits import SATISFACTION_LABELS
+
+    return {"case_id": task.case_id, "round": task.round, "owner": task.owner, "due": task.due_at.isoformat(),
+            "done_at": task.done_at.isoformat() if task.done_at else None, "done_by": task.done_by,
+            "method": task.method, "outcome": task.outcome, "satisfaction": task.satisfaction,
+            "satisfaction_label": SATISFACTION_LABELS.get(task.satisfaction, "")}
 
 
 @click.group("queue")
@@ -129,6 +139,9 @@ def _print_detail(data: dict[str, Any]) -> None:
             click.echo(f"  缺少: {item['missing']}")
     for a in data["actions"]:
         click.echo(f"  {a['at'][:16]} {a['actor']:<14} {a['action']:<16} {a['from'] or '—'} → {a['to']}  {a['reason']}")
+    for r in data["revisits"]:
+        done = f"{r['done_at'][:16]} {r['method']} {r['satisfaction_label']} {r['outcome']}" if r["done_at"] else "待回访"
+        click.echo(f"  回访第 {r['round']} 次（到期 {r['due'][:16]}，{r['owner']}）：{done}")
     if "allowed_actions" in data:
         click.echo("可执行: " + ", ".join(data["allowed_actions"]))
 
@@ -207,6 +220,39 @@ _simple("relabel", "relabel", "调整级别（1-4 或 Ⅰ-Ⅳ）或情感（nega
         click.option("--label", required=True, help="新级别或情感"), REASON_REQUIRED)
 _simple("reopen", "reopen", "重新打开已关闭、无需回应或已转办的工单。", REASON_REQUIRED)
 _simple("comment", "comment", "给工单加一条备注（写入审计记录，不改变状态）。", REASON_REQUIRED)
+_simple("confirm", "confirm", "人工确认回复已出现在发布链接上（系统打不开该页面时使用；须说明）。", REASON_REQUIRED)
+_simple("revisit", "revisit", "登记回访：联系方式、回访情况和满意度（不满意则工单重新打开）。",
+        click.option("--method", required=True, help="联系方式（response.yaml revisit.methods，如 电话、短信）"),
+        click.option("--satisfaction", "label", required=True, help="满意 / 基本满意 / 不满意"),
+        click.option("--outcome", "reason", required=True, help="回访情况"))
+
+
+@queue.command("revisits")
+@click.option("--mine", "mine", default=None, help="只看该人员的回访")
+@click.option("--all", "show_all", is_flag=True, help="包括已完成的回访")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@pass_app
+def list_revisits(holder: AppHolder, mine: str | None, show_all: bool, as_json: bool) -> None:
+    """列出回访任务（默认只列待回访的，按到期时间排序）。"""
+    from sqlalchemy import select
+
+    from responder.alerts import local_text
+    from yuqing.storage.models import Revisit
+
+    app = _reader(holder)
+    query = select(Revisit).order_by(Revisit.due_at, Revisit.id)
+    query = query if show_all else query.where(Revisit.done_at.is_(None))
+    query = query.where(Revisit.owner == mine) if mine else query
+    with app.sessions() as session:
+        tasks = [(_revisit_json(t), t.case.title) for t in session.scalars(query)]
+    if as_json:
+        click.echo(json.dumps([data for data, _ in tasks], ensure_ascii=False, indent=2))
+        return
+    for data, title in tasks:
+        state = data["satisfaction_label"] or ("已超期" if datetime.fromisoformat(data["due"]) < _now() else "待回访")
+        due = local_text(app.settings, datetime.fromisoformat(data["due"]))
+        click.echo(f"#{data['case_id']:<5} 第{data['round']}次 {state:<4} {data['owner'] or '待分派':<14} 到期 {due}  {title[:40]}")
+    click.echo(f"共 {len(tasks)} 个回访。")
 
 
 def _text_command(name: str, action: str, doc: str):
@@ -266,7 +312,21 @@ def clocks(holder: AppHolder) -> None:
     app = _app(holder)
     report = check_clocks(app.sessions, app.settings, _now())
     click.echo(f"提醒 {report.reminders} 次，升级 {report.escalations} 次，改派 {report.reoffered} 个，"
-               f"研判超时提醒 {report.triage_alerts} 个。")
+               f"研判超时提醒 {report.triage_alerts} 个，回访到期提醒 {report.revisits_overdue} 个。")
+
+
+@queue.command("check-links")
+@pass_app
+def check_links(holder: AppHolder) -> None:
+    """打开到期检查的发布链接：见到本局账号的回复则「已确认」，超时未见或回复消失则提醒。"""
+    from responder.confirm import confirm_responses
+
+    app = _app(holder)
+    report = confirm_responses(app.sessions, app.settings, _now())
+    click.echo(f"检查发布链接 {report.checked} 个，确认 {report.confirmed} 个，未见提醒 {report.missing_alerts} 个，"
+               f"消失提醒 {report.gone_alerts} 个。")
+    for line in report.errors:
+        click.echo(f"  {line}", err=True)
 
 
 @queue.command("deliver")

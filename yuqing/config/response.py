@@ -91,6 +91,31 @@ class RetryConfig(Section):
     max_seconds: float = Field(default=3600, gt=0)
 
 
+class RevisitConfig(Section):
+    """回访: answered consultations and complaints are followed up with the citizen."""
+
+    kinds: list[str] = Field(default_factory=lambda: ["consultation", "complaint"],
+                             description="Case kinds that get a follow-up task once answered")
+    due_working_days: int = Field(default=3, ge=1, description="Working days after the answer to follow up")
+    methods: list[str] = Field(default_factory=lambda: ["电话", "短信", "平台私信", "留言板", "当面", "其他"],
+                               min_length=1, description="How staff may have reached the citizen")
+
+
+class ConfirmConfig(Section):
+    """Confirming a recorded publication: the published link is fetched until the bureau's reply is seen
+    on it from the bureau's own account (bureau.yaml `accounts`)."""
+
+    enabled: bool = True
+    check_every_minutes: float = Field(default=15, gt=0, description="How often an unconfirmed link is fetched")
+    alert_after_hours: float = Field(default=2, gt=0, description="Not seen this long after publication: alert")
+    recheck_every_hours: float = Field(default=6, gt=0, description="How often a confirmed reply is checked again")
+    watch_days: float = Field(default=7, gt=0, description="How long after publication the link is watched")
+    min_share: float = Field(default=0.8, gt=0, le=1, description="Share of the reply's sentences that must be seen")
+    account_window_chars: int = Field(default=200, ge=1,
+                                      description="The account's name must stand this close before the reply")
+    timeout_seconds: float = Field(default=20, gt=0)
+
+
 class ResponseConfig(Section):
     """Everything the responder decides by."""
 
@@ -103,6 +128,8 @@ class ResponseConfig(Section):
     )
     max_delivery_attempts: int = Field(default=12, ge=1)
     retry: RetryConfig = RetryConfig()
+    revisit: RevisitConfig = RevisitConfig()
+    confirm: ConfirmConfig = ConfirmConfig()
     platform_limits: dict[str, int] = Field(default_factory=lambda: {"default": 150})
     mask_email: bool = Field(
         default=True, description="Mask phone and ID numbers in email alerts; robots and webhooks always are"

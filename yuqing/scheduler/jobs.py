@@ -47,6 +47,13 @@ def check_clocks(app: App, now: datetime) -> Any:
     return clocks(app.sessions, app.settings, now)
 
 
+def confirm_responses(app: App, now: datetime) -> Any:
+    """Fetch the published links due a check: the bureau's reply seen (已确认), not seen in time, or gone."""
+    from responder.confirm import confirm_responses as confirm
+
+    return confirm(app.sessions, app.settings, now)
+
+
 def deliver_outbox(app: App, now: datetime) -> Any:
     """Deliver the notifications that are due (with retries handled by the outbox)."""
     from responder.outbox import deliver_due
@@ -88,6 +95,7 @@ JOBS: dict[str, JobBody] = {
     "analyze": analyze,
     "open_cases": open_cases,
     "check_clocks": check_clocks,
+    "confirm_responses": confirm_responses,
     "deliver_outbox": deliver_outbox,
     "watch": watch,
     "weekly_digest": weekly_digest,

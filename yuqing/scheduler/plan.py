@@ -24,6 +24,7 @@ class Timings:
     analyze_minutes: int = 5
     intake_minutes: int = 5
     clocks_minutes: int = 1
+    confirm_minutes: int = 5
     outbox_minutes: int = 1
     watch_minutes: int = 15
     cleanup_time: str = "03:30"
@@ -82,6 +83,8 @@ def planned_jobs(settings: Settings, tz: ZoneInfo, now: datetime, timings: Timin
         JobSpec("open_cases", "生成并分派工单", "open_cases", _every(timings.intake_minutes, tz), 5 * MINUTE,
                 first_run=now + timedelta(minutes=1)),
         JobSpec("check_clocks", "检查回应时限", "check_clocks", _every(timings.clocks_minutes, tz), 5 * MINUTE),
+        JobSpec("confirm_responses", "确认回复已发布", "confirm_responses", _every(timings.confirm_minutes, tz),
+                10 * MINUTE),
         JobSpec("deliver_outbox", "投递通知", "deliver_outbox", _every(timings.outbox_minutes, tz), 5 * MINUTE),
         JobSpec("watch_sources", "检查数据源是否中断", "watch_sources", _every(timings.watch_minutes, tz),
                 15 * MINUTE),

@@ -233,6 +233,7 @@ class Case(Base):
     actions: Mapped[list[CaseAction]] = relationship(back_populates="case", order_by="CaseAction.id")
     posts: Mapped[list[CasePost]] = relationship(back_populates="case", order_by="CasePost.id")
     drafts: Mapped[list[Draft]] = relationship(back_populates="case", order_by="Draft.version")
+    revisits: Mapped[list[Revisit]] = relationship(back_populates="case", order_by="Revisit.round")
     event: Mapped[Event | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
@@ -290,6 +291,29 @@ class Draft(Base):
     decided_at: Mapped[datetime | None]
 
     case: Mapped[Case] = relationship(back_populates="drafts")
+
+
+class Revisit(Base):
+    """回访: one follow-up of an answered case with the citizen, due in working days; the outcome
+    and satisfaction once staff have reached them."""
+
+    __tablename__ = "revisits"
+    __table_args__ = (UniqueConstraint("case_id", "round", name="uq_revisits_case_round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    owner: Mapped[str] = mapped_column(String(64), default="", index=True)
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    reminded_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
+    done_by: Mapped[str] = mapped_column(String(64), default="")
+    method: Mapped[str] = mapped_column(String(32), default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    satisfaction: Mapped[str] = mapped_column(String(16), default="")
+
+    case: Mapped[Case] = relationship(back_populates="revisits")
 
 
 class Notification(Base):

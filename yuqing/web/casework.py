@@ -20,10 +20,11 @@ from yuqing.web.labels import time_left
 TEXT_ACTIONS = ("draft", "submit")
 NO_FIELDS = ("claim", "approve")
 FIELDS = {"record_published": ("url",), "relabel": ("label", "reason"), "assign": ("to",), "reoffer": ("to",),
-          "transfer": ("unit", "reason")}
-REQUIRED_FIELDS = {"record_published": ("url",), "relabel": ("label",), "assign": ("to",), "transfer": ("unit",)}
+          "transfer": ("unit", "reason"), "revisit": ("method", "satisfaction", "reason")}
+REQUIRED_FIELDS = {"record_published": ("url",), "relabel": ("label",), "assign": ("to",), "transfer": ("unit",),
+                   "revisit": ("method", "satisfaction")}
 MISSING = {"reason": "请填写原因。", "url": "请填写发布链接。", "unit": "请填写转办单位。", "to": "请选择人员。",
-           "label": "请选择新的标注。"}
+           "label": "请选择新的标注。", "method": "请选择回访方式。", "satisfaction": "请选择满意度。"}
 DRAFT_STATES = {"draft": "草稿", "pending": "待审核", "approved": "已审核", "published": "已发布", "sent_back": "已退回"}
 
 
@@ -99,6 +100,17 @@ def clock_rows(case: Case, now: datetime) -> list[ClockRow]:
     return rows
 
 
+def confirmation(case: Case) -> dict[str, Any]:
+    """Whether the published reply was seen on its link: the check's progress, times as datetimes."""
+    from responder.confirm import tracking
+
+    state = dict(tracking(case))
+    for key in ("seen_at", "gone_at", "last_checked_at"):
+        if state.get(key):
+            state[key] = datetime.fromisoformat(state[key])
+    return state
+
+
 def fields_of(action: str) -> tuple[str, ...]:
     """The inputs an action's form asks for (a reason or note unless the action needs none)."""
     return () if action in NO_FIELDS else FIELDS.get(action, ("reason",))
@@ -138,8 +150,8 @@ def _check_fields(case: Case, settings: Settings, action: str, values: dict[str,
     to = (values.get("unit") or values.get("to") or "").strip()
     version = values.get("version", "")
     return {"reason": values.get("reason", "").strip(), "text": text, "url": url or None, "to": to or None,
-            "label": values.get("label", "").strip() or None,
-            "expected_version": ascii_number(version)}
+            "label": (values.get("satisfaction") or values.get("label", "")).strip() or None,
+            "method": values.get("method", "").strip() or None, "expected_version": ascii_number(version)}
 
 
 def perform(session: Session, settings: Settings, case: Case, action: str, actor: str, now: datetime,

@@ -9,6 +9,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from responder import reply_queue
+from responder.revisits import SATISFACTION_LABELS
 from yuqing.display import SENTIMENT_NAMES
 from yuqing.storage.db import row_id_in_range
 from yuqing.storage.models import Case, CasePost, Post, User
@@ -17,7 +18,7 @@ from yuqing.web.context import Desk, checked_form, current_user, db_session, get
 from yuqing.web.labels import time_left
 
 router = APIRouter(include_in_schema=False)
-FORM_FIELDS = ("reason", "text", "url", "to", "unit", "label", "version")
+FORM_FIELDS = ("reason", "text", "url", "to", "unit", "label", "method", "satisfaction", "version")
 
 
 def load_case(session: Session, case_id: int) -> Case:
@@ -51,7 +52,9 @@ def case_page(request: Request, case_id: int, use: int | None = None, user: User
         "text_actions": [a for a in actions if a in casework.TEXT_ACTIONS], "forms": casework.action_forms(actions),
         "staff": queries.staff_names(settings), "topics": queries.topic_names(settings),
         "sentiments": SENTIMENT_NAMES, "time_left": time_left(case.deadline_at, desk.clock()),
-        "clocks": casework.clock_rows(case, desk.clock()), "draft_states": casework.DRAFT_STATES})
+        "clocks": casework.clock_rows(case, desk.clock()), "draft_states": casework.DRAFT_STATES,
+        "revisit_methods": settings.response.revisit.methods, "satisfactions": SATISFACTION_LABELS,
+        "confirmation": casework.confirmation(case)})
 
 
 @router.post("/cases/{case_id}/act")

@@ -1,23 +1,27 @@
-"""The queue, dashboard and post search pages."""
+"""The queue, dashboard, 回访 and post search pages."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from responder import reply_queue
+from responder.digest.kpis import scorecard
 
-from yuqing.storage.models import User
+from yuqing.storage.models import Revisit, User
 from yuqing.web import labels, queries
 from yuqing.web.charts import trend_chart
 from yuqing.web.context import Desk, current_user, db_session, get_desk, render, root_path
 from yuqing.web.dashboard import build_dashboard, state_totals
 
 router = APIRouter(include_in_schema=False)
+SCORECARD_DAYS = 30
 
 
 @router.get("/")
@@ -59,11 +63,26 @@ def team_queue(request: Request, level: str = "", topic: str = "", state: str = 
 @router.get("/dashboard")
 def dashboard(request: Request, user: User = Depends(current_user), session: Session = Depends(db_session),
               desk: Desk = Depends(get_desk)) -> Response:
-    """Cases by level and state, overdue cases, the mention trend and source health."""
-    figures = build_dashboard(session, desk.clock(), desk.app.tz)
+    """Cases by level and state, overdue cases, the last 30 days' 回应率/及时率/满意度, the mention trend
+    and source health."""
+    now = desk.clock()
+    figures = build_dashboard(session, now, desk.app.tz)
+    card = scorecard(session, desk.app.settings, now - timedelta(days=SCORECARD_DAYS), None, now)
     return render(request, "dashboard.html", {
-        "user": user, "figures": figures, "totals": state_totals(figures.by_level_state),
-        "chart": trend_chart(figures.days), "staff": queries.staff_names(desk.app.settings)})
+        "user": user, "figures": figures, "totals": state_totals(figures.by_level_state), "scorecard": card,
+        "scorecard_days": SCORECARD_DAYS, "chart": trend_chart(figures.days),
+        "staff": queries.staff_names(desk.app.settings)})
+
+
+@router.get("/revisits")
+def revisits_page(request: Request, everyone: bool = False, user: User = Depends(current_user),
+                  session: Session = Depends(db_session), desk: Desk = Depends(get_desk)) -> Response:
+    """回访 still to do: the signed-in person's (or everyone's), soonest due first."""
+    query = select(Revisit).where(Revisit.done_at.is_(None)).order_by(Revisit.due_at, Revisit.id)
+    if not everyone:
+        query = query.where(Revisit.owner == user.staff_key)
+    return render(request, "revisits.html", {"user": user, "tasks": list(session.scalars(query)),
+                                             "everyone": everyone, "staff": queries.staff_names(desk.app.settings)})
 
 
 @router.get("/search")

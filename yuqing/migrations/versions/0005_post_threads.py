@@ -1,7 +1,7 @@
 """post threads: the bureau's own posts flagged, a comment's parent post and parent comment
 
 Revision ID: 0005_post_threads
-Revises: 0003_assessment_judgements
+Revises: 0004_revisits
 Create Date: 2026-12-03 08:10:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0005_post_threads'
-down_revision = '0003_assessment_judgements'
+down_revision = '0004_revisits'
 branch_labels = None
 depends_on = None
 
