@@ -102,7 +102,6 @@ class Post(Base):
     author_id: Mapped[str] = mapped_column(String(128), default="")
     author_followers: Mapped[int] = mapped_column(BigInteger, default=0)
     author_verified_type: Mapped[int] = mapped_column(Integer, default=-1)
-    author_influence: Mapped[float] = mapped_column(Float, default=0.0)
     location: Mapped[str] = mapped_column(String(64), default="")
     published_at: Mapped[datetime | None]
     fetched_at: Mapped[datetime]
@@ -111,7 +110,6 @@ class Post(Base):
     comments: Mapped[int] = mapped_column(BigInteger, default=0)
     likes: Mapped[int] = mapped_column(BigInteger, default=0)
     mention_rule: Mapped[str] = mapped_column(String(200), default="")
-    simhash: Mapped[int | None] = mapped_column(BigInteger)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), index=True)
     reply_state: Mapped[str] = mapped_column(String(16), default="")
     addressee: Mapped[str] = mapped_column(String(200), default="")
