@@ -23,7 +23,7 @@ ARGS: dict[str, list[str]] = {
     "db upgrade": [], "db current": [], "status": [], "demo": ["--dir", "{tmp}/demo"], "crawl": [], "worker": [],
     "analyze": [], "score": ["{tmp}/in.csv", "-o", "{tmp}/out.csv"],
     "train-sentiment": ["{tmp}/in.csv", "--held-out", "{tmp}/in.csv", "-o", "{tmp}/m.npz", "--no-domain"],
-    "digest": [], "web": ["--port", "0"], "users add": ["admin"], "users list": [],
+    "digest": [], "report": ["1"], "web": ["--port", "0"], "users add": ["admin"], "users list": [],
     "users passwd": ["admin", "--generate"], "run": [], "backup": ["--out", "{tmp}/b.json", "--format", "json"],
     "backup restore": ["{tmp}/backup.json.gz", "--yes"],
     **{f"queue {name}": [] for name in ("list", "intake", "clocks", "deliver", "retry-failed", "revisits",

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train-sentiment": ("yuqing.cli.analysis_cmds", "train_sentiment"),
     "queue": ("yuqing.cli.queue_cmds", "queue"),
     "digest": ("yuqing.cli.digest_cmds", "digest"),
+    "report": ("yuqing.cli.report_cmds", "report"),
     "web": ("yuqing.cli.web_cmds", "web"),
     "users": ("yuqing.cli.web_cmds", "users"),
     "run": ("yuqing.cli.run_cmds", "run"),

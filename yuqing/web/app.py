@@ -17,7 +17,9 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
 from yuqing.app import App
-from yuqing.web import routes_admin, routes_api, routes_auth, routes_case, routes_digest, routes_pages
+from yuqing.web import (
+    routes_admin, routes_api, routes_auth, routes_case, routes_digest, routes_pages, routes_report,
+)
 from yuqing.web.context import Desk, NotSignedIn, render, root_path
 from yuqing.web.guards import BodyLimitMiddleware, reject_nul_in_query
 from yuqing.web.security import SecurityHeadersMiddleware, load_secret, security_headers
@@ -94,6 +96,6 @@ def create_app(app: App, *, clock: Callable[[], datetime] | None = None, secret:
     web.add_exception_handler(RequestValidationError, _invalid_request)
     web.add_exception_handler(Exception, _server_error)
     web.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (routes_auth, routes_pages, routes_case, routes_digest, routes_admin, routes_api):
+    for module in (routes_auth, routes_pages, routes_case, routes_digest, routes_report, routes_admin, routes_api):
         web.include_router(module.router)
     return web
