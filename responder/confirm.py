@@ -15,12 +15,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from responder import alerts
 from responder.audit import WorkflowError, move, record
-from responder.sighting import Fetcher, Sighting, http_fetcher, look
+from responder.sighting import Fetcher, Sighting, http_fetcher, look, reply_share
 from responder.states import PUBLISHED, SYSTEM
 from responder.workflow import apply
 from yuqing.config import Settings
 from yuqing.storage.db import transaction
-from yuqing.storage.models import Case
+from yuqing.storage.models import Case, Post
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +130,15 @@ def _judge(sessions: sessionmaker[Session], settings: Settings, target: Target, 
         log.info("case %s changed while its link was checked: %s", target.case_id, exc)
 
 
-def account_names(settings: Settings) -> list[str]:
-    """The names of the bureau's own accounts (bureau.yaml `accounts`, plain names or {name, ...})."""
-    return [getattr(account, "name", account) for account in settings.bureau.accounts]
+def own_sighting(session: Session, settings: Settings, target: Target) -> Sighting | None:
+    """The reply as the crawl of the bureau's own accounts collected it (a post or comment flagged own,
+    fetched since the publication), or None: then the link itself is fetched."""
+    query = select(Post).where(Post.own.is_(True), Post.fetched_at >= target.published_at).order_by(Post.id)
+    for post in session.scalars(query):
+        if reply_share(post.clean_text, target.reply) >= settings.response.confirm.min_share:
+            return Sighting("seen", f"本局账号「{post.author}」的回复已被本局账号采集到（{post.url or post.platform}）",
+                            post.author)
+    return None
 
 
 def confirm_responses(sessions: sessionmaker[Session], settings: Settings, now: datetime,
@@ -145,11 +151,12 @@ def confirm_responses(sessions: sessionmaker[Session], settings: Settings, now: 
     fetch = fetch or http_fetcher(settings.sources.user_agent, config.timeout_seconds,
                                   settings.sources.max_response_bytes)
     with sessions() as session:
-        cases = session.scalars(select(Case).where(Case.state.in_(PUBLISHED), Case.published_url != ""))
-        targets = [t for t in (_due(c, settings, now) for c in cases) if t is not None]
-    for target in targets:
-        sighting = look(target.url, target.reply, account_names(settings), fetch,
-                        min_share=config.min_share, window=config.account_window_chars)
+        cases = list(session.scalars(select(Case).where(Case.state.in_(PUBLISHED), Case.published_url != "")))
+        targets = [(c, t) for c, t in ((c, _due(c, settings, now)) for c in cases) if t is not None]
+        collected = {t.case_id: own_sighting(session, settings, t) for c, t in targets if not tracking(c).get("seen_at")}
+    for _, target in targets:
+        sighting = collected.get(target.case_id) or look(target.url, target.reply, settings.bureau.account_names, fetch,
+                                                         min_share=config.min_share, window=config.account_window_chars)
         report.checked += 1
         if sighting.status == "error":
             report.errors.append(f"#{target.case_id} {sighting.detail}")

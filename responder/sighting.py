@@ -74,6 +74,12 @@ def page_text(page: Page) -> str:
     return clean_text(raw)
 
 
+def reply_share(text: str, reply: str) -> float:
+    """The share of the reply's sentences that the text carries."""
+    page, wanted = compact(text), reply_sentences(reply)
+    return sum(s in page for s in wanted) / len(wanted)
+
+
 def find_reply(text: str, reply: str, accounts: list[str], min_share: float, window: int) -> Sighting:
     """Seen when at least `min_share` of the reply's sentences are on the page and one of the bureau's
     accounts is named within `window` characters before the first of them."""

@@ -179,3 +179,20 @@ def test_a_reply_quoted_by_someone_else_is_not_confirmed_and_watching_stops_afte
     with sessions() as session:
         assert "未见本局账号" in tracking(session.get(Case, case_id))["last_detail"]
     assert confirm_responses(sessions, settings, published + timedelta(days=7, minutes=1)).checked == 0
+
+
+def test_a_reply_collected_by_the_own_account_crawl_confirms_without_fetching(sessions, settings, now, factory, site):
+    from yuqing.storage.models import Post
+
+    case_id = published_case(sessions, settings, now, factory, site.url("/weibo/4"))
+    published = now + timedelta(hours=1)
+    with transaction(sessions) as session:
+        session.add(Post(dedup_key="weibo:own-reply", platform="weibo", platform_id="own-reply", own=True,
+                         author="榆川民政", url="https://weibo.example/c/own-reply", clean_text=f"回复@网友甲:{REPLY}",
+                         fetched_at=published + timedelta(minutes=3), updated_at=published + timedelta(minutes=3)))
+    report = confirm_responses(sessions, settings, published + timedelta(minutes=5))
+    assert (report.checked, report.confirmed) == (1, 1) and site.hits == []
+    with sessions() as session:
+        case = session.get(Case, case_id)
+        assert case.state == "confirmed" and tracking(case)["account"] == "榆川民政"
+        assert "本局账号采集到" in case.actions[-1].reason
