@@ -76,7 +76,8 @@ def _came_due(case: Case, cutoff: datetime) -> bool:
     if case.first_response_at is not None and case.first_response_at <= cutoff:
         return True
     items = deadlines.milestones(case)
-    return bool(items) and deadlines.due_of(items[0]) <= cutoff
+    first_due = deadlines.due_of(items[0]) if items else case.deadline_at
+    return first_due is not None and first_due <= cutoff
 
 
 def _add_case(groups: list[Kpi], case: Case, cutoff: datetime) -> None:

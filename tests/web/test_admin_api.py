@@ -79,6 +79,29 @@ def test_api_dashboard_counts_cases_and_overdue(as_role, seeded):
     assert figures["overdue_case_ids"] == [seeded.overdue_case_id]
     assert figures["cases_by_level_state"]["1"] == {"assigned": 1} and len(figures["days"]) == 14
     assert figures["days"][-1]["mentions"] == 2 and figures["days"][-1]["negative"] == 2
+    card = figures["scorecard"]
+    assert card["days"] == 30 and card["total"]["label"] == "全部" and card["total"]["due"] == 1
+    assert card["total"]["response_rate"] == 0.0 and card["total"]["satisfaction"] is None
+
+
+def test_api_records_a_revisit_with_method_and_satisfaction(as_role, seeded):
+    writer = as_role("commentator")
+    token = writer.get("/api/me").json()["csrf_token"]
+
+    def post(client, token, **body):
+        return client.post(f"/api/cases/{seeded.case_id}/actions", json=body, headers={"X-CSRF-Token": token})
+
+    post(writer, token, action="claim")
+    post(writer, token, action="submit", text="您好，低保可向户籍所在地街道提出申请。")
+    boss = as_role("spokesperson")
+    post(boss, boss.get("/api/me").json()["csrf_token"], action="approve")
+    writer = as_role("commentator")
+    token = writer.get("/api/me").json()["csrf_token"]
+    post(writer, token, action="record_published", url="https://weibo.example/reply/1")
+    missing = post(writer, token, action="revisit", satisfaction="satisfied", reason="已联系")
+    assert missing.status_code == 400 and "回访方式" in missing.json()["detail"]
+    detail = post(writer, token, action="revisit", method="电话", satisfaction="不满意", reason="材料清单不全").json()
+    assert detail["state"] == "assigned" and detail["audit"][-1]["reason"] == "回访不满意：材料清单不全"
 
 
 def test_links_and_redirects_carry_the_proxy_prefix(web, seeded):

@@ -10,6 +10,8 @@ from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from responder.clocks import overdue
+from responder.digest.kpis import Scorecard, scorecard
+from yuqing.config import Settings
 from yuqing.storage.models import Assessment, Case, Post, Source
 from yuqing.storage.types import UTCDateTime
 from yuqing.web import labels
@@ -69,6 +71,14 @@ def daily_mentions(session: Session, now: datetime, tz: tzinfo, days: int = 14) 
             day.mentions += 1
             day.negative += sentiment == "negative"
     return list(figures.values())
+
+
+SCORECARD_DAYS = 30
+
+
+def recent_scorecard(session: Session, settings: Settings, now: datetime) -> Scorecard:
+    """回应率, 及时率 and 满意度 over the last SCORECARD_DAYS days, up to `now`."""
+    return scorecard(session, settings, now - timedelta(days=SCORECARD_DAYS), None, now)
 
 
 def build_dashboard(session: Session, now: datetime, tz: tzinfo) -> Dashboard:

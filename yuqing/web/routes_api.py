@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
@@ -9,10 +10,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from responder import reply_queue
+from responder.digest.kpis import Kpi
 from yuqing.storage.models import Case, Post, User
 from yuqing.web import casework, queries
 from yuqing.web.context import Desk, csrf_token, current_user, db_session, get_desk
-from yuqing.web.dashboard import build_dashboard
+from yuqing.web.dashboard import SCORECARD_DAYS, build_dashboard, recent_scorecard
 from yuqing.web.guards import check_fields
 from yuqing.web.routes_case import load_case
 from yuqing.web.security import csrf_matches
@@ -77,6 +79,8 @@ class ActionRequest(BaseModel):
     url: str = ""
     to: str = ""
     label: str = ""
+    method: str = Field(default="", description="回访: how the citizen was reached (response.yaml revisit.methods)")
+    satisfaction: str = Field(default="", description="回访: satisfied / basic / unsatisfied (or 满意 / 基本满意 / 不满意)")
 
 
 class PostOut(BaseModel):
@@ -102,12 +106,43 @@ class DayOut(BaseModel):
     negative: int
 
 
+class KpiOut(BaseModel):
+    """One group's 回应率, 及时率 and 满意度 with the counts behind them (rates None when nothing counted)."""
+
+    label: str
+    due: int
+    responded: int
+    settled: int
+    on_time: int
+    revisited: int
+    satisfied: int
+    basic: int
+    unsatisfied: int
+    response_rate: float | None
+    timely_rate: float | None
+    satisfaction: float | None
+
+
+class ScorecardOut(BaseModel):
+    """The scorecard of the last 30 days: overall, per section, per commentator."""
+
+    days: int
+    total: KpiOut
+    by_section: list[KpiOut]
+    by_commentator: list[KpiOut]
+
+
 class DashboardOut(BaseModel):
     """Dashboard figures."""
 
     cases_by_level_state: dict[int, dict[str, int]]
     overdue_case_ids: list[int]
     days: list[DayOut]
+    scorecard: ScorecardOut
+
+
+def _kpi(kpi: Kpi) -> KpiOut:
+    return KpiOut(**asdict(kpi), **kpi.rates())
 
 
 def _summary(case: Case) -> dict:
@@ -166,11 +201,14 @@ def post_action(request: Request, case_id: int, body: ActionRequest, x_csrf_toke
 @router.get("/dashboard", response_model=DashboardOut)
 def dashboard(user: User = Depends(current_user), session: Session = Depends(db_session),
               desk: Desk = Depends(get_desk)) -> DashboardOut:
-    """Cases by level and state, overdue case ids and daily mentions."""
+    """Cases by level and state, overdue case ids, daily mentions and the last 30 days' scorecard."""
     figures = build_dashboard(session, desk.clock(), desk.app.tz)
     days = [DayOut(day=d.day, mentions=d.mentions, negative=d.negative) for d in figures.days]
+    card = recent_scorecard(session, desk.app.settings, desk.clock())
+    scores = ScorecardOut(days=SCORECARD_DAYS, total=_kpi(card.total), by_section=[_kpi(k) for k in card.by_section],
+                          by_commentator=[_kpi(k) for k in card.by_commentator])
     return DashboardOut(cases_by_level_state=figures.by_level_state,
-                        overdue_case_ids=[c.id for c in figures.overdue], days=days)
+                        overdue_case_ids=[c.id for c in figures.overdue], days=days, scorecard=scores)
 
 
 @router.get("/posts", response_model=list[PostOut])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
@@ -12,16 +11,14 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from responder import reply_queue
-from responder.digest.kpis import scorecard
 
 from yuqing.storage.models import Revisit, User
 from yuqing.web import labels, queries
 from yuqing.web.charts import trend_chart
 from yuqing.web.context import Desk, current_user, db_session, get_desk, render, root_path
-from yuqing.web.dashboard import build_dashboard, state_totals
+from yuqing.web.dashboard import SCORECARD_DAYS, build_dashboard, recent_scorecard, state_totals
 
 router = APIRouter(include_in_schema=False)
-SCORECARD_DAYS = 30
 
 
 @router.get("/")
@@ -67,7 +64,7 @@ def dashboard(request: Request, user: User = Depends(current_user), session: Ses
     and source health."""
     now = desk.clock()
     figures = build_dashboard(session, now, desk.app.tz)
-    card = scorecard(session, desk.app.settings, now - timedelta(days=SCORECARD_DAYS), None, now)
+    card = recent_scorecard(session, desk.app.settings, now)
     return render(request, "dashboard.html", {
         "user": user, "figures": figures, "totals": state_totals(figures.by_level_state), "scorecard": card,
         "scorecard_days": SCORECARD_DAYS, "chart": trend_chart(figures.days),
