@@ -141,12 +141,12 @@ def key_posts(settings: Settings, posts: list[Post], tz: ZoneInfo) -> list[KeyPo
             for p in ranked]
 
 
-def _detail(data: dict, reason: str) -> str:
+def _detail(data: dict, reason: str, names: dict[str, str]) -> str:
     parts = [reason] if reason else []
     for key, label in (("url", "链接"), ("to", "交给"), ("label", "满意度"), ("method", "方式")):
         value = data.get(key)
         if value and isinstance(value, str):
-            parts.append(f"{label}：{value}")
+            parts.append(f"{label}：{names.get(value, value)}")
     return "；".join(parts)
 
 
@@ -155,7 +155,7 @@ def actions(settings: Settings, cases: list[Case], tz: ZoneInfo) -> list[ActionR
     rows = [(a.at, a.id, case.id, a) for case in cases for a in case.actions if a.action != "remind"]
     names = {p.key: p.name for p in settings.staff.members}
     return [ActionRow(case_id, local_time(at, tz), names.get(a.actor, "系统" if a.actor == "system" else a.actor),
-                      action_label(a.action), _detail(a.data or {}, a.reason))
+                      action_label(a.action), _detail(a.data or {}, a.reason, names))
             for at, _, case_id, a in sorted(rows, key=lambda r: (r[0], r[1]))]
 
 
