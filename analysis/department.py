@@ -4,7 +4,8 @@ department's (人社, 住建, 公安 ...), with the words that decided it.
 One vocabulary decides both: the civil-affairs topics' keywords and the bureau's subject words
 count for 民政, each other department's keywords for that department. Terms are matched at word
 boundaries, longest first across all departments, so 养老保险 counts for 人社 and hides 养老. A
-word in the title counts three times. A post no vocabulary recognises is left to 其他 when it
+word in the title counts three times, and twice that right after a verb of asking (办结婚证 asks for a
+marriage certificate, whatever 户口 the letter also names). A post no vocabulary recognises is left to 其他 when it
 asks something of a government body, else to nobody ("").
 """
 
@@ -21,6 +22,9 @@ from analysis.vocabulary import Hit, Vocabulary
 CIVIL_AFFAIRS = "民政"
 OTHER = "其他"
 TITLE_WEIGHT = 3
+ASKED_WEIGHT = 2
+"""A word right after a verb of asking for a service (办, 办理, 申请 ...) says what the letter wants done: it counts twice."""
+ASKING_VERBS = ("办理", "补办", "申请", "申领", "领取", "开具", "办")
 SUBJECT_WEIGHT = 0.5
 """The bureau named counts less than any word of a business: naming it says who is addressed, not whose
 business it is."""
@@ -76,11 +80,15 @@ class BusinessVocabulary:
         return Vocabulary(self.owners)
 
 
-def _weighted(hits: Sequence[Hit], title_end: int) -> Counter[str]:
-    """Each distinct word with its weight: 1 in the body, more in the title (repeats add nothing)."""
+def _weighted(text: str, hits: Sequence[Hit], title_end: int) -> Counter[str]:
+    """Each distinct word with its weight: 1 in the body, more in the title, twice that right after a
+    verb of asking (repeats add nothing)."""
     weights: Counter[str] = Counter()
     for hit in hits:
-        weights[hit.term] = max(weights[hit.term], TITLE_WEIGHT if hit.start < title_end else 1)
+        weight = TITLE_WEIGHT if hit.start < title_end else 1
+        if text[max(0, hit.start - 2):hit.start].endswith(ASKING_VERBS):
+            weight *= ASKED_WEIGHT
+        weights[hit.term] = max(weights[hit.term], weight)
     return weights
 
 
@@ -122,7 +130,7 @@ def judge_department(text: str, vocab: BusinessVocabulary, title: str = "",
     department's words are found."""
     joined = f"{title}\n{text}" if title else text
     hits = vocab.vocabulary.find(joined)
-    words = _weighted(hits, len(title) + 1 if title else 0)
+    words = _weighted(joined, hits, len(title) + 1 if title else 0)
     scores = _department_scores(words, vocab)
     ranked = tuple(sorted(scores.items(), key=lambda kv: (-kv[1], kv[0] != CIVIL_AFFAIRS)))
     if not ranked:

@@ -49,3 +49,9 @@ def test_title_words_weigh_more(vocab):
 def test_nothing_recognised_is_other_only_when_addressed_to_government(vocab):
     assert judge_department("今天天气不错", vocab, government=False).department == ""
     assert judge_department("请尽快答复", vocab, government=True).department == "其他"
+
+
+def test_what_a_letter_asks_to_have_done_weighs_twice(vocab):
+    asked = judge_department("社保和退休金都在外地，想在这里办理低保，需要什么材料？", vocab)
+    assert asked.topic.key == "subsistence"
+    assert judge_department("社保和退休金都在外地，这里的低保标准是多少？", vocab).department == "人社"
