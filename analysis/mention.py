@@ -141,6 +141,8 @@ def _same_sentence(text: str, hit: Hit, regions: list[Hit]) -> bool:
 
 
 _FUNCTION_CHARS = frozenset("了的在去到和是给找向跟对从把被让说个这那些此其每各与及或而也都就还又")
+_NOT_PLACE_CHARS = _FUNCTION_CHARS | frozenset("下转问打请来往回催联系报送交经由")
+"""Characters that end a phrase before 市/县 (问一下市民政局, 转县民政局), never a place's name."""
 
 
 def other_places(text: str, regions: tuple[str, ...]) -> list[str]:
@@ -149,19 +151,27 @@ def other_places(text: str, regions: tuple[str, ...]) -> list[str]:
     found = []
     for match in _PLACE.finditer(text):
         stem, name = match.group(1), match.group(0)
-        if stem[1:] + match.group(2) in _NOT_PLACES or name in _NOT_PLACES or set(stem) & _FUNCTION_CHARS:
+        if stem[1:] + match.group(2) in _NOT_PLACES or name in _NOT_PLACES or set(stem) & _NOT_PLACE_CHARS:
             continue
         if not any(name in region or region.startswith(stem) or stem in region for region in regions):
             found.append(name)
     return found
 
 
+_OWN_PLACES = ("本市", "我市", "全市", "该市", "本区", "我区", "本县", "我县")
+
+
 def _foreign(text: str, hit: Hit, regions: tuple[str, ...]) -> bool:
-    """A subject word right after a place name that is not ours (B市民政局, 隔壁城市民政局)."""
+    """A subject word right after a place name that is not ours (B市民政局, 隔壁城市民政局); a bare
+    level (市民政局, 请问区民政局, 转县民政局) or 本市 is the post's own."""
     before = text[:hit.start].rstrip()
-    if any(before.endswith(region) for region in regions):
+    if not before or before[-1] not in _PLACE_SUFFIXES or before.endswith(_OWN_PLACES):
         return False
-    return bool(before) and before[-1] in _PLACE_SUFFIXES
+    if any(before.endswith(region) or before[:-1].endswith(region) for region in regions):
+        return False
+    stem = before[-2:-1]
+    return bool(stem) and (stem.isascii() and stem.isalnum() or "\u4e00" <= stem <= "\u9fff"
+                           and stem not in _NOT_PLACE_CHARS)
 
 
 def find_mention(text: str, scheme: MonitoringScheme, business: DepartmentMatch | None = None,

@@ -79,6 +79,11 @@ def test_another_citys_bureau_does_not_count_on_our_own_forum_either(scheme, voc
     assert mention("河口市的低保三个月没批", scheme, vocab, local=True, addressed=True).label == "local+event:低保"
 
 
+@pytest.mark.parametrize("text", ["想问一下市民政局，这个补贴什么时候发", "材料转县民政局了，一直没回音", "本市民政局的电话打不通"])
+def test_a_bare_level_before_the_bureau_is_ours_on_our_own_forum(scheme, vocab, text):
+    assert mention(text, scheme, vocab, local=True).rule == "local+subject"
+
+
 def test_a_unit_named_in_passing_on_the_board_does_not_count(scheme, vocab):
     text = "小区旁边敬老院门口的物业停车乱收费"
     assert mention(text, scheme, vocab, local=True) is None
