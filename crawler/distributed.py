@@ -11,14 +11,25 @@ Keys (all under one prefix, default ``yuqing``):
 A taken request stays in its worker's processing list until its callback's output has been
 handled (or its errback ran); when a worker dies, the others move its unfinished requests back
 to the queue once its heartbeat has expired, so no page is lost.
+
+The heartbeat is refreshed from a thread, not from the crawl's event loop: the loop of a live
+worker can be busy for many seconds at a time (loading the word-segmentation dictionary on its
+first post, a slow database), and a heartbeat that waited for it would hand that worker's pages
+to the others, which would then fetch them a second time. The heartbeat lives LEASE_BEATS
+intervals, so a worker is declared dead only after missing that many beats in a row; a worker
+whose event loop has not run at all for STALLED_AFTER_SECONDS stops beating, so a wedged worker's
+pages are recovered too.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import socket
 import sys
+import threading
+import time
 import uuid
 from datetime import datetime, timezone
 from typing import Any, Sequence
@@ -35,6 +46,9 @@ from crawler.spiders.base import SourceSpider
 
 TOKEN = "yuqing_redis_token"
 DEFAULT_PREFIX = "yuqing"
+LEASE_BEATS = 6
+STALLED_AFTER_SECONDS = 600.0
+logger = logging.getLogger(__name__)
 
 
 def queue_key(prefix: str, spider: str) -> str:
@@ -154,7 +168,11 @@ class WorkerHeartbeat:
         self.server = redis.Redis.from_url(settings["REDIS_URL"])
         self.prefix, self.worker = settings["YUQING_REDIS_PREFIX"], settings["YUQING_WORKER_ID"]
         self.every = settings.getfloat("YUQING_HEARTBEAT_SECONDS", 10.0)
-        self.loop = None
+        self.loop_seen = time.monotonic()
+        self.beating = False
+        self.stop_beating = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.ticks = None
         crawler.signals.connect(self.started, signal=signals.engine_started)
         crawler.signals.connect(self.stopped, signal=signals.engine_stopped)
 
@@ -163,22 +181,46 @@ class WorkerHeartbeat:
         """One per crawler; all crawlers of a process share the worker id."""
         return cls(crawler)
 
+    def tick(self) -> None:
+        """Note that the crawl's event loop is running."""
+        self.loop_seen = time.monotonic()
+
     def beat(self) -> None:
-        """Refresh the heartbeat (it lives three intervals) and recover dead workers' requests."""
-        self.server.set(heartbeat_key(self.prefix, self.worker), "1", px=int(self.every * 3000))
+        """Refresh the heartbeat (it lives LEASE_BEATS intervals) unless the event loop has stalled,
+        then recover dead workers' requests."""
+        if time.monotonic() - self.loop_seen < STALLED_AFTER_SECONDS:
+            alive = self.server.set(heartbeat_key(self.prefix, self.worker), "1",
+                                    px=int(self.every * LEASE_BEATS * 1000), get=True)
+            if alive is None and self.beating:
+                logger.warning("工作进程 %s 的心跳曾过期，其未完成的请求可能已被其他进程重新抓取", self.worker)
+            self.beating = True
         requeue_orphans(self.server, self.prefix)
 
+    def run(self) -> None:
+        """Beat every interval until the crawl stops; a Redis error is logged and retried next beat."""
+        while not self.stop_beating.wait(self.every):
+            try:
+                self.beat()
+            except redis.RedisError as exc:
+                logger.warning("心跳写入 Redis 失败：%s", exc)
+
     def started(self) -> None:
-        """Beat now and then every interval."""
+        """Beat now and then every interval from a thread; the event loop reports in as often."""
         from twisted.internet import task
 
-        self.loop = task.LoopingCall(self.beat)
-        self.loop.start(self.every, now=True)
+        self.beat()
+        self.ticks = task.LoopingCall(self.tick)
+        self.ticks.start(self.every, now=True)
+        self.thread = threading.Thread(target=self.run, name=f"heartbeat-{self.worker}", daemon=True)
+        self.thread.start()
 
     def stopped(self) -> None:
-        """On a clean stop, hand back what this worker had taken but not finished."""
-        if self.loop and self.loop.running:
-            self.loop.stop()
+        """On a clean stop, stop beating and hand back what this worker had taken but not finished."""
+        if self.ticks and self.ticks.running:
+            self.ticks.stop()
+        self.stop_beating.set()
+        if self.thread:
+            self.thread.join()
         requeue_orphans(self.server, self.prefix, only_worker=self.worker)
 
 
@@ -299,7 +341,8 @@ def worker_parser() -> argparse.ArgumentParser:
     parser.add_argument("--database-url", default="", help="数据库地址（覆盖配置）")
     parser.add_argument("--redis-url", default="", help="Redis 地址（默认取 YUQING_REDIS_URL）")
     parser.add_argument("--prefix", default=DEFAULT_PREFIX, help="Redis 键前缀")
-    parser.add_argument("--heartbeat", type=float, default=10.0, help="心跳间隔（秒）")
+    parser.add_argument("--heartbeat", type=float, default=10.0,
+                        help=f"心跳间隔（秒）；连续 {LEASE_BEATS} 次未跳才视为进程已停止")
     parser.add_argument("--worker-id", default="", help="默认为 主机名-进程号-随机后缀")
     parser.add_argument("--log-level", default="WARNING")
     return parser
