@@ -1,7 +1,8 @@
 """A small forum on 127.0.0.1 for the operations tests: list pages, post pages, hit counts.
 
 Posts can be added while it runs (to make posts "appear over time"); every request is counted
-by path so tests can tell how often each page was crawled.
+by path so tests can tell how often each page was crawled. Post pages can be held: their requests
+wait (counted in `held`) until released, so a test can act while pages are surely in flight.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PER_PAGE = 10
+HOLD_LIMIT_SECONDS = 600
 
 
 @dataclass
@@ -33,6 +35,29 @@ class Forum:
     hits: Counter = field(default_factory=Counter)
     post_delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    held: int = 0
+    open_gate: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.open_gate.set()
+
+    def hold_posts(self) -> None:
+        """Make post-page requests wait until `release_posts` (list pages are still served)."""
+        self.open_gate.clear()
+
+    def release_posts(self) -> None:
+        """Answer the held post-page requests and stop holding new ones."""
+        self.open_gate.set()
+
+    def wait_at_gate(self) -> None:
+        """Block a post-page request while posts are held (at most HOLD_LIMIT_SECONDS)."""
+        if self.open_gate.is_set():
+            return
+        with self.lock:
+            self.held += 1
+        self.open_gate.wait(HOLD_LIMIT_SECONDS)
+        with self.lock:
+            self.held -= 1
 
     def add(self, title: str, body: str, published: str) -> ForumPost:
         """Publish a new post (it appears first on page 1)."""
@@ -69,15 +94,19 @@ def _handler(forum: Forum):
             if self.path.startswith("/forum-") and self.path.endswith(".html"):
                 page = forum.list_page(int(self.path[len("/forum-"):-len(".html")]))
             elif self.path.startswith("/post-") and self.path.endswith(".html"):
+                forum.wait_at_gate()
                 if forum.post_delay:
                     time.sleep(forum.post_delay)
                 page = forum.post_page(int(self.path[len("/post-"):-len(".html")]))
             body = (page or "<html>404</html>").encode("utf-8")
-            self.send_response(200 if page else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(200 if page else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client was killed while its request was held
 
         def log_message(self, *args):
             pass
@@ -103,17 +132,20 @@ class MockForumServer:
         return self
 
     def __exit__(self, *exc_info) -> None:
+        self.forum.release_posts()
         self.httpd.shutdown()
         self.httpd.server_close()
 
 
 def forum_source_yaml(key: str, base_url: str, interval_minutes: int = 60, max_pages: int = 10) -> str:
-    """sources.yaml for crawling the mock forum quickly (no delay, no robots.txt)."""
+    """sources.yaml for crawling the mock forum quickly (no delay, no robots.txt). The time-out is
+    long: on a loaded machine a crawler's event loop can stall for many seconds, and a timed-out
+    request is fetched again, which the tests counting hits would take for a bug."""
     return f"""
 concurrency_per_domain: 2
 download_delay_seconds: 0
 autothrottle: false
-timeout_seconds: 10
+timeout_seconds: 120
 retries: 1
 sources:
   - key: {key}
