@@ -5,12 +5,12 @@ tells civil affairs apart well, and its words are the reasons). Among the other 
 is weaker, because real letters name a housing estate, a road and a shop in one breath; here a
 multinomial logistic regression over the vocabulary's scores and the title's and opening's words,
 trained on the hand-labelled real board letters and Weibo posts (``train`` split), picks the
-department to suggest for transfer (转办). Train with ``python -m analysis.department_model``.
+department to suggest for transfer (转办). Train with ``yuqing train-department`` (the profile gives
+the vocabulary).
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -85,24 +85,13 @@ def train_department(texts: Sequence[str], titles: Sequence[str], departments: S
                        {"c": c, "rows": len(rows), **(info or {})})
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Train the shipped model on the real labels' train split, with the packaged profile's vocabulary."""
-    from analysis.department import vocabulary_from
+def train_shipped(vocab: BusinessVocabulary, out: Path = DEFAULT_DEPARTMENT_MODEL) -> Path:
+    """Train on the real labels' train split (board letters and Weibo posts) with ``vocab`` and save to ``out``."""
     from analysis.real_labels import board_posts, weibo_posts
     from analysis.sentiment.training import training_stamp
-    from yuqing.config import default_config_dir, load_settings
-    from yuqing.config.scheme import business_lists
 
-    parser = argparse.ArgumentParser(description="训练随包发布的部门模型（转办部门建议）")
-    parser.add_argument("-o", "--out", type=Path, default=DEFAULT_DEPARTMENT_MODEL)
-    args = parser.parse_args(argv)
-    vocab = vocabulary_from(business_lists(load_settings(default_config_dir())))
     posts = [p for p in [*board_posts("train"), *weibo_posts("train")] if p.department]
     sources = ["analysis/data/labels/board.csv split=train", "analysis/data/labels/weibo.csv split=train"]
     weights = train_department([p.text for p in posts], [p.title for p in posts], [p.department for p in posts],
                                vocab, info={"trained": training_stamp(), "sources": sources})
-    print(f"已保存 {weights.save(args.out)}：{weights.info}")
-
-
-if __name__ == "__main__":
-    main()
+    return weights.save(out)

@@ -16,10 +16,7 @@ FORBIDDEN = {  # package: the packages it must not import
     "responder": {"crawler"},
 }
 # Known breaks, each with the reason it is still there; one that no longer happens must be removed.
-KNOWN = {
-    "analysis/department_model.py imports yuqing": "main(), the training entry point, reads the packaged "
-                                                   "profile's vocabulary; it belongs in a shell (issue 21)",
-}
+KNOWN: dict[str, str] = {}
 
 
 def imported_packages(source: str) -> set[str]:

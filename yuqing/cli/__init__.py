@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("yuqing.cli.analysis_cmds", "analyze"),
     "score": ("yuqing.cli.analysis_cmds", "score"),
     "train-sentiment": ("yuqing.cli.analysis_cmds", "train_sentiment"),
+    "train-department": ("yuqing.cli.analysis_cmds", "train_department"),
     "queue": ("yuqing.cli.queue_cmds", "queue"),
     "digest": ("yuqing.cli.digest_cmds", "digest"),
     "report": ("yuqing.cli.report_cmds", "report"),

@@ -1,4 +1,5 @@
-"""`yuqing analyze`, `yuqing score` and `yuqing train-sentiment`: the analysis from the command line."""
+"""`yuqing analyze`, `yuqing score`, `yuqing train-sentiment` and `yuqing train-department`: the analysis
+from the command line."""
 
 from __future__ import annotations
 
@@ -236,3 +237,17 @@ def train_sentiment(holder: AppHolder, train_csv: Path, held_out: Path, out: Pat
     s = score_binary(check.labels, positives)
     click.echo(f"已保存 {path}；留出集 {held_out.name}（{s.count} 条）：准确率 {s.accuracy:.4f}，宏 F1 {s.macro_f1:.4f}，"
                f"负面 P/R/F1 {s.negative_precision:.4f}/{s.negative_recall:.4f}/{s.negative_f1:.4f}")
+
+
+@click.command("train-department")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="新权重文件（.npz）；默认覆盖随包的部门模型")
+@pass_app
+def train_department(holder: AppHolder, out: Path | None) -> None:
+    """用真实标注的训练部分和本局画像的部门用语重新训练转办部门模型。"""
+    from analysis.department import vocabulary_from
+    from analysis.department_model import DEFAULT_DEPARTMENT_MODEL, train_shipped
+    from yuqing.config.scheme import business_lists
+
+    path = train_shipped(vocabulary_from(business_lists(holder.get().settings)), out or DEFAULT_DEPARTMENT_MODEL)
+    click.echo(f"已保存 {path}")
