@@ -23,7 +23,7 @@ ARGS: dict[str, list[str]] = {
     "db upgrade": [], "db current": [], "status": [], "demo": ["--dir", "{tmp}/demo"], "crawl": [], "worker": [],
     "analyze": [], "score": ["{tmp}/in.csv", "-o", "{tmp}/out.csv"],
     "train-sentiment": ["{tmp}/in.csv", "--held-out", "{tmp}/in.csv", "-o", "{tmp}/m.npz", "--no-domain"],
-    "digest": [], "report": ["1"], "web": ["--port", "0"], "users add": ["admin"], "users list": [],
+    "train-department": ["-o", "{tmp}/d.npz"], "digest": [], "report": ["1"], "web": ["--port", "0"], "users add": ["admin"], "users list": [],
     "users passwd": ["admin", "--generate"], "run": [], "backup": ["--out", "{tmp}/b.json", "--format", "json"],
     "backup restore": ["{tmp}/backup.json.gz", "--yes"],
     **{f"queue {name}": [] for name in ("list", "intake", "clocks", "deliver", "retry-failed", "revisits",
@@ -39,7 +39,7 @@ ARGS: dict[str, list[str]] = {
     "queue revisit": ["1", "--as", "a", "--method", "电话", "--satisfaction", "满意", "--outcome", "r"],
 }
 NO_PROFILE = {"init"}  # writes a profile; reads neither a profile nor a database
-NO_DATABASE = NO_PROFILE | {"score"}
+NO_DATABASE = NO_PROFILE | {"score", "train-department"}
 OWN_PROFILE = {"demo"}  # writes its own profile in --dir: config scenarios do not apply
 # Only read: on an empty read-only database they ask for `yuqing db upgrade` (tests/cli/test_core.py) and write nothing.
 READ_ONLY = {"db current", "status", "queue list", "queue show", "users list"}
