@@ -79,7 +79,7 @@ def test_html_forum_pages_and_decodes_gbk_without_charset(crawled):
     assert set(threads) == {"thread-301-1-1.html", "thread-302-1-1.html", "thread-303-1-1.html", "thread-304-1-1.html"}
     assert threads["thread-303-1-1.html"].clean_text.startswith("白石县民政局的救助站冬天晚上开放吗")
     assert threads["thread-301-1-1.html"].published_at == datetime(2026, 11, 18, 1, 12, tzinfo=timezone.utc)
-    assert threads["thread-304-1-1.html"].mention_rule == "region+event:榆川+残疾人两项补贴"
+    assert threads["thread-304-1-1.html"].mention_rule == "region+subject:榆川+民政局"  # 去区民政局: the district's bureau
 
 
 def test_tieba_reads_hidden_thread_list_floors_and_thread_pages(crawled):
