@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from crawler.db import sessions_for
 from crawler.items import PostItem
-from crawler.spiders.base import BLOCKED
+from crawler.spiders.base import BLOCKED, FAILED
 from yuqing.storage.db import transaction
 from yuqing.storage.models import Source, SourceRun
 
@@ -61,6 +61,8 @@ def judge(stats: dict[str, Any], finish_reason: str) -> RunOutcome:
                          int(stats.get("yuqing/new_posts", 0)), int(stats.get("yuqing/updated_posts", 0)))
     if finish_reason.startswith(BLOCKED):
         outcome.status, outcome.reason = "blocked", finish_reason[len(BLOCKED):]
+    elif finish_reason.startswith(FAILED):
+        outcome.status, outcome.reason = "failed", finish_reason[len(FAILED):]
     elif finish_reason != "finished":
         outcome.status, outcome.reason = "interrupted", f"抓取被中断（{finish_reason}）"
     elif errors and (not items or counts.get("store")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crawler.spiders.api import ApiSpider
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.board import BoardSpider
 from crawler.spiders.feed import FeedSpider
@@ -11,7 +12,8 @@ from crawler.spiders.weibo import WeiboSpider
 from crawler.spiders.weibo_account import WeiboAccountSpider
 
 SPIDERS: dict[str, type[SourceSpider]] = {
-    spider.kind: spider for spider in (WeiboSpider, WeiboAccountSpider, FeedSpider, HtmlSpider, TiebaSpider, BoardSpider)
+    spider.kind: spider
+    for spider in (WeiboSpider, WeiboAccountSpider, FeedSpider, HtmlSpider, TiebaSpider, BoardSpider, ApiSpider)
 }
 
 

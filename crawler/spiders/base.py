@@ -3,7 +3,8 @@
 A spider only parses: responses become `PostItem`s and further `Request`s. It never cleans,
 filters, de-duplicates or stores (the item pipelines do). It reports what went wrong through
 the crawl stats (`yuqing/errors/<kind>`) and closes with a `blocked: <reason>` finish reason
-when the site answers with a login wall or a captcha, so the health extension can tell.
+when the site answers with a login wall or a captcha, or `failed: <reason>` when the source cannot
+run at all (a secret missing from the environment), so the health extension can tell.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from scrapy.exceptions import CloseSpider
 from twisted.python.failure import Failure
 
 BLOCKED = "blocked: "
+FAILED = "failed: "
 logger = logging.getLogger(__name__)
 
 
@@ -102,3 +104,8 @@ class SourceSpider(scrapy.Spider):
         """Stop this source: the site wants a login or a captcha solved."""
         self.crawler.stats.set_value("yuqing/blocked", reason)
         raise CloseSpider(BLOCKED + reason)
+
+    def fail(self, reason: str) -> None:
+        """Stop this source before it asks anything: it cannot run as configured here."""
+        self.crawler.stats.set_value("yuqing/failed", reason)
+        raise CloseSpider(FAILED + reason)

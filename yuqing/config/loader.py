@@ -108,7 +108,8 @@ def _validate(name: str, path: Path, data: dict[str, Any]) -> BaseModel:
         return FILES[name].model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        problem = f"{first['msg']} (输入: {first.get('input')!r})"
+        shown = first.get("input")
+        problem = first["msg"] if isinstance(shown, (dict, list)) else f"{first['msg']} (输入: {shown!r})"
         if first["type"] == "extra_forbidden":
             problem = "未知的配置项 (拼写错误?)"
         elif first["type"] == "missing":

@@ -1,8 +1,11 @@
 """Sources to watch: one entry per site, grouped by the kind of spider that reads it."""
 
-from typing import Annotated, Literal, Union
+import re
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field
+import jmespath
+from jmespath.exceptions import JMESPathError
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from yuqing.config.base import Section
 
@@ -154,8 +157,108 @@ class BoardSource(SourceBase):
     fetch_content: bool = Field(default=True, description="Fetch each message's text and official reply")
 
 
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+PLACEHOLDER = re.compile(r"{(\w+)}")
+PAGING_NAMES = {"page", "offset", "size", "cursor", "keyword"}
+
+
+def jmespath_checked(expression: str) -> str:
+    """The expression itself when it compiles as JMESPath (empty: not mapped); else a one-line error."""
+    if expression:
+        try:
+            jmespath.compile(expression)
+        except JMESPathError as exc:
+            raise ValueError(f"JMESPath 表达式 {expression!r} 无效: {str(exc).splitlines()[0]}") from None
+    return expression
+
+
+JMESPath = Annotated[str, AfterValidator(jmespath_checked)]
+
+
+class ApiPaging(Section):
+    """How the next page is asked for: by page number, by offset, or by a cursor the answer gives."""
+
+    mode: Literal["page", "offset", "cursor", "none"] = "page"
+    start: int = Field(default=1, ge=0, description="First page number or offset")
+    size: int = Field(default=20, ge=1, le=1000, description="Items per page, as {size}")
+    cursor: JMESPath = Field(default="", description="JMESPath to the next page's cursor (cursor mode)")
+    has_more: JMESPath = Field(default="", description="JMESPath that is false on the last page (optional)")
+
+    @model_validator(mode="after")
+    def _cursor_path(self) -> "ApiPaging":
+        if self.mode == "cursor" and not self.cursor:
+            raise ValueError("cursor 分页须给出 cursor（下一页游标的 JMESPath）")
+        return self
+
+
+class ApiFields(Section):
+    """JMESPath paths, relative to one item of the list, for the post's fields."""
+
+    id: JMESPath = ""
+    text: JMESPath
+    title: JMESPath = ""
+    author: JMESPath = ""
+    author_id: JMESPath = ""
+    time: JMESPath = ""
+    reposts: JMESPath = ""
+    comments: JMESPath = ""
+    likes: JMESPath = ""
+    url: JMESPath = ""
+    reply_state: JMESPath = ""
+    location: JMESPath = ""
+
+
+class ApiSource(SourceBase):
+    """Any JSON API (12345 and 问政 platforms, data vendors): a URL template, headers and secrets
+    from the environment, page/offset/cursor paging, and JMESPath paths from an answer to posts.
+    Placeholders ``{page}``, ``{offset}``, ``{size}``, ``{cursor}``, ``{keyword}`` and the names of
+    `secrets` are filled in the URL, the headers and the JSON body."""
+
+    kind: Literal["api"]
+    method: Literal["GET", "POST"] = "GET"
+    url: str = Field(pattern=r"^https?://", description="URL template")
+    headers: dict[str, str] = Field(default_factory=dict)
+    body: dict[str, Any] | None = Field(default=None, description="JSON body template (POST)")
+    secrets: dict[str, str] = Field(default_factory=dict, description="Placeholder name to environment variable")
+    keywords: list[str] = Field(default_factory=list, description="Words for {keyword}: one stream per word")
+    paging: ApiPaging = Field(default_factory=lambda: ApiPaging())
+    items: JMESPath = Field(description="JMESPath to the list of items in an answer")
+    error: JMESPath = Field(default="", description="JMESPath that is non-empty when the API refuses the call")
+    fields: ApiFields
+    url_template: str = Field(default="", description="A post's link from its fields when no url path, e.g. .../{id}")
+    reply_states: dict[str, str] = Field(default_factory=dict, description="Raw reply state value to label")
+    time_formats: list[str] = Field(default_factory=list)
+    addressed: bool = Field(default=False, description="Its posts are addressed to government (12345, 问政)")
+
+    @property
+    def is_addressed(self) -> bool:
+        """Configured: a 12345 or 问政 platform's letters are addressed to government."""
+        return self.addressed
+
+    @field_validator("secrets")
+    @classmethod
+    def _env_names(cls, secrets: dict[str, str]) -> dict[str, str]:
+        for name, variable in secrets.items():
+            if not re.match(ENV_NAME, variable):
+                raise ValueError(f"secrets.{name}: {variable!r} 不是环境变量名（密钥只写变量名，不写值）")
+            if name in PAGING_NAMES:
+                raise ValueError(f"secrets.{name}: 与分页占位符同名")
+        return secrets
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> "ApiSource":
+        known = PAGING_NAMES | set(self.secrets)
+        texts = [self.url, *self.headers.values(), repr(self.body or {})]
+        unknown = sorted({name for text in texts for name in PLACEHOLDER.findall(text)} - known)
+        if unknown:
+            raise ValueError(f"未知的占位符 {{{unknown[0]}}}；可用: {', '.join(sorted(known))}")
+        if any("{keyword}" in text for text in texts) and not self.keywords:
+            raise ValueError("模板用了 {keyword}，须给出 keywords")
+        return self
+
+
 SourceConfig = Annotated[
-    Union[WeiboSource, WeiboAccountSource, FeedSource, HtmlSource, TiebaSource, BoardSource],
+    Union[WeiboSource, WeiboAccountSource, FeedSource, HtmlSource, TiebaSource, BoardSource, ApiSource],
     Field(discriminator="kind"),
 ]
 

@@ -55,6 +55,7 @@ class Call:
     body: bytes
     base: str
     at: float = field(default_factory=time.monotonic)
+    headers: dict[str, str] = field(default_factory=dict)
 
     def json_param(self) -> dict[str, Any]:
         """The 留言板 `param` (a JSON string inside the JSON body)."""
@@ -275,7 +276,8 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         call = Call(method, parts.path, {k: v[-1] for k, v in parse_qs(parts.query).items()},
-                    self.rfile.read(length) if length else b"", f"http://{self.headers.get('Host', '')}")
+                    self.rfile.read(length) if length else b"", f"http://{self.headers.get('Host', '')}",
+                    headers={name.lower(): value for name, value in self.headers.items()})
         site: SampleSite = self.server.site
         site.record(call)
         self.send(site.answer(call))
