@@ -150,7 +150,7 @@ def crawl_command(profile: Path, database_url: str, *args: str) -> list[str]:
 def run_crawl_process(profile: Path, database_url: str, *args: str) -> tuple[int, list[dict]]:
     """Run the crawl process to completion; return its exit code and JSON events."""
     done = subprocess.run(crawl_command(profile, database_url, *args), cwd=ROOT, capture_output=True, text=True,
-                          timeout=90, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
     events = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     assert done.returncode in (0, 2), done.stderr[-3000:]
     return done.returncode, events

@@ -29,7 +29,7 @@ def kill_after_posts(profile, url: str, count: int) -> int:
     """Start a crawl, SIGKILL it once `count` posts are committed; return its exit status."""
     child = subprocess.Popen(crawl_command(profile, url), cwd=ROOT, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300
     while child.poll() is None and time.monotonic() < deadline:
         if os.path.exists(url.removeprefix("sqlite:///")) and len(safe_posts(url)) >= count:
             child.send_signal(signal.SIGKILL)

@@ -1,4 +1,5 @@
-"""Child processes for the concurrency tests; each waits for a start file so all begin together.
+"""Child processes for the concurrency tests; each says it is ready (GO_FILE.ready.<pid>, once
+its imports are done) and waits for the start file, so all begin together however slow they start.
 
 python -m tests.ops.concurrent_writers increment URL CASE_ID TIMES GO_FILE
 python -m tests.ops.concurrent_writers deliver CONFIG_DIR URL SMTP_PORT GO_FILE
@@ -6,6 +7,7 @@ python -m tests.ops.concurrent_writers deliver CONFIG_DIR URL SMTP_PORT GO_FILE
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -19,8 +21,9 @@ from yuqing.storage.models import Case
 
 
 def wait_for_go(path: str) -> None:
-    """Block until the test creates the start file (bounded)."""
-    deadline = time.monotonic() + 60
+    """Say this process is ready, then block until the test creates the start file (bounded)."""
+    Path(f"{path}.ready.{os.getpid()}").touch()
+    deadline = time.monotonic() + 300
     while not Path(path).exists() and time.monotonic() < deadline:
         time.sleep(0.01)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -32,6 +33,11 @@ def run_together(tmp_path: Path, commands: list[list[str]]) -> list[str]:
     go = tmp_path / "go"
     procs = [subprocess.Popen([sys.executable, "-m", "tests.ops.concurrent_writers", *c, str(go)], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands]
+    deadline = time.monotonic() + 240
+    while len(list(tmp_path.glob("go.ready.*"))) < len(procs):
+        assert all(proc.poll() is None for proc in procs), [proc.communicate() for proc in procs]
+        assert time.monotonic() < deadline, "the writers never got ready"
+        time.sleep(0.05)
     go.touch()
     outputs = []
     for proc in procs:

@@ -57,7 +57,7 @@ def posts(app: App) -> list[str]:
         return list(session.scalars(select(Post.url)))
 
 
-def wait_until(condition, proc: subprocess.Popen, seconds: float = 120) -> None:
+def wait_until(condition, proc: subprocess.Popen, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert proc.poll() is None, proc.communicate()
