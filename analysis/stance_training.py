@@ -5,7 +5,9 @@ Training rows, weighted so the few real hand-labelled rows count against the man
 - the emotion-labelled Weibo set (SMP2020-EWECT train) mapped to stances, without any post that
   was hand-labelled (×1);
 - the project's domain set, ``train`` split (×2): label 0 is negative, praise positive, the rest
-  neutral.
+  neutral;
+- weibo2018 ``train.csv`` (×``WEIBO2018_WEIGHT``): label 0 negative, label 1 neutral (its label 1 holds
+  news and chatter as well as joy, so it says "not negative" more than "positive").
 The negative thresholds (one for board letters, one for open-web posts) are chosen by 5-fold
 cross-validation on these rows alone: each the highest whose out-of-fold negative recall on that
 kind of real row reaches ``REAL_NEGATIVE_RECALL``; held-out splits are never read.
@@ -25,7 +27,7 @@ from sklearn.model_selection import StratifiedKFold
 from analysis.kind import classify_kind
 from analysis.kind_model import KindWeights
 from analysis.normalize import clean_text
-from analysis.real_labels import board_posts, emotion_posts, weibo_posts
+from analysis.real_labels import board_posts, emotion_posts, shared_data_dir, weibo_posts
 from analysis.sentiment.datasets import DOMAIN_CSV, read_rows
 from analysis.sentiment.registry import get_sentiment_model
 from analysis.sentiment.training import training_stamp
@@ -34,6 +36,8 @@ from analysis.sentiment.features import hash_tokens
 
 SHIPPED_C = 1.0
 PIPELINE_THRESHOLDS = {"negative_below": 0.4, "positive_above": 0.6}
+WEIBO2018_WEIGHT = 0.5
+"""weibo2018 rows count half: many, general and binary, against the few real rows of the bureau's world."""
 REAL_NEGATIVE_RECALL = 0.92
 """The threshold is the highest one whose cross-validated negative recall on the real rows reaches this."""
 
@@ -47,6 +51,11 @@ class StanceRows:
     stances: list[str]
     weights: list[float]
     real: list[bool]
+
+    def subset(self, keep: Sequence[int]) -> StanceRows:
+        """The rows at the positions ``keep``, in that order."""
+        return StanceRows(*([column[i] for i in keep] for column in
+                            (self.texts, self.boards, self.stances, self.weights, self.real)))
 
     def add(self, text: str, board: bool, stance: str, weight: float, real: bool) -> None:
         """Append one row."""
@@ -65,7 +74,8 @@ def domain_stance(row: dict[str, str]) -> str:
 
 
 def training_rows(domain_rows: Sequence[dict[str, str]] | None = None) -> StanceRows:
-    """Every training row of the recipe (``domain_rows``: the domain rows to use, default the train split)."""
+    """Every training row of the recipe (``domain_rows``: the domain rows to use, default the train split),
+    the domain rows last."""
     rows = StanceRows([], [], [], [], [])
     for post in board_posts("train"):
         rows.add(f"{post.title}\n{post.text}", True, post.stance, 4.0, True)
@@ -74,6 +84,8 @@ def training_rows(domain_rows: Sequence[dict[str, str]] | None = None) -> Stance
     labelled = {post.id for post in weibo_posts()}
     for text, stance in emotion_posts(labelled):
         rows.add(text, False, stance, 1.0, False)
+    for row in read_rows(shared_data_dir() / "sentiment" / "train.csv"):
+        rows.add(row["text"], False, "negative" if row["label"] == "0" else "neutral", WEIBO2018_WEIGHT, False)
     for row in domain_rows if domain_rows is not None else read_rows(DOMAIN_CSV, "train"):
         rows.add(row["text"], False, domain_stance(row), 2.0, False)
     return rows
@@ -120,9 +132,10 @@ def _threshold(negative: np.ndarray, truth: np.ndarray) -> tuple[float, dict]:
     return chosen, report
 
 
-def train(rows: StanceRows, c: float = SHIPPED_C, info: dict | None = None) -> KindWeights:
-    """Fit the stance weights and choose their negative threshold."""
-    matrix = features(rows)
+def train(rows: StanceRows, c: float = SHIPPED_C, info: dict | None = None, matrix=None) -> KindWeights:
+    """Fit the stance weights and choose their negative threshold; ``matrix`` is the rows' features
+    when the caller has them already."""
+    matrix = features(rows) if matrix is None else matrix
     thresholds = choose_thresholds(matrix, rows, c)
     model = fit(matrix, rows, c)
     weights = np.asarray(model.coef_, dtype=np.float32)
@@ -141,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = training_rows()
     sources = ["analysis/data/labels/board.csv split=train", "analysis/data/labels/weibo.csv split=train",
                "SMP2020-EWECT train (emotions as stances, hand-labelled ids left out)",
-               "analysis/data/domain.csv split=train"]
+               "analysis/data/domain.csv split=train", f"weibo2018 train.csv (×{WEIBO2018_WEIGHT})"]
     weights = train(rows, info={"trained": training_stamp(), "sources": sources, "classes": list(STANCES)})
     args.out.parent.mkdir(parents=True, exist_ok=True)
     info = weights.info

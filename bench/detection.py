@@ -116,19 +116,23 @@ def print_set(name: str, figures: list[tuple[str, str]]) -> None:
 
 
 def lowo(forum: str, scorer_for: Callable) -> list[tuple[str, str]]:
-    """Leave-one-writer-out over the domain set: refit stance without a writer, judge that writer."""
+    """Leave-one-writer-out over the domain set: refit stance without a writer, judge that writer.
+    The features of every training row are computed once; each refit leaves that writer's rows out."""
     from analysis.stance import StanceModel
-    from analysis.stance_training import train, training_rows
+    from analysis.stance_training import features, train, training_rows
 
-    rows = read_rows(DOMAIN_CSV) + read_rows(HOLDOUT_CSV)
+    domain = read_rows(DOMAIN_CSV) + read_rows(HOLDOUT_CSV)
+    rows = training_rows(domain)
+    matrix = features(rows)
+    writers = [""] * (len(rows.texts) - len(domain)) + [row["author"] for row in domain]
     truths, scored = [], []
-    for writer in sorted({row["author"] for row in rows}):
-        kept = [row for row in rows if row["author"] != writer]
-        weights = train(training_rows(kept))
+    for writer in sorted({row["author"] for row in domain}):
+        keep = [i for i, author in enumerate(writers) if author != writer]
+        weights = train(rows.subset(keep), matrix=matrix[keep])
         path = Path(os.environ.get("TMPDIR", "/tmp")) / f"stance-lowo-{writer}.npz"
         weights.save(path)
         scorer = scorer_for(StanceModel(path))
-        held = domain_truths([row for row in rows if row["author"] == writer], forum)
+        held = domain_truths([row for row in domain if row["author"] == writer], forum)
         truths += held
         scored += score_rows(scorer, held)
         print(f"  留出作者 {writer}: {len(held)} 条", flush=True)
