@@ -19,8 +19,9 @@ from yuqing.storage.models import Source, SourceRun
 ERROR_LABELS = {
     "timeout": "超时", "too_large": "页面超过大小上限", "redirect_loop": "重定向次数过多", "malformed": "页面格式异常",
     "truncated": "响应不完整", "connection": "连接失败", "dns": "域名解析失败", "robots_forbidden": "robots.txt 禁止",
-    "retry_after_too_long": "Retry-After 要求等待过久", "store": "写入数据库失败",
+    "retry_after_too_long": "Retry-After 要求等待过久", "store": "写入数据库失败", "rsshub": "RSSHub 路由失败",
 }
+MAX_DETAILS = 5
 LOW_VOLUME_SHARE = 0.1
 
 
@@ -69,6 +70,9 @@ def judge(stats: dict[str, Any], finish_reason: str) -> RunOutcome:
         outcome.status, outcome.reason = "failed", f"抓取失败：{describe_errors(counts)}"
     elif errors:
         outcome.status, outcome.reason = "partial", f"部分请求失败：{describe_errors(counts)}"
+    details = stats.get("yuqing/error_details") or []
+    if details and outcome.status in ("failed", "partial"):
+        outcome.reason += f"（{'；'.join(details[:MAX_DETAILS])}{' …' if len(details) > MAX_DETAILS else ''}）"
     return outcome
 
 

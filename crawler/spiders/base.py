@@ -100,6 +100,13 @@ class SourceSpider(scrapy.Spider):
         self.crawler.stats.inc_value("yuqing/errors/malformed")
         logger.warning("%s: 页面格式异常 (%s): %s", self.name, what, response.url)
 
+    def failed_part(self, kind: str, detail: str) -> None:
+        """Count an error whose health reason must say which part failed (an RSSHub route, ...)."""
+        self.crawler.stats.inc_value(f"yuqing/errors/{kind}")
+        details = self.crawler.stats.get_value("yuqing/error_details") or []
+        self.crawler.stats.set_value("yuqing/error_details", [*details, detail])
+        logger.warning("%s: %s", self.name, detail)
+
     def blocked(self, reason: str) -> None:
         """Stop this source: the site wants a login or a captcha solved."""
         self.crawler.stats.set_value("yuqing/blocked", reason)

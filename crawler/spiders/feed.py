@@ -10,7 +10,8 @@ import feedparser
 from scrapy.http import Response
 
 from crawler.items import PostItem
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, failure_kind
+from crawler.spiders.rsshub import route_problem
 from crawler.timeparse import parse_cn_time
 
 _HAS_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z|GMT|UTC|UT|[ECMP][SD]T)\s*$", re.IGNORECASE)
@@ -22,13 +23,26 @@ class FeedSpider(SourceSpider):
     kind = "feed"
 
     def first_requests(self):
-        """One request per feed URL."""
-        return [self.request(url, self.parse_feed, cb_kwargs={"stream": url}) for url in self.source.urls]
+        """One request per feed URL and per RSSHub route (whose error answers reach the callback)."""
+        requests = [self.request(url, self.parse_feed, cb_kwargs={"stream": url}) for url in self.source.urls]
+        routes = self.source.rsshub.feed_urls() if self.source.rsshub else {}
+        return requests + [
+            self.request(url, self.parse_feed, cb_kwargs={"stream": url, "route": route},
+                         meta={"handle_httpstatus_all": True}).replace(errback=self.route_failed)
+            for url, route in routes.items()]
 
-    def parse_feed(self, response: Response, stream: str):
-        """Entries as items, or article requests when the source follows links."""
+    def parse_feed(self, response: Response, stream: str, route: str = ""):
+        """Entries as items, or article requests when the source follows links. An RSSHub route's
+        error page, non-feed answer or empty feed fails that route by name."""
+        problem = route_problem(response) if route else ""
+        if problem:
+            self.failed_part("rsshub", f"路由 {route}: {problem}")
+            return
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         parsed = feedparser.parse(response.body, response_headers={"content-type": content_type})
+        if not parsed.entries and route:
+            self.failed_part("rsshub", f"路由 {route}: {'不是 RSS/Atom' if parsed.bozo else '订阅为空'}")
+            return
         if not parsed.entries:
             if parsed.bozo:
                 self.malformed(response, f"订阅源无法解析: {parsed.get('bozo_exception')}")
@@ -72,6 +86,10 @@ class FeedSpider(SourceSpider):
         else:
             self.malformed(response, f"正文选择器 {self.source.content_css!r} 未匹配")
         yield item
+
+    def route_failed(self, failure):
+        """An RSSHub route that could not be fetched at all (RSSHub down, time-out), named."""
+        self.failed_part("rsshub", f"路由 {failure.request.cb_kwargs['route']}: {failure_kind(failure)}")
 
     def article_failed(self, failure):
         """Keep the entry with its feed summary when the article cannot be fetched."""
