@@ -52,6 +52,11 @@ class Vocabulary:
         self.terms = tuple(sorted({t.strip().lower() for t in terms if t and t.strip()}, key=len, reverse=True))
         self._pattern = re.compile("|".join(map(re.escape, self.terms))) if self.terms else None
 
+    def prepare(self) -> None:
+        """Load the word cutter now: jieba's dictionary takes seconds, better spent before a crawl starts
+        than on its first post."""
+        _tokenizer(self.terms)
+
     def boundaries(self, text: str) -> frozenset[int]:
         """Offsets where jieba's cut (knowing every term) starts or ends a word."""
         cuts = _tokenizer(self.terms).tokenize(text.lower(), HMM=False)

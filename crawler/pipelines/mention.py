@@ -31,6 +31,11 @@ class MentionPipeline:
                    vocabulary_from(values.get("business", {})), bool(values.get("local")),
                    bool(values.get("addressed")), values.get("own_accounts") or {})
 
+    def open_spider(self) -> None:
+        """Load the word cutters before the first request, so no download waits on them."""
+        self.scheme.vocabulary.prepare()
+        self.business.vocabulary.prepare()
+
     def process_item(self, item: PostItem) -> PostItem:
         """Set mention_rule (and own), or drop the post."""
         owner = self.own_ids.get(item.platform, {}).get(item.author_id)
