@@ -1,0 +1,50 @@
+"""The one place the response effect reads the database: answered cases' response times and their event's posts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from responder.digest.volume import posted_at, posted_between, sentiment_label
+from responder.effect import AFTER, BEFORE, Effect, PostPoint, measure
+from yuqing.storage.models import Assessment, CaseAction, CasePost, Case, Post
+
+
+def response_times(session: Session, case_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each answered case's reply was first recorded as published (from its audit rows)."""
+    ids = list(case_ids)
+    if not ids:
+        return {}
+    query = (select(CaseAction.case_id, func.min(CaseAction.at))
+             .where(CaseAction.case_id.in_(ids), CaseAction.action == "record_published")
+             .group_by(CaseAction.case_id))
+    return {case_id: at for case_id, at in session.execute(query)}
+
+
+def _points(session: Session, case: Case, start: datetime, end: datetime) -> list[PostPoint]:
+    attached = select(CasePost.post_id).where(CasePost.case_id == case.id)
+    own = Post.id.in_(attached) if case.event_id is None else or_(Post.event_id == case.event_id, Post.id.in_(attached))
+    query = (select(Post.id, posted_at(), sentiment_label(), Post.reposts + Post.comments + Post.likes,
+                    Post.title, Post.clean_text, Post.url, Post.platform)
+             .select_from(Post).outerjoin(Assessment, Assessment.post_id == Post.id)
+             .where(own, Post.own.is_(False), posted_between(start, end)))
+    return [PostPoint(pid, at, label, int(eng or 0), title or text[:40], url, platform)
+            for pid, at, label, eng, title, text, url, platform in session.execute(query)]
+
+
+def case_effects(session: Session, case_ids: Iterable[int], now: datetime) -> dict[int, Effect]:
+    """The response effect of every answered case among `case_ids`, as of `now` (unanswered ones are absent)."""
+    effects = {}
+    for case_id, at in response_times(session, case_ids).items():
+        case = session.get(Case, case_id)
+        posts = _points(session, case, at - BEFORE, min(at + AFTER[-1], now))
+        effects[case_id] = measure(at, posts, now)
+    return effects
+
+
+def case_effect(session: Session, case_id: int, now: datetime) -> Effect | None:
+    """The response effect of one case as of `now`, or None when it has not been answered."""
+    return case_effects(session, [case_id], now).get(case_id)
