@@ -73,9 +73,34 @@ class Effect:
             return "无前期数据" if self.before.share is None else "无可比数据"
         return "下降" if change < 0 else "上升" if change > 0 else "持平"
 
+    def lines(self) -> list[EffectLine]:
+        """The before window and each after-window as printable lines (the before line has no change)."""
+        first = EffectLine(self.before.name, self.before.posts, self.before.negative, share_text(self.before.share), "")
+        return [first, *(EffectLine(w.name, w.posts, w.negative, share_text(w.share), self.change_text(w))
+                         for w in self.after)]
+
+    def change_text(self, window: Window) -> str:
+        """The change against before as text, e.g. '-33.3 个百分点（下降）', or why there is none."""
+        verdict = self.verdict(window)
+        if verdict == "待满":
+            return f"待定（{window.name}未满，截至目前）"
+        points = percent_points(self.change(window))
+        return f"{points}（{verdict}）" if points else verdict
+
+
+@dataclass(frozen=True)
+class EffectLine:
+    """One window as every renderer prints it: name, post counts, share and its change as text."""
+
+    name: str
+    posts: int
+    negative: int
+    share: str
+    change: str
+
 
 def _window(name: str, start: datetime, end: datetime, posts: list[PostPoint], now: datetime) -> Window:
-    inside = [p for p in posts if start <= p.at < min(end, now)]
+    inside = [p for p in posts if start <= p.at < end]
     analysed = [p for p in inside if p.label != "none"]
     negative = sum(1 for p in analysed if p.label == "negative")
     return Window(name, start, end, len(inside), negative, len(analysed), end <= now)
@@ -89,12 +114,18 @@ def drivers(posts: list[PostPoint], start: datetime, end: datetime, limit: int =
 
 def measure(responded_at: datetime, posts: list[PostPoint], now: datetime) -> Effect:
     """The effect of a response published at `responded_at`, as of `now` (posts after now are ignored)."""
+    posts = [p for p in posts if p.at <= now]
     before = _window("回应前24小时", responded_at - BEFORE, responded_at, posts, now)
     after = [_window(f"回应后{int(span.total_seconds() // 3600)}小时", responded_at, responded_at + span, posts, now)
              for span in AFTER]
-    return Effect(responded_at, before, after, drivers(posts, responded_at, min(responded_at + AFTER[-1], now)))
+    return Effect(responded_at, before, after, drivers(posts, responded_at, responded_at + AFTER[-1]))
 
 
 def percent_points(change: float | None) -> str:
     """A share change as text, e.g. '-25.0 个百分点', or '' when unknown."""
     return "" if change is None else f"{change * 100:+.1f} 个百分点"
+
+
+def share_text(share: float | None) -> str:
+    """A share as a percentage with one decimal, or '—' when unknown."""
+    return "—" if share is None else f"{share * 100:.1f}%"

@@ -40,7 +40,7 @@ def case_effects(session: Session, case_ids: Iterable[int], now: datetime) -> di
     effects = {}
     for case_id, at in response_times(session, case_ids).items():
         case = session.get(Case, case_id)
-        posts = _points(session, case, at - BEFORE, min(at + AFTER[-1], now))
+        posts = _points(session, case, at - BEFORE, at + AFTER[-1])
         effects[case_id] = measure(at, posts, now)
     return effects
 

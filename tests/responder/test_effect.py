@@ -121,3 +121,18 @@ def test_the_database_reader_takes_the_response_time_from_the_audit_and_the_even
     assert effect.change(day) == pytest.approx(1 / 3 - 2 / 3)
     assert (three.posts, three.complete, effect.verdict(three)) == (3, False, "待满")
     assert [(p.engagement, p.platform) for p in effect.drivers] == [(30, "weibo")]
+
+
+def test_the_printed_lines_say_the_change_pending_or_missing():
+    done = measure(T0, MIXED, T0 + timedelta(hours=100)).lines()
+    assert [(x.name, x.posts, x.negative, x.share, x.change) for x in done] == [
+        ("回应前24小时", 4, 2, "66.7%", ""),
+        ("回应后24小时", 3, 1, "33.3%", "-33.3 个百分点（下降）"),
+        ("回应后72小时", 6, 3, "50.0%", "-16.7 个百分点（下降）"),
+    ]
+    pending = measure(T0, MIXED, T0 + timedelta(hours=30)).lines()
+    assert pending[2].change == "待定（回应后72小时未满，截至目前）" and pending[2].posts == 4
+    empty = measure(T0, [], T0 + timedelta(hours=1)).lines()
+    assert [(x.posts, x.share, x.change) for x in empty] == [
+        (0, "—", ""), (0, "—", "待定（回应后24小时未满，截至目前）"), (0, "—", "待定（回应后72小时未满，截至目前）")]
+    assert measure(T0, [point(1, "neutral")], T0 + timedelta(hours=24)).lines()[1].change == "无前期数据"
