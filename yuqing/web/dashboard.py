@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from responder.clocks import overdue
 from responder.digest.kpis import Scorecard, scorecard
+from responder.effect import Effect
+from responder.effect_query import case_effects
 from yuqing.config import Settings
 from yuqing.storage.models import Assessment, Case, Post, Source
 from yuqing.storage.types import UTCDateTime
@@ -79,6 +81,18 @@ SCORECARD_DAYS = 30
 def recent_scorecard(session: Session, settings: Settings, now: datetime) -> Scorecard:
     """回应率, 及时率 and 满意度 over the last SCORECARD_DAYS days, up to `now`."""
     return scorecard(session, settings, now - timedelta(days=SCORECARD_DAYS), None, now)
+
+
+EFFECT_DAYS = 7
+
+
+def recent_effects(session: Session, now: datetime) -> list[tuple[Case, Effect]]:
+    """Cases first answered in the last EFFECT_DAYS days with their response effect, latest answer first."""
+    cases = {c.id: c for c in session.scalars(select(Case).where(Case.first_response_at >= now - timedelta(days=EFFECT_DAYS),
+                                                                 Case.first_response_at <= now))}
+    effects = case_effects(session, cases, now)
+    return sorted(((cases[i], e) for i, e in effects.items()), key=lambda pair: (pair[1].responded_at, pair[0].id),
+                  reverse=True)
 
 
 def build_dashboard(session: Session, now: datetime, tz: tzinfo) -> Dashboard:

@@ -9,6 +9,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from responder import reply_queue
+from responder.effect_query import case_effect
 from responder.revisits import SATISFACTION_LABELS
 from yuqing.display import SENTIMENT_NAMES
 from yuqing.storage.db import row_id_in_range
@@ -41,7 +42,7 @@ def _editor_text(case: Case, use: int | None) -> str:
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: int, use: int | None = None, user: User = Depends(current_user),
               session: Session = Depends(db_session), desk: Desk = Depends(get_desk)) -> Response:
-    """Posts, analysis, spread, suggestions, the reply editor, allowed actions and the audit trail."""
+    """Posts, analysis, spread, the response effect, suggestions, the reply editor, allowed actions and the audit trail."""
     case, settings = load_case(session, case_id), desk.app.settings
     posts = queries.case_posts(case)
     actions = casework.allowed(case, user.staff_key, settings)
@@ -54,7 +55,7 @@ def case_page(request: Request, case_id: int, use: int | None = None, user: User
         "sentiments": SENTIMENT_NAMES, "time_left": time_left(case.deadline_at, desk.clock()),
         "clocks": casework.clock_rows(case, desk.clock()), "draft_states": casework.DRAFT_STATES,
         "revisit_methods": settings.response.revisit.methods, "satisfactions": SATISFACTION_LABELS,
-        "confirmation": casework.confirmation(case)})
+        "confirmation": casework.confirmation(case), "effect": case_effect(session, case.id, desk.clock())})
 
 
 @router.post("/cases/{case_id}/act")

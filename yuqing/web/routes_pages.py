@@ -16,7 +16,9 @@ from yuqing.storage.models import Revisit, User
 from yuqing.web import labels, queries
 from yuqing.web.charts import trend_chart
 from yuqing.web.context import Desk, current_user, db_session, get_desk, render, root_path
-from yuqing.web.dashboard import SCORECARD_DAYS, build_dashboard, recent_scorecard, state_totals
+from yuqing.web.dashboard import (
+    EFFECT_DAYS, SCORECARD_DAYS, build_dashboard, recent_effects, recent_scorecard, state_totals,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,14 +62,15 @@ def team_queue(request: Request, level: str = "", topic: str = "", state: str = 
 @router.get("/dashboard")
 def dashboard(request: Request, user: User = Depends(current_user), session: Session = Depends(db_session),
               desk: Desk = Depends(get_desk)) -> Response:
-    """Cases by level and state, overdue cases, the last 30 days' 回应率/及时率/满意度, the mention trend
-    and source health."""
+    """Cases by level and state, overdue cases, the last 30 days' 回应率/及时率/满意度, the response effect
+    of the last week's answers, the mention trend and source health."""
     now = desk.clock()
     figures = build_dashboard(session, now, desk.app.tz)
     card = recent_scorecard(session, desk.app.settings, now)
     return render(request, "dashboard.html", {
         "user": user, "figures": figures, "totals": state_totals(figures.by_level_state), "scorecard": card,
         "scorecard_days": SCORECARD_DAYS, "chart": trend_chart(figures.days),
+        "effects": recent_effects(session, now), "effect_days": EFFECT_DAYS,
         "staff": queries.staff_names(desk.app.settings)})
 
 
