@@ -114,9 +114,21 @@ def _handling(document: DocxDocument, f: Figures, images: list[ChartImage]) -> N
     _table(document, ("工单", "标题", "级别", "责任人", "时限", "已超时"),
            [(f"#{c.id}", c.title, c.level_name, c.owner_name, c.deadline, hours_text(c.overdue_hours))
             for c in h.overdue_cases])
+    _effects(document, f)
     document.add_heading("网络评论员工作量", level=2)
     _table(document, ("评论员", "科室", "新分办", "已回应", "办结", "周末在办", "超时"),
            [(w.name, w.section, w.assigned, w.responded, w.closed, w.open_at_end, w.overdue) for w in f.commentators])
+
+
+def _effects(document: DocxDocument, f: Figures) -> None:
+    document.add_heading("回应效果（回应后负面占比变化）", level=2)
+    _table(document, ("工单", "时段", "新帖", "负面", "负面占比", "较回应前"),
+           [(f"#{r.case_id} {r.title}", line.name, line.posts, line.negative, line.share, line.change or "—")
+            for r in f.effects for line in r.lines] or [("本周没有新回应的工单。", "", "", "", "", "")])
+    for r in f.effects:
+        for d in r.drivers:
+            document.add_paragraph(f"#{r.case_id} 回应后负面帖（互动 {d.engagement}，{d.at}）：{d.title} {d.url}".strip(),
+                                   style="List Bullet")
 
 
 def _rest(document: DocxDocument, f: Figures) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from responder.digest.caserows import CaseRow, week_cases
 from responder.digest.coverage import CoverageFigures, gather_coverage
+from responder.digest.effects import EffectRow, week_effects
 from responder.digest.events import EventFigure, top_events
 from responder.digest.handling import HandlingFigures, gather_handling
 from responder.digest.kpis import Scorecard, scorecard
@@ -43,6 +44,7 @@ class Figures:
     scorecard: Scorecard = field(default_factory=Scorecard)
     judgement: list[str] = field(default_factory=list)
     watchlist: list[str] = field(default_factory=list)
+    effects: list[EffectRow] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The figures as JSON-ready data, with the on-time shares and the scorecard's rates spelled out."""
@@ -89,4 +91,5 @@ def gather_figures(session: Session, settings: Settings, week: Week, now: dateti
     )
     figures.judgement = judgement(volume, events, handling, coverage)
     figures.watchlist = watchlist(settings, volume, events, cases, coverage)
+    figures.effects = week_effects(session, week, now)
     return map_text(figures, mask_personal) if settings.digest.mask_personal else figures

@@ -73,7 +73,8 @@ def test_a_rise_and_a_flat_share_are_told_apart():
     assert [flat.verdict(w) for w in flat.after] == ["持平", "持平"]
 
 
-def _post(sessions, event_id: int | None, at: datetime, label: str, likes: int = 0, own: bool = False) -> int:
+def effect_post(sessions, event_id: int | None, at: datetime, label: str, likes: int = 0, own: bool = False) -> int:
+    """A post of the event at `at` with a sentiment label ('none': not analysed); returns its id."""
     n = next(_ids)
     with transaction(sessions) as session:
         post = Post(dedup_key=f"effect:{n}", platform="weibo", platform_id=str(n), url=f"https://weibo.example/e/{n}",
@@ -87,7 +88,8 @@ def _post(sessions, event_id: int | None, at: datetime, label: str, likes: int =
         return post.id
 
 
-def _answer(sessions, settings, case_id: int, at: datetime) -> None:
+def answer(sessions, settings, case_id: int, at: datetime) -> None:
+    """Claim, reply, approve and record the case's reply as published at `at`."""
     with transaction(sessions) as session:
         for action, actor, kw in (("claim", "relief-chief", {}), ("submit", "relief-chief", {"text": REPLY}),
                                   ("approve", "spokesperson", {}),
@@ -101,16 +103,16 @@ def test_the_database_reader_takes_the_response_time_from_the_audit_and_the_even
     factory.post("低保金三个月没发了，民政局管不管", event_id=event, minutes=-600)
     case_id = open_cases(sessions, settings, t).created[0]
     responded = t + timedelta(hours=2)
-    _post(sessions, event, responded - timedelta(hours=3), "negative", likes=4)
-    _post(sessions, event, responded - timedelta(hours=2), "positive")
-    _post(sessions, event, responded + timedelta(hours=1), "negative", likes=30)
-    _post(sessions, event, responded + timedelta(hours=4), "neutral")
-    _post(sessions, event, responded + timedelta(hours=5), "positive")
-    _post(sessions, event, responded + timedelta(hours=6), "negative", likes=99, own=True)
-    _post(sessions, None, responded + timedelta(hours=6), "negative", likes=77)
+    effect_post(sessions, event, responded - timedelta(hours=3), "negative", likes=4)
+    effect_post(sessions, event, responded - timedelta(hours=2), "positive")
+    effect_post(sessions, event, responded + timedelta(hours=1), "negative", likes=30)
+    effect_post(sessions, event, responded + timedelta(hours=4), "neutral")
+    effect_post(sessions, event, responded + timedelta(hours=5), "positive")
+    effect_post(sessions, event, responded + timedelta(hours=6), "negative", likes=99, own=True)
+    effect_post(sessions, None, responded + timedelta(hours=6), "negative", likes=77)
     with sessions() as session:
         assert case_effect(session, case_id, responded) is None
-    _answer(sessions, settings, case_id, responded)
+    answer(sessions, settings, case_id, responded)
     with sessions() as session:
         effect = case_effect(session, case_id, responded + timedelta(hours=25))
         assert case_effects(session, [case_id, case_id + 999], responded)[case_id].responded_at == responded
