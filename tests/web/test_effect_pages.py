@@ -68,3 +68,8 @@ def test_case_page_and_dashboard_show_the_effect_with_pending_windows_and_the_dr
     board = client.get("/dashboard").text
     row = re.search(rf'<tr data-case="{seeded.case_id}">(.*?)</tr>', board, re.S).group(1)
     assert f"{lines[1].share}（1 条，负面 1）" in row and "待定（回应后72小时未满" in row and "（互动 321）" in row
+    api = client.get("/api/dashboard").json()
+    [listed] = [e for e in api["effects"] if e["case_id"] == seeded.case_id]
+    assert [(w["posts"], w["negative"], w["complete"]) for w in listed["windows"]] == [
+        (effect.before.posts, effect.before.negative, True), (1, 1, True), (effect.after[1].posts, effect.after[1].negative, False)]
+    assert listed["windows"][2]["change"] is None and len(listed["driver_post_ids"]) == 1

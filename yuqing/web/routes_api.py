@@ -14,7 +14,7 @@ from responder.digest.kpis import Kpi
 from yuqing.storage.models import Case, Post, User
 from yuqing.web import casework, queries
 from yuqing.web.context import Desk, csrf_token, current_user, db_session, get_desk
-from yuqing.web.dashboard import SCORECARD_DAYS, build_dashboard, recent_scorecard
+from yuqing.web.dashboard import EFFECT_DAYS, SCORECARD_DAYS, build_dashboard, recent_effects, recent_scorecard
 from yuqing.web.guards import check_fields
 from yuqing.web.routes_case import load_case
 from yuqing.web.security import csrf_matches
@@ -132,6 +132,27 @@ class ScorecardOut(BaseModel):
     by_commentator: list[KpiOut]
 
 
+class WindowOut(BaseModel):
+    """One window around a response: posts, negative posts, analysed posts, the negative share and its change."""
+
+    name: str
+    posts: int
+    negative: int
+    analysed: int
+    share: float | None
+    complete: bool
+    change: float | None = Field(None, description="Share points against the 24 h before; null while pending or without data before")
+
+
+class EffectOut(BaseModel):
+    """回应效果 of one answered case."""
+
+    case_id: int
+    responded_at: datetime
+    windows: list[WindowOut]
+    driver_post_ids: list[int]
+
+
 class DashboardOut(BaseModel):
     """Dashboard figures."""
 
@@ -139,6 +160,8 @@ class DashboardOut(BaseModel):
     overdue_case_ids: list[int]
     days: list[DayOut]
     scorecard: ScorecardOut
+    effect_days: int = EFFECT_DAYS
+    effects: list[EffectOut] = []
 
 
 def _kpi(kpi: Kpi) -> KpiOut:
@@ -201,14 +224,20 @@ def post_action(request: Request, case_id: int, body: ActionRequest, x_csrf_toke
 @router.get("/dashboard", response_model=DashboardOut)
 def dashboard(user: User = Depends(current_user), session: Session = Depends(db_session),
               desk: Desk = Depends(get_desk)) -> DashboardOut:
-    """Cases by level and state, overdue case ids, daily mentions and the last 30 days' scorecard."""
+    """Cases by level and state, overdue case ids, daily mentions, the last 30 days' scorecard and the
+    response effect of the last 7 days' answers."""
     figures = build_dashboard(session, desk.clock(), desk.app.tz)
     days = [DayOut(day=d.day, mentions=d.mentions, negative=d.negative) for d in figures.days]
     card = recent_scorecard(session, desk.app.settings, desk.clock())
     scores = ScorecardOut(days=SCORECARD_DAYS, total=_kpi(card.total), by_section=[_kpi(k) for k in card.by_section],
                           by_commentator=[_kpi(k) for k in card.by_commentator])
+    effects = [EffectOut(case_id=case.id, responded_at=e.responded_at, driver_post_ids=[p.id for p in e.drivers],
+                         windows=[WindowOut(name=w.name, posts=w.posts, negative=w.negative, analysed=w.analysed,
+                                            share=w.share, complete=w.complete, change=e.change(w))
+                                  for w in (e.before, *e.after)])
+               for case, e in recent_effects(session, desk.clock())]
     return DashboardOut(cases_by_level_state=figures.by_level_state,
-                        overdue_case_ids=[c.id for c in figures.overdue], days=days, scorecard=scores)
+                        overdue_case_ids=[c.id for c in figures.overdue], days=days, scorecard=scores, effects=effects)
 
 
 @router.get("/posts", response_model=list[PostOut])
