@@ -72,4 +72,4 @@ def test_case_page_and_dashboard_show_the_effect_with_pending_windows_and_the_dr
     [listed] = [e for e in api["effects"] if e["case_id"] == seeded.case_id]
     assert [(w["posts"], w["negative"], w["complete"]) for w in listed["windows"]] == [
         (effect.before.posts, effect.before.negative, True), (1, 1, True), (effect.after[1].posts, effect.after[1].negative, False)]
-    assert listed["windows"][2]["change"] is None and len(listed["driver_post_ids"]) == 1
+    assert listed["windows"][2]["change"] is None and listed["driver_post_ids"] == [p.id for p in effect.drivers]
