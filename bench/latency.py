@@ -32,7 +32,6 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.policy import default as default_policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import yaml
@@ -43,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from yuqing.demo.mailsink import free_port  # noqa: E402
 from yuqing.demo.profile import write_demo_profile  # noqa: E402
+from yuqing.demo.robot import RobotReceiver  # noqa: E402
 from yuqing.demo.sites import JSON_TYPE, Call, Reply, SampleSite  # noqa: E402
 
 CST = timezone(timedelta(hours=8))
@@ -166,27 +166,9 @@ class Arrivals:
         self.note(self.mail, str(message["Subject"] or ""))
         return "250 OK"
 
-    def robot_server(self) -> ThreadingHTTPServer:
-        """A WeCom-style robot webhook on loopback that notes each message's arrival."""
-        arrivals = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server API)
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-                arrivals.note(arrivals.robot, (body.get("text") or {}).get("content", ""))
-                reply = b'{"errcode":0,"errmsg":"ok"}'
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-            def log_message(self, *args) -> None:
-                return None
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server
+    def robot_message(self, body: bytes) -> None:
+        """The robot receiver's hook: one WeCom-style message received."""
+        self.note(self.robot, (json.loads(body or b"{}").get("text") or {}).get("content", ""))
 
 
 def write_profile(folder: Path, site_url: str, database_url: str, smtp_port: int, intervals: dict[str, int]) -> Path:
@@ -318,10 +300,10 @@ def main(argv: list[str] | None = None) -> int:
     site, arrivals = LiveSite().start(), Arrivals()
     smtp = Controller(arrivals, hostname="127.0.0.1", port=free_port())
     smtp.start()
-    robot = arrivals.robot_server()
+    robot = RobotReceiver(root / "robots", on_message=arrivals.robot_message).start()
     config = write_profile(root / "config", site.url, database_url, smtp.port, intervals)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-           "YUQING_WECOM_WEBHOOK": f"http://127.0.0.1:{robot.server_address[1]}/cgi-bin/webhook/send"}
+           "YUQING_WECOM_WEBHOOK": robot.url}
     daemon = subprocess.Popen(daemon_command(config), cwd=root, env=env, stdout=subprocess.DEVNULL)
     try:
         site.publish("weibo-live", "榆川市民政局今天发布了冬季救助热线的值班安排")  # warm-up, not measured
@@ -335,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(timeout=300)
         smtp.stop()
-        robot.shutdown()
+        robot.stop()
         site.stop()
     delays = summarise(published, stage_times(database_url, published, arrivals), intervals)
     fastest = min(intervals, key=intervals.get)

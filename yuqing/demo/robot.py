@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 
 class RobotReceiver:
-    """Accepts robot messages on 127.0.0.1 and saves each JSON body as a numbered file."""
+    """Accepts robot messages on 127.0.0.1 and saves each JSON body as a numbered file; ``on_message``,
+    when given, is told each body as it arrives."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, on_message: Callable[[bytes], None] | None = None):
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
+        self.on_message = on_message
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,6 +41,8 @@ class RobotReceiver:
         with self._lock:
             self.count += 1
             (self.folder / f"{self.count:04d}.json").write_bytes(body)
+        if self.on_message is not None:
+            self.on_message(body)
 
     @property
     def url(self) -> str:
@@ -45,10 +50,18 @@ class RobotReceiver:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/cgi-bin/webhook/send?key=demo"
 
-    def __enter__(self) -> RobotReceiver:
+    def start(self) -> RobotReceiver:
+        """Start answering in a background thread."""
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def stop(self) -> None:
+        """Stop answering and close the socket."""
         self._server.shutdown()
         self._server.server_close()
+
+    def __enter__(self) -> RobotReceiver:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
