@@ -92,8 +92,7 @@ class ReportFigures:
 
 
 def _label(post: Post) -> str:
-    assessment = post.assessment
-    return (assessment.label_override or assessment.sentiment_label) if assessment else ""
+    return post.assessment.effective_label if post.assessment else ""
 
 
 def _engagement(post: Post) -> int:

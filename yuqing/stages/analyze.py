@@ -216,7 +216,7 @@ def join_events(session: Session, posts: list[Post], topics: dict[int, str], set
 
 
 def _label(row: Assessment | None) -> str:
-    return (row.label_override or row.sentiment_label) if row else ""
+    return row.effective_label if row else ""
 
 
 def event_signals(posts: list[Post], rules: AnalysisRules, figures_burst: float) -> Signals:

@@ -13,10 +13,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from responder.digest.volume import sentiment_label
 from responder.states import FINISHED_STATES
 from yuqing.config.sources import WatchConfig
 from yuqing.storage.db import transaction
@@ -98,12 +99,11 @@ def cooling(event: Event | None, config: WatchConfig, now: datetime) -> str:
 
 def spread_of(session: Session, event_id: int, now: datetime) -> Spread:
     """The event's posts, those of the last hour, its platforms and its share of negative posts."""
-    label = func.coalesce(func.nullif(Assessment.label_override, ""), Assessment.sentiment_label)
-    rows = session.execute(select(Post.platform, Post.published_at, Post.fetched_at, label)
+    rows = session.execute(select(Post.platform, Post.published_at, Post.fetched_at, sentiment_label())
                            .outerjoin(Assessment, Assessment.post_id == Post.id)
                            .where(Post.event_id == event_id)).all()
     hour_ago = now - timedelta(hours=1)
-    labelled = [row[3] for row in rows if row[3]]
+    labelled = [row[3] for row in rows if row[3] != "none"]
     return Spread(at=now.isoformat(), posts=len(rows),
                   posts_last_hour=sum((row.published_at or row.fetched_at) >= hour_ago for row in rows),
                   platforms=sorted({row.platform for row in rows}),

@@ -194,6 +194,12 @@ class Assessment(Base):
 
     post: Mapped[Post] = relationship(back_populates="assessment")
 
+    @property
+    def effective_label(self) -> str:
+        """The sentiment label a person set, else the analysis's (``responder.digest.volume.sentiment_label``
+        is the same rule in SQL)."""
+        return self.label_override or self.sentiment_label
+
 
 class Case(Base):
     """An item in the reply queue: one per event, owned by a named person."""

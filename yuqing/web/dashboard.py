@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from responder.clocks import overdue
 from responder.digest.kpis import Scorecard, scorecard
+from responder.digest.volume import sentiment_label
 from responder.effect import Effect
 from responder.effect_query import case_effects
 from yuqing.config import Settings
@@ -63,7 +64,7 @@ def daily_mentions(session: Session, now: datetime, tz: tzinfo, days: int = 14) 
     today = now.astimezone(tz).date()
     first = today - timedelta(days=days - 1)
     figures = {first + timedelta(days=i): DayFigure(first + timedelta(days=i), 0, 0) for i in range(days)}
-    label = func.coalesce(func.nullif(Assessment.label_override, ""), Assessment.sentiment_label)
+    label = sentiment_label()
     when = type_coerce(func.coalesce(Post.published_at, Post.fetched_at), UTCDateTime())
     rows = session.execute(select(when, label).outerjoin(Assessment, Assessment.post_id == Post.id)
                            .where(when >= now - timedelta(days=days + 1), Post.own.is_(False)))
