@@ -7,10 +7,15 @@ Keys (all under one prefix, default ``yuqing``):
   ``<prefix>:<source>:dupefilter``          fingerprints of this round's requests
   ``<prefix>:<source>:processing:<worker>`` requests a worker has taken and not yet finished
   ``<prefix>:worker:<worker>``              the worker's heartbeat (expires when it dies)
+  ``<prefix>:stored``                       "posts stored" signals for the daemon (newest STORED_KEPT kept)
 
 A taken request stays in its worker's processing list until its callback's output has been
 handled (or its errback ran); when a worker dies, the others move its unfinished requests back
 to the queue once its heartbeat has expired, so no page is lost.
+
+Each batch a worker stores with new or changed posts pushes a signal to ``<prefix>:stored``; the
+daemon (`yuqing.scheduler.relay`) waits on that list and runs its analysis at once, so the event-driven
+chain fires for posts the workers store as it does for its own crawls.
 
 The heartbeat is refreshed from a thread, not from the crawl's event loop: the loop of a live
 worker can be busy for many seconds at a time (loading the word-segmentation dictionary on its
@@ -24,6 +29,7 @@ pages are recovered too.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import socket
@@ -41,13 +47,15 @@ from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import FifoQueue
 
+from crawler.pipelines.store import posts_stored
+from crawler.settings import HEARTBEAT_SECONDS, REDIS_PREFIX, configured
 from crawler.spiders import spider_for
 from crawler.spiders.base import SourceSpider
 
 TOKEN = "yuqing_redis_token"
-DEFAULT_PREFIX = "yuqing"
 LEASE_BEATS = 6
 STALLED_AFTER_SECONDS = 600.0
+STORED_KEPT = 1000
 logger = logging.getLogger(__name__)
 
 
@@ -71,8 +79,13 @@ def heartbeat_key(prefix: str, worker: str) -> str:
     return f"{prefix}:worker:{worker}"
 
 
-def redis_settings(redis_url: str, prefix: str = DEFAULT_PREFIX, worker: str = "",
-                   heartbeat_seconds: float = 10.0) -> dict[str, Any]:
+def stored_key(prefix: str) -> str:
+    """The list of "posts stored" signals the daemon waits on."""
+    return f"{prefix}:stored"
+
+
+def redis_settings(redis_url: str, prefix: str = REDIS_PREFIX, worker: str = "",
+                   heartbeat_seconds: float = HEARTBEAT_SECONDS) -> dict[str, Any]:
     """Scrapy settings that put a crawler on the shared scrapy-redis queue and duplicate filter."""
     return {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
@@ -87,7 +100,8 @@ def redis_settings(redis_url: str, prefix: str = DEFAULT_PREFIX, worker: str = "
         "YUQING_HEARTBEAT_SECONDS": heartbeat_seconds,
         "YUQING_BATCH_SIZE": 1,
         "SPIDER_MIDDLEWARES": {"crawler.distributed.AckSpiderMiddleware": 1},
-        "EXTENSIONS": {"crawler.health.SourceHealth": None, "crawler.distributed.WorkerHeartbeat": 500},
+        "EXTENSIONS": {"crawler.health.SourceHealth": None, "crawler.distributed.WorkerHeartbeat": 500,
+                       "crawler.distributed.StoredAnnouncer": 510},
     }
 
 
@@ -103,9 +117,8 @@ class ReliableFifoQueue(FifoQueue):
 
     def __init__(self, server, spider, key, serializer=None):
         super().__init__(server, spider, key, serializer or picklecompat)
-        settings = getattr(spider, "settings", None)
-        self.prefix = settings.get("YUQING_REDIS_PREFIX", DEFAULT_PREFIX) if settings else DEFAULT_PREFIX
-        self.worker = settings.get("YUQING_WORKER_ID", "") if settings else ""
+        self.prefix = configured(spider.settings, "YUQING_REDIS_PREFIX")
+        self.worker = configured(spider.settings, "YUQING_WORKER_ID")
 
     def push(self, request) -> None:
         """Enqueue a request; a retried copy of a taken request releases the original's token."""
@@ -165,9 +178,9 @@ class WorkerHeartbeat:
 
     def __init__(self, crawler):
         settings = crawler.settings
+        self.prefix, self.worker = configured(settings, "YUQING_REDIS_PREFIX"), configured(settings, "YUQING_WORKER_ID")
+        self.every = float(configured(settings, "YUQING_HEARTBEAT_SECONDS"))
         self.server = redis.Redis.from_url(settings["REDIS_URL"])
-        self.prefix, self.worker = settings["YUQING_REDIS_PREFIX"], settings["YUQING_WORKER_ID"]
-        self.every = settings.getfloat("YUQING_HEARTBEAT_SECONDS", 10.0)
         self.loop_seen = time.monotonic()
         self.beating = False
         self.stop_beating = threading.Event()
@@ -222,6 +235,38 @@ class WorkerHeartbeat:
         if self.thread:
             self.thread.join()
         requeue_orphans(self.server, self.prefix, only_worker=self.worker)
+
+
+def announce_stored(server: redis.Redis, prefix: str, source: str, new: int, updated: int, worker: str = "") -> None:
+    """Tell the daemon that a batch of `source` stored new or changed posts (the list keeps the newest
+    STORED_KEPT signals: they only wake the daemon, whose periodic analysis is the safety net)."""
+    signal = json.dumps({"source": source, "new": new, "updated": updated, "worker": worker,
+                         "at": datetime.now(timezone.utc).isoformat()})
+    with server.pipeline() as pipe:
+        pipe.rpush(stored_key(prefix), signal).ltrim(stored_key(prefix), -STORED_KEPT, -1).execute()
+
+
+class StoredAnnouncer:
+    """Pushes a "posts stored" signal for the daemon after each batch the store pipeline wrote."""
+
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.server = redis.Redis.from_url(settings["REDIS_URL"])
+        self.prefix, self.worker = settings["YUQING_REDIS_PREFIX"], settings["YUQING_WORKER_ID"]
+        crawler.signals.connect(self.stored, signal=posts_stored)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        """One per crawler (source)."""
+        return cls(crawler)
+
+    def stored(self, new: int, updated: int) -> None:
+        """Announce the batch; a Redis error is logged (the daemon's periodic analysis still finds the posts)."""
+        try:
+            announce_stored(self.server, self.prefix, self.crawler.spider.name, new, updated, self.worker)
+        except redis.RedisError as exc:
+            logger.warning("无法通知调度进程有新帖入库：%s", exc)
 
 
 class WorkerSpiderMixin:
@@ -282,7 +327,7 @@ def round_in_progress(server: redis.Redis, prefix: str, source_key: str) -> bool
     return any(server.llen(key) for key in server.scan_iter(match=processing_key(prefix, source_key, "*")))
 
 
-def push_round(server: redis.Redis, source: Any, zone: str, prefix: str = DEFAULT_PREFIX) -> int:
+def push_round(server: redis.Redis, source: Any, zone: str, prefix: str = REDIS_PREFIX) -> int:
     """Start a crawl round of one source for the workers; returns the requests pushed (0 while
     the previous round is unfinished, so rounds never pile up)."""
     if round_in_progress(server, prefix, source.key):
@@ -298,7 +343,7 @@ def push_round(server: redis.Redis, source: Any, zone: str, prefix: str = DEFAUL
     return len(requests)
 
 
-def start_round(settings: Any, source_key: str, prefix: str = DEFAULT_PREFIX) -> int:
+def start_round(settings: Any, source_key: str, prefix: str = REDIS_PREFIX) -> int:
     """Push a round of one configured source to the queue named by `app.redis_url` (what the
     scheduler's crawl job does when Redis is configured); returns the requests pushed."""
     from crawler.run import prepare_sources, select_sources
@@ -312,8 +357,8 @@ def start_round(settings: Any, source_key: str, prefix: str = DEFAULT_PREFIX) ->
         server.close()
 
 
-def worker_process(settings: Any, redis_url: str, prefix: str = DEFAULT_PREFIX, worker: str = "",
-                   heartbeat_seconds: float = 10.0, log_level: str = "INFO") -> tuple[Any, dict[str, Any]]:
+def worker_process(settings: Any, redis_url: str, prefix: str = REDIS_PREFIX, worker: str = "",
+                   heartbeat_seconds: float = HEARTBEAT_SECONDS, log_level: str = "INFO") -> tuple[Any, dict[str, Any]]:
     """The worker's crawl process, built by `crawler.run.crawl_process`, and by source key a crawler for
     every enabled source's worker spider on the shared queue, bounded by its per-domain concurrency."""
     from crawler.run import crawl_process, prepare_sources
@@ -325,8 +370,8 @@ def worker_process(settings: Any, redis_url: str, prefix: str = DEFAULT_PREFIX, 
         **shared, "CONCURRENT_REQUESTS": values["CONCURRENT_REQUESTS_PER_DOMAIN"]})
 
 
-def run_worker(settings: Any, redis_url: str, prefix: str = DEFAULT_PREFIX, worker: str = "",
-               heartbeat_seconds: float = 10.0, log_level: str = "INFO") -> None:
+def run_worker(settings: Any, redis_url: str, prefix: str = REDIS_PREFIX, worker: str = "",
+               heartbeat_seconds: float = HEARTBEAT_SECONDS, log_level: str = "INFO") -> None:
     """Serve every enabled source's queue in this process until SIGTERM or SIGINT."""
     process, crawlers = worker_process(settings, redis_url, prefix, worker, heartbeat_seconds, log_level)
     for config in (s for s in settings.sources.sources if s.enabled):
@@ -340,8 +385,8 @@ def worker_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", required=True, help="配置目录")
     parser.add_argument("--database-url", default="", help="数据库地址（覆盖配置）")
     parser.add_argument("--redis-url", default="", help="Redis 地址（默认取 YUQING_REDIS_URL）")
-    parser.add_argument("--prefix", default=DEFAULT_PREFIX, help="Redis 键前缀")
-    parser.add_argument("--heartbeat", type=float, default=10.0,
+    parser.add_argument("--prefix", default=REDIS_PREFIX, help="Redis 键前缀")
+    parser.add_argument("--heartbeat", type=float, default=HEARTBEAT_SECONDS,
                         help=f"心跳间隔（秒）；连续 {LEASE_BEATS} 次未跳才视为进程已停止")
     parser.add_argument("--worker-id", default="", help="默认为 主机名-进程号-随机后缀")
     parser.add_argument("--log-level", default="WARNING")

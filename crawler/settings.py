@@ -1,7 +1,8 @@
 """Scrapy settings for one source, layered: these defaults < sources.yaml politeness < the source's own.
 
-The YUQING_* values have no defaults here or in the components that read them: their only defaults are
-the fields of `yuqing.config.sources.SourcesConfig`, and `source_settings` always sets them."""
+The YUQING_* values have no defaults in the components that read them: the crawl's are the fields of
+`yuqing.config.sources.SourcesConfig`, which `source_settings` always sets; a worker's Redis prefix and
+heartbeat interval are the two constants below, which `crawler.distributed.redis_settings` always sets."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from yuqing.config.sources import SourcesConfig
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
+
+REDIS_PREFIX = "yuqing"  # a worker's Redis key prefix: workers of one deployment share it
+HEARTBEAT_SECONDS = 10.0  # how often a worker refreshes its heartbeat
 
 BASE_SETTINGS: dict[str, Any] = {
     "BOT_NAME": "yuqing",

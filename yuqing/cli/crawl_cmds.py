@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import click
 
+from crawler.settings import REDIS_PREFIX
 from yuqing.app import App, YuqingError
 from yuqing.cli import AppHolder, pass_app
 
@@ -53,7 +54,7 @@ def crawl(ctx: click.Context, holder: AppHolder, sources: tuple[str, ...], since
 
 @click.command("worker")
 @click.option("--worker-id", default="", help="本 worker 的名称（默认 主机名-进程号-随机后缀）")
-@click.option("--prefix", default="yuqing", show_default=True, help="Redis 键前缀（同一套部署的 worker 用同一前缀）")
+@click.option("--prefix", default=REDIS_PREFIX, show_default=True, help="Redis 键前缀（同一套部署的 worker 用同一前缀）")
 @pass_app
 @click.pass_context
 def worker(ctx: click.Context, holder: AppHolder, worker_id: str, prefix: str) -> None:
