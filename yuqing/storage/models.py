@@ -238,6 +238,8 @@ class Case(Base):
     posts: Mapped[list[CasePost]] = relationship(back_populates="case", order_by="CasePost.id")
     drafts: Mapped[list[Draft]] = relationship(back_populates="case", order_by="Draft.version")
     revisits: Mapped[list[Revisit]] = relationship(back_populates="case", order_by="Revisit.round")
+    verifications: Mapped[list[Verification]] = relationship(back_populates="case", order_by="Verification.id")
+    transfers: Mapped[list[Transfer]] = relationship(back_populates="case", order_by="Transfer.id")
     event: Mapped[Event | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
@@ -318,6 +320,61 @@ class Revisit(Base):
     satisfaction: Mapped[str] = mapped_column(String(16), default="")
 
     case: Mapped[Case] = relationship(back_populates="revisits")
+
+
+class Verification(Base):
+    """核实: the verification task of a rumour case, its evidence and, once done, the verdict and finding."""
+
+    __tablename__ = "verifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    owner: Mapped[str] = mapped_column(String(64), default="")
+    opened_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[str] = mapped_column(String(64), default="")
+    verdict: Mapped[str] = mapped_column(String(16), default="")
+    finding: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="verifications")
+    evidence: Mapped[list[Evidence]] = relationship(back_populates="verification", order_by="Evidence.id")
+
+
+class Evidence(Base):
+    """One piece of evidence of a verification: who added it when, its source, a note, a link or file name."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    verification_id: Mapped[int] = mapped_column(ForeignKey("verifications.id"), index=True)
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(Text, default="")
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+
+    verification: Mapped[Verification] = relationship(back_populates="evidence")
+
+
+class Transfer(Base):
+    """A case handed or referred to another unit (网信, 公安): who sent it when, and the unit's answer once recorded."""
+
+    __tablename__ = "transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    unit: Mapped[str] = mapped_column(String(64))
+    sent_by: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None]
+    recorded_by: Mapped[str] = mapped_column(String(64), default="")
+
+    case: Mapped[Case] = relationship(back_populates="transfers")
 
 
 class Notification(Base):
