@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 COUNT_FIELDS = ("reposts", "comments", "likes")
 THREAD_POST, THREAD_COMMENT = "thread_post", "thread_comment"
 THREAD_COLUMNS = {THREAD_POST: "thread_post_id", THREAD_COMMENT: "thread_comment_id"}
+posts_stored = object()  # Scrapy signal sent after a batch stored new or changed posts (new=, updated=)
 
 
 @dataclass
@@ -212,3 +213,5 @@ class StorePipeline:
         stats = self.crawler.stats
         stats.inc_value("yuqing/new_posts", result.new)
         stats.inc_value("yuqing/updated_posts", result.updated)
+        if result.new or result.updated:
+            self.crawler.signals.send_catch_log(posts_stored, new=result.new, updated=result.updated)
