@@ -7,10 +7,15 @@ Keys (all under one prefix, default ``yuqing``):
   ``<prefix>:<source>:dupefilter``          fingerprints of this round's requests
   ``<prefix>:<source>:processing:<worker>`` requests a worker has taken and not yet finished
   ``<prefix>:worker:<worker>``              the worker's heartbeat (expires when it dies)
+  ``<prefix>:stored``                       "posts stored" signals for the daemon (newest STORED_KEPT kept)
 
 A taken request stays in its worker's processing list until its callback's output has been
 handled (or its errback ran); when a worker dies, the others move its unfinished requests back
 to the queue once its heartbeat has expired, so no page is lost.
+
+Each batch a worker stores with new or changed posts pushes a signal to ``<prefix>:stored``; the
+daemon (`yuqing.scheduler.relay`) waits on that list and runs its analysis at once, so the event-driven
+chain fires for posts the workers store as it does for its own crawls.
 
 The heartbeat is refreshed from a thread, not from the crawl's event loop: the loop of a live
 worker can be busy for many seconds at a time (loading the word-segmentation dictionary on its
@@ -24,6 +29,7 @@ pages are recovered too.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import socket
@@ -41,6 +47,7 @@ from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import FifoQueue
 
+from crawler.pipelines.store import posts_stored
 from crawler.settings import HEARTBEAT_SECONDS, REDIS_PREFIX, configured
 from crawler.spiders import spider_for
 from crawler.spiders.base import SourceSpider
@@ -48,6 +55,7 @@ from crawler.spiders.base import SourceSpider
 TOKEN = "yuqing_redis_token"
 LEASE_BEATS = 6
 STALLED_AFTER_SECONDS = 600.0
+STORED_KEPT = 1000
 logger = logging.getLogger(__name__)
 
 
@@ -71,6 +79,11 @@ def heartbeat_key(prefix: str, worker: str) -> str:
     return f"{prefix}:worker:{worker}"
 
 
+def stored_key(prefix: str) -> str:
+    """The list of "posts stored" signals the daemon waits on."""
+    return f"{prefix}:stored"
+
+
 def redis_settings(redis_url: str, prefix: str = REDIS_PREFIX, worker: str = "",
                    heartbeat_seconds: float = HEARTBEAT_SECONDS) -> dict[str, Any]:
     """Scrapy settings that put a crawler on the shared scrapy-redis queue and duplicate filter."""
@@ -87,7 +100,8 @@ def redis_settings(redis_url: str, prefix: str = REDIS_PREFIX, worker: str = "",
         "YUQING_HEARTBEAT_SECONDS": heartbeat_seconds,
         "YUQING_BATCH_SIZE": 1,
         "SPIDER_MIDDLEWARES": {"crawler.distributed.AckSpiderMiddleware": 1},
-        "EXTENSIONS": {"crawler.health.SourceHealth": None, "crawler.distributed.WorkerHeartbeat": 500},
+        "EXTENSIONS": {"crawler.health.SourceHealth": None, "crawler.distributed.WorkerHeartbeat": 500,
+                       "crawler.distributed.StoredAnnouncer": 510},
     }
 
 
@@ -221,6 +235,38 @@ class WorkerHeartbeat:
         if self.thread:
             self.thread.join()
         requeue_orphans(self.server, self.prefix, only_worker=self.worker)
+
+
+def announce_stored(server: redis.Redis, prefix: str, source: str, new: int, updated: int, worker: str = "") -> None:
+    """Tell the daemon that a batch of `source` stored new or changed posts (the list keeps the newest
+    STORED_KEPT signals: they only wake the daemon, whose periodic analysis is the safety net)."""
+    signal = json.dumps({"source": source, "new": new, "updated": updated, "worker": worker,
+                         "at": datetime.now(timezone.utc).isoformat()})
+    with server.pipeline() as pipe:
+        pipe.rpush(stored_key(prefix), signal).ltrim(stored_key(prefix), -STORED_KEPT, -1).execute()
+
+
+class StoredAnnouncer:
+    """Pushes a "posts stored" signal for the daemon after each batch the store pipeline wrote."""
+
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.prefix, self.worker = configured(settings, "YUQING_REDIS_PREFIX"), configured(settings, "YUQING_WORKER_ID")
+        self.server = redis.Redis.from_url(settings["REDIS_URL"])
+        crawler.signals.connect(self.stored, signal=posts_stored)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        """One per crawler (source)."""
+        return cls(crawler)
+
+    def stored(self, new: int, updated: int) -> None:
+        """Announce the batch; a Redis error is logged (the daemon's periodic analysis still finds the posts)."""
+        try:
+            announce_stored(self.server, self.prefix, self.crawler.spider.name, new, updated, self.worker)
+        except redis.RedisError as exc:
+            logger.warning("无法通知调度进程有新帖入库：%s", exc)
 
 
 class WorkerSpiderMixin:

@@ -45,3 +45,14 @@ class SteppedScheduler(BaseScheduler):
         for executor in list(self._executors.values()):
             if isinstance(executor, QueuedExecutor):
                 executor.drain()
+
+
+class RecordingScheduler:
+    """Stands in for the scheduler of a `StageChain`: records which jobs were made due now."""
+
+    def __init__(self):
+        self.due: list[str] = []
+
+    def modify_job(self, job_id, next_run_time=None):
+        """Record the job made due."""
+        self.due.append(job_id)

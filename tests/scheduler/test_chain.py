@@ -15,7 +15,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from crawler.runner import CrawlReport, SourceReport
-from tests.scheduler.stepping import SteppedScheduler
+from tests.scheduler.stepping import RecordingScheduler, SteppedScheduler
 from tests.smtp import smtp_server
 from yuqing.app import App
 from yuqing.scheduler import jobs
@@ -159,16 +159,6 @@ def test_quiet_hours_let_a_level_two_alert_out_at_once_and_hold_a_level_four_one
             settle(daemon, 1)
         assert all(row.status == "sent" for row in notifications(app))
         assert len(inbox.messages) == len(rows)
-
-
-class RecordingScheduler:
-    """Stands in for the scheduler: records which jobs were made due now."""
-
-    def __init__(self):
-        self.due: list[str] = []
-
-    def modify_job(self, job_id, next_run_time=None):
-        self.due.append(job_id)
 
 
 def test_a_stage_that_was_busy_runs_again_when_it_ends(app):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from apscheduler.events import (
     EVENT_JOB_ERROR,
@@ -91,9 +91,11 @@ class Daemon:
         self.cut_short: set[str] = set()
         self.scheduler = build_scheduler(app, scheduler_cls, executor_factory)
         self.chain = StageChain(self.scheduler, app, clock, self.stopping)
+        self.relay: Any = None
 
     def start(self, specs: Iterable[JobSpec] | None = None) -> None:
-        """Bind the job context, bring the job store in line with the plan, and start."""
+        """Bind the job context, bring the job store in line with the plan, and start; with Redis
+        configured, also relay the workers' "posts stored" signals to the chain."""
         bind(JobContext(self.app, self.clock, self.stopping))
         self.scheduler.add_listener(self._on_job_error, EVENT_JOB_ERROR)
         self.scheduler.add_listener(self._on_job_skipped, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
@@ -103,6 +105,10 @@ class Daemon:
         sync_jobs(self.scheduler, planned_jobs(self.app.settings, self.app.tz, self.clock(), self.timings)
                   if specs is None else specs)
         self.scheduler.resume()
+        if self.app.settings.app.redis_url:
+            from yuqing.scheduler.relay import StoredRelay  # Scrapy and Redis only for the distributed layout
+
+            self.relay = StoredRelay(self.app.settings.app.redis_url, self.chain, self.stopping).start()
         log.info("daemon started", extra={"jobs": [job.id for job in self.scheduler.get_jobs()]})
 
     def stop(self) -> None:
@@ -112,6 +118,9 @@ class Daemon:
         runner skipped) are due again at once, so the next start runs them first.
         """
         self.stopping.set()
+        if self.relay:
+            self.relay.stop()
+            self.relay = None
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
             run_soon(self.app.engine, sorted(self.cut_short), self.clock())
