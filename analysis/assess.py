@@ -55,6 +55,12 @@ class Judges:
     stance: StanceModel | None = None
     departments: DepartmentModel | None = None
 
+    def prepare(self) -> None:
+        """Load the word cutters now (seconds of jieba dictionary), before the first text waits on them."""
+        self.business.vocabulary.prepare()
+        if self.scheme is not None:
+            self.scheme.vocabulary.prepare()
+
 
 @dataclass(frozen=True)
 class TextAssessment:

@@ -139,27 +139,37 @@ def lowo(forum: str, scorer_for: Callable) -> list[tuple[str, str]]:
     return measure(truths, scored)
 
 
-def weibo2018_and_speed(scorer) -> None:
-    """weibo2018 dev accuracy of the stance (negative vs not) and speed against stock SnowNLP."""
+SPEED_ROUNDS = 3
+"""Rounds of each timing, alternated; the best of each side counts (as ``timeit`` advises on a busy machine)."""
+
+
+def weibo2018_and_speed(scorer_for: Callable) -> None:
+    """weibo2018 dev accuracy of the stance (negative vs not) and speed against stock SnowNLP.
+    Each round times a fresh scorer over all of dev with every cache emptied, then stock SnowNLP over
+    its first 300 texts; models and word cutters are loaded before the clock starts, on both sides."""
     from analysis.sentiment import get_sentiment_model
     from analysis.sentiment.features import forget_cuts
 
     dev = read_rows(shared_data_dir() / "sentiment" / "dev.csv")
-    forget_cuts()
-    started = time.perf_counter()
-    rows = scorer.score([{"text": row["text"]} for row in dev])
-    ours = len(dev) / (time.perf_counter() - started)
-    stance = sum((r["stance"] != "negative") == (d["label"] == "1") for r, d in zip(rows, dev)) / len(dev)
-    binary = sum((float(r["sentiment"]) >= 0.5) == (d["label"] == "1") for r, d in zip(rows, dev)) / len(dev)
     stock = get_sentiment_model("snownlp")
     sample = [row["text"] for row in dev[:300]]
     stock.predict(sample[:1])
-    started = time.perf_counter()
-    stock.predict(sample)
-    snow = len(sample) / (time.perf_counter() - started)
+    ours = snow = 0.0
+    for _ in range(SPEED_ROUNDS):
+        scorer = scorer_for()
+        scorer.judges.prepare()
+        forget_cuts()
+        started = time.perf_counter()
+        rows = scorer.score([{"text": row["text"]} for row in dev])
+        ours = max(ours, len(dev) / (time.perf_counter() - started))
+        started = time.perf_counter()
+        stock.predict(sample)
+        snow = max(snow, len(sample) / (time.perf_counter() - started))
+    stance = sum((r["stance"] != "negative") == (d["label"] == "1") for r, d in zip(rows, dev)) / len(dev)
+    binary = sum((float(r["sentiment"]) >= 0.5) == (d["label"] == "1") for r, d in zip(rows, dev)) / len(dev)
     print("\n## weibo2018 dev.csv（1,698 条）")
     print(f"  立场二分类准确率（负面 vs 非负面） {stance:.4f}；情感概率（sentiment ≥ 0.5）准确率 {binary:.4f}")
-    print(f"  速度：全部判断 {ours:.0f} 条/秒，原版 SnowNLP {snow:.0f} 条/秒，{ours / snow:.1f}×")
+    print(f"  速度（{SPEED_ROUNDS} 轮交替，各取最快）：全部判断 {ours:.0f} 条/秒，原版 SnowNLP {snow:.0f} 条/秒，{ours / snow:.1f}×")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -196,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_lowo:
         print("\n## 逐作者留出（领域集全部作者）")
         print_set("逐作者留出合计", lowo(forum, scorer_for))
-    weibo2018_and_speed(scorer)
+    weibo2018_and_speed(scorer_for)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ N_FEATURES = 2**20
 CHAR_NGRAMS = (1, 2, 3)
 CUT_CACHE = 2048
 """Texts whose cut is remembered: more than one analysis batch (500) or score chunk (1,000)."""
+TOKEN_CACHE = 1 << 17
+"""Word and cue tokens repeat across texts: their column and readable form are remembered."""
 CONTEXT_TOKEN = "x:ctx"
 CONTEXT_PREFIX = "x|"
 _MARKUP = re.compile(r"\{%#?|#?%\}|https?://\S+")
@@ -48,9 +50,9 @@ def _cut(text: str) -> tuple[str, ...]:
 
 
 def forget_cuts() -> None:
-    """Drop the remembered cuts and token sets, so that a benchmark times the work on every text."""
-    _cut.cache_clear()
-    _tokens.cache_clear()
+    """Drop the remembered cuts, token sets and token columns, so that a benchmark times the work on every text."""
+    for cached in (_cut, _tokens, token_index, readable):
+        cached.cache_clear()
 
 
 def tokens(text: str) -> set[str]:
@@ -75,6 +77,7 @@ def _tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=TOKEN_CACHE)
 def token_index(token: str, n_features: int = N_FEATURES) -> int:
     """The column a token hashes to, exactly as ``FeatureHasher`` places it."""
     return abs(murmurhash3_32(token, seed=0)) % n_features
@@ -96,6 +99,7 @@ def feature_matrix(texts: Iterable[str], n_features: int = N_FEATURES) -> sparse
 _READABLE_KINDS = ("w", "b", "e", "g", "p")
 
 
+@lru_cache(maxsize=TOKEN_CACHE)
 def readable(token: str) -> str:
     """The readable part of a word, word pair, emoticon or cue token; empty for any other token
     (n-grams, the context token, other models' own tokens), one-character words and pairs with a
