@@ -41,6 +41,17 @@ def failure_kind(failure: Failure) -> str:
     return name.lower()
 
 
+def scheme_keywords(mention: dict[str, Any], limit: int, max_length: int = 0) -> list[str]:
+    """Search words from the monitoring scheme (names first, then the city with the generic subject
+    and each topic's first event word), at most `limit` of them and none longer than `max_length`
+    characters (0: any length), so that each platform gets words its search accepts."""
+    from analysis.mention import MonitoringScheme
+
+    events = [topic["keywords"][0] for topic in mention.get("business", {}).get("topics", []) if topic["keywords"]]
+    words = MonitoringScheme.build(**mention.get("scheme", {"names": []})).search_keywords(events, limit=10_000)
+    return [word for word in words if not max_length or len(word) <= max_length][:limit]
+
+
 class SourceSpider(scrapy.Spider):
     """One configured source. Subclasses implement `first_requests()` and their callbacks.
 

@@ -10,7 +10,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.items import PostItem
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, scheme_keywords
 from crawler.spiders.weibo_comments import CommentReader
 from crawler.timeparse import parse_cn_time, parse_count
 
@@ -18,14 +18,6 @@ HEADERS = {"MWeibo-Pwa": "1", "X-Requested-With": "XMLHttpRequest", "Accept": "a
 END_OF_RESULTS = "这里还没有内容"
 _FULL_TEXT_LINK = re.compile(r"<a[^>]*href=[\"']?/status/\w+[\"']?[^>]*>\s*全文\s*</a>")
 _LOGIN_URLS = ("passport.", "/signin/login", "/passport/", "visitor")
-
-
-def scheme_keywords(mention: dict[str, Any], limit: int) -> list[str]:
-    """Search words from the monitoring scheme: names first, then the city with each topic's first event word."""
-    from analysis.mention import MonitoringScheme
-
-    events = [topic["keywords"][0] for topic in mention.get("business", {}).get("topics", []) if topic["keywords"]]
-    return MonitoringScheme.build(**mention.get("scheme", {"names": []})).search_keywords(events, limit)
 
 
 def mblogs_of(cards: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -166,21 +166,37 @@ class TiebaSource(SourceBase):
 
 
 class BoardForum(Section):
-    """One leader's board: messages posted there are addressed to `addressee` in `region`."""
+    """One leader's board: messages posted there are addressed to `addressee` in `region`; a
+    local leader's board is listed at /v1/threads/list/df, a ministry's (部委) at /bw."""
 
     id: int
     addressee: str
     region: str = ""
+    level: Literal["local", "ministry"] = "local"
 
 
 class BoardSource(SourceBase):
-    """Government message boards such as 人民网领导留言板."""
+    """Government message boards such as 人民网领导留言板: forums by id, and optionally the
+    site-wide search for the monitoring scheme's words."""
 
     kind: Literal["board"]
     base_url: str = "https://liuyan.people.com.cn"
-    forums: list[BoardForum] = Field(min_length=1)
+    app_code: str = Field(default="PC42ce3bfa4980a9", description="The site's public appCode (window.SITE_CONFIG)")
+    forums: list[BoardForum] = Field(default_factory=list)
     page_size: int = Field(default=10, ge=1, le=100)
     fetch_content: bool = Field(default=True, description="Fetch each message's text and official reply")
+    search: bool = Field(default=False, description="Also search all boards (/v2/threads/search) for keywords")
+    keywords: list[str] = Field(
+        default_factory=list, description="Search words; empty: the monitoring scheme's, within the limits below"
+    )
+    max_keywords: int = Field(default=5, ge=1, description="At most this many search words from the scheme")
+    max_keyword_length: int = Field(default=20, ge=1, description="Longer search words are left out")
+
+    @model_validator(mode="after")
+    def _something_to_read(self) -> "BoardSource":
+        if not self.forums and not self.search:
+            raise ValueError("须给出 forums 或 search: true")
+        return self
 
 
 ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"

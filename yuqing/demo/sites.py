@@ -13,6 +13,7 @@ Usage::
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -177,10 +178,36 @@ def tieba_thread(call: Call, tid: str) -> Reply:
     return data_file("tieba_thread_{}_{}.html")(call, tid, call.query.get("pn", "1") or "1")
 
 
-def board_list(call: Call) -> Reply:
-    """Messages after `lastItem`, `rows` at a time, newest first."""
+BOARD_APP_CODE = "PC42ce3bfa4980a9"
+
+
+def board_refusal(call: Call) -> Reply | None:
+    """What the 留言板 API answers a call it does not accept: 405 for anything but POST, and
+    HTTP 200 with code SN0006 when the signature is not md5(path + param + key + token), key
+    being the first 16 hex digits of md5(token), or of md5(appCode) without a token."""
     if call.method != "POST":
         return Reply("Method Not Allowed", status=405, content_type="text/plain")
+    try:
+        body = json.loads(call.body or b"{}")
+    except ValueError:
+        body = {}
+    body = body if isinstance(body, dict) else {}
+    app_code, token = str(body.get("appCode") or ""), str(body.get("token") or "")
+    param = body.get("param") if isinstance(body.get("param"), str) else ""
+    key = hashlib.md5((token or app_code).encode("utf-8")).hexdigest()[:16]
+    expected = hashlib.md5((call.path + param + key + token).encode("utf-8")).hexdigest()
+    if app_code != BOARD_APP_CODE or body.get("signature") != expected:
+        answer = {"code": "SN0006", "msg": "签名错误", "resultData": None}
+        return Reply(json.dumps(answer, ensure_ascii=False), content_type=JSON_TYPE)
+    return None
+
+
+def board_list(call: Call) -> Reply:
+    """Messages after `lastItem`, `rows` at a time, newest first (the same answer for a local
+    leader's board, /df, and a ministry's, /bw)."""
+    refused = board_refusal(call)
+    if refused:
+        return refused
     param = call.json_param()
     messages = json.loads(read_data("board.json", call.base))["messages"]
     last = str(param.get("lastItem") or "")
@@ -192,11 +219,30 @@ def board_list(call: Call) -> Reply:
 
 def board_content(call: Call) -> Reply:
     """One message's text and the official reply."""
+    refused = board_refusal(call)
+    if refused:
+        return refused
     contents = json.loads(read_data("board.json", call.base))["contents"]
     entries = contents.get(str(call.json_param().get("tid", "")))
     if entries is None:
         return Reply(json.dumps({"code": "SN0004", "msg": "留言不存在"}, ensure_ascii=False), content_type=JSON_TYPE)
     return Reply(json.dumps({"resultData": {"contentList": entries}}, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+def board_search(call: Call) -> Reply:
+    """Messages of every board whose subject or text holds `keywords`, newest first, paged by
+    `page` and `rows`; the list is under `data.data`, each entry naming its board (`fid`,
+    `forumName`) and region (`domainName`)."""
+    refused = board_refusal(call)
+    if refused:
+        return refused
+    param = call.json_param()
+    word = str(param.get("keywords") or "")
+    found = [m for m in json.loads(read_data("board.json", call.base))["search"]
+             if word and (word in m["subject"] or word in m.get("content", ""))]
+    rows, page = int(param.get("rows") or 10), int(param.get("page") or 1)
+    answer = {"code": "SN0000", "data": {"data": found[(page - 1) * rows:page * rows], "total": len(found)}}
+    return Reply(json.dumps(answer, ensure_ascii=False), content_type=JSON_TYPE)
 
 
 ROUTES: list[tuple[str, Callable[..., Reply]]] = [
@@ -212,7 +258,8 @@ ROUTES: list[tuple[str, Callable[..., Reply]]] = [
     (r"/bbs/thread-(\d+)-1-1\.html", data_file("forum_thread_{}.html")),
     (r"/f", tieba_list),
     (r"/p/(\d+)", tieba_thread),
-    (r"/v1/threads/list/df", board_list),
+    (r"/v1/threads/list/(?:df|bw)", board_list),
+    (r"/v2/threads/search", board_search),
     (r"/v1/threads/content", board_content),
     (r"/robots\.txt", lambda call: Reply("User-agent: *\nDisallow: /private/\n", content_type="text/plain")),
 ]
