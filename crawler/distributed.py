@@ -333,7 +333,7 @@ def push_round(server: redis.Redis, source: Any, zone: str, prefix: str = REDIS_
     if round_in_progress(server, prefix, source.key):
         return 0
     spider = worker_spider(source.kind)(source=source, zone=zone)
-    queue = ReliableFifoQueue(server, spider, queue_key(prefix, source.key))
+    queue = FifoQueue(server, spider, queue_key(prefix, source.key), picklecompat)  # fresh requests carry no token
     seen = RFPDupeFilter(server, dupefilter_key(prefix, source.key))
     seen.clear()
     requests = spider.first_requests()

@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -23,9 +24,13 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from crawler.distributed import processing_key, queue_key, requeue_orphans, start_round
+from crawler.distributed import processing_key, queue_key, requeue_orphans, start_round, stored_key
 from tests.ops.mocksite import Forum, MockForumServer, forum_source_yaml
+from tests.scheduler.stepping import RecordingScheduler
 from yuqing.app import App
+from yuqing.scheduler.chain import StageChain
+from yuqing.scheduler.clock import utc_now
+from yuqing.scheduler.relay import StoredRelay
 from yuqing.storage.models import Post
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
@@ -52,6 +57,7 @@ def prefix(redis_server):
     yield name
     for key in redis_server.scan_iter(match=f"{name}:*"):
         redis_server.delete(key)
+    redis_server.delete(stored_key(name))
 
 
 def publish(forum: Forum, count: int) -> None:
@@ -167,3 +173,18 @@ def test_orphans_of_a_dead_worker_go_back_to_the_queue(redis_server, prefix):
     assert requeue_orphans(redis_server, prefix) == 2
     assert sorted(redis_server.lrange(queue_key(prefix, SOURCE), 0, -1)) == [b"r1", b"r2"]
     assert redis_server.llen(processing_key(prefix, SOURCE, "live-worker")) == 1
+
+
+def test_posts_a_worker_stores_make_the_daemons_analysis_due_at_once(cluster, redis_server, prefix):
+    forum, app, start_worker = cluster
+    publish(forum, 3)
+    scheduler, stopping = RecordingScheduler(), threading.Event()
+    relay = StoredRelay(REDIS_URL, StageChain(scheduler, app, utc_now, stopping), stopping, prefix).start()
+    try:
+        start_worker()
+        start_round(app.settings, SOURCE, prefix)
+        wait_until(lambda: stored(app) == 3 and "analyze" in scheduler.due, "the worker's posts reach the chain")
+    finally:
+        stopping.set()
+        relay.stop()
+    assert set(scheduler.due) == {"analyze"}
