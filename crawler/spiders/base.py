@@ -86,6 +86,16 @@ class SourceSpider(scrapy.Spider):
         """Requests that begin the crawl of this source."""
         raise NotImplementedError
 
+    def search_words(self) -> list[str]:
+        """The words a searching source asks for: a watch's, the source's own, else the monitoring
+        scheme's within the source's limits (`max_keywords`, `max_keyword_length`); none when the
+        source has its search switched off."""
+        if not getattr(self.source, "search", True):
+            return []
+        return self.keywords or list(self.source.keywords) or scheme_keywords(
+            self.settings.getdict("YUQING_MENTION"), self.source.max_keywords,
+            getattr(self.source, "max_keyword_length", 0))
+
     def request(self, url: str, callback, **kwargs: Any) -> scrapy.Request:
         """A request whose failures are counted by kind."""
         return scrapy.Request(url, callback=callback, errback=self.on_error, **kwargs)

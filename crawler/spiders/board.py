@@ -16,7 +16,7 @@ from typing import Any
 from scrapy.http import JsonRequest, Response
 
 from crawler.items import PostItem
-from crawler.spiders.base import SourceSpider, scheme_keywords
+from crawler.spiders.base import SourceSpider
 
 LIST_PATHS = {"local": "/v1/threads/list/df", "ministry": "/v1/threads/list/bw"}
 CONTENT_PATH = "/v1/threads/content"
@@ -53,13 +53,6 @@ class BoardSpider(SourceSpider):
         """Page 1 of every forum, and of every search word."""
         forums = [self.list_request(forum, "", 1) for forum in self.source.forums]
         return forums + [self.search_request(word, 1) for word in self.search_words()]
-
-    def search_words(self) -> list[str]:
-        """The words searched: a watch's, the source's own, else the monitoring scheme's."""
-        if not self.source.search:
-            return []
-        return self.keywords or self.source.keywords or scheme_keywords(
-            self.settings.getdict("YUQING_MENTION"), self.source.max_keywords, self.source.max_keyword_length)
 
     def signed(self, path: str, param: dict[str, Any], callback, errback=None, query: str = "", **kwargs: Any):
         """A signed POST to the API."""

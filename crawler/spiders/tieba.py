@@ -1,4 +1,5 @@
-"""Baidu Tieba: forum thread lists (rows hidden in a commented-out pagelet) and thread pages."""
+"""Baidu Tieba: the 2024 HTML pages (forum thread lists with rows hidden in a commented-out pagelet,
+thread pages) and, with ``site: pc``, the 2026 PC app's signed JSON (crawler/spiders/tieba_pc.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from scrapy.http import Response
 
 from crawler.items import PostItem
 from crawler.spiders.base import SourceSpider
+from crawler.spiders.tieba_pc import TiebaPcReader
 from crawler.timeparse import parse_count, parse_cn_time
 
 CAPTCHA_MARKERS = ("百度安全验证", "安全验证", "wappass.baidu.com")
@@ -32,13 +34,15 @@ def data_field(node: Selector) -> dict:
         return {}
 
 
-class TiebaSpider(SourceSpider):
+class TiebaSpider(TiebaPcReader, SourceSpider):
     """Threads of each configured forum, newest reply first, with their floors as posts."""
 
     kind = "tieba"
 
     def first_requests(self):
-        """Page 1 of every forum's thread list."""
+        """Page 1 of every forum's thread list (on the 2026 site, the page token first)."""
+        if self.source.site == "pc":
+            return self.pc_first_requests()
         return [self.list_request(forum, 1) for forum in self.source.forums]
 
     def list_request(self, forum: str, page: int):

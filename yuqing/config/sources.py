@@ -157,12 +157,29 @@ class HtmlSource(SourceBase):
 
 
 class TiebaSource(SourceBase):
-    """Baidu Tieba forums: thread lists and thread pages."""
+    """Baidu Tieba forums: thread lists and thread pages, from the 2024 HTML pages (`site: html`)
+    or the 2026 PC app's signed JSON (`site: pc`, which can also search)."""
 
     kind: Literal["tieba"]
     base_url: str = "https://tieba.baidu.com"
-    forums: list[str] = Field(min_length=1)
+    site: Literal["html", "pc"] = Field(default="html", description="html: the 2024 pages; pc: the 2026 JSON API")
+    sign_key: str = Field(default="36770b1f34c9bbf2e7d1a99d2b82fa9e", description="The PC client key (site: pc)")
+    forums: list[str] = Field(default_factory=list)
     thread_pages: int = Field(default=2, ge=1)
+    search: bool = Field(default=False, description="Also search Tieba for keywords (site: pc)")
+    keywords: list[str] = Field(
+        default_factory=list, description="Search words; empty: the monitoring scheme's, within the limits below"
+    )
+    max_keywords: int = Field(default=5, ge=1, description="At most this many search words from the scheme")
+    max_keyword_length: int = Field(default=20, ge=1, description="Longer search words are left out")
+
+    @model_validator(mode="after")
+    def _something_to_read(self) -> "TiebaSource":
+        if not self.forums and not self.search:
+            raise ValueError("须给出 forums 或 search: true")
+        if self.search and self.site != "pc":
+            raise ValueError("search 只用于 site: pc（2026 版贴吧的搜索接口）")
+        return self
 
 
 class BoardForum(Section):

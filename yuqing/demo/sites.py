@@ -245,6 +245,91 @@ def board_search(call: Call) -> Reply:
     return Reply(json.dumps(answer, ensure_ascii=False), content_type=JSON_TYPE)
 
 
+TIEBA_PC_TOKEN = "c0ffee00feed00d15ea5e00000000001"
+TIEBA_PC_KEY = "36770b1f34c9bbf2e7d1a99d2b82fa9e"
+
+
+def tieba_pc_refusal(call: Call, params: dict[str, str], needs_token: bool = True) -> Reply | None:
+    """What Tieba's PC API answers a call without the page's signature (HTTP 200, error_code
+    110001), or, past ``/c/s/pc/sync``, without the page token it issued (``tbs``)."""
+    text = "".join(f"{k}={params[k]}" for k in sorted(params) if k != "sign")
+    if params.get("sign") != hashlib.md5((text + TIEBA_PC_KEY).encode("utf-8")).hexdigest():
+        return tieba_json({"error_code": 110001, "error_msg": "签名错误"})
+    if needs_token and params.get("tbs") != TIEBA_PC_TOKEN:
+        return tieba_json({"error_code": 2210002, "error_msg": "tbs 校验失败"})
+    return None
+
+
+def tieba_json(answer: dict[str, Any]) -> Reply:
+    """A Tieba PC JSON answer."""
+    return Reply(json.dumps(answer, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+def tieba_form(call: Call) -> dict[str, str]:
+    """The form fields of a POST (the query string's for a GET)."""
+    if call.method != "POST":
+        return dict(call.query)
+    return {k: v[-1] for k, v in parse_qs(call.body.decode("utf-8"), keep_blank_values=True).items()}
+
+
+def tieba_pc_sync(call: Call) -> Reply:
+    """The page token for the signed calls that follow."""
+    refused = tieba_pc_refusal(call, tieba_form(call), needs_token=False)
+    return refused or tieba_json({"error_code": 0, "data": {"anti": {"tbs": TIEBA_PC_TOKEN}}})
+
+
+def tieba_pc_frs(call: Call) -> Reply:
+    """A forum's thread list page (POST ``kw``, ``pn``): thread ids in ``forum.tids`` and one feed
+    card each; past the last page, none."""
+    form = tieba_form(call)
+    refused = tieba_pc_refusal(call, form)
+    if refused:
+        return refused
+    data = json.loads(read_data("tieba_pc.json", call.base))
+    forum = data["forums"].get(form.get("kw", ""))
+    if forum is None:
+        return tieba_json({"error_code": 340001, "error_msg": "吧不存在"})
+    page = int(form.get("pn") or 1)
+    tids = forum["pages"][page - 1] if page <= len(forum["pages"]) else []
+    feeds = [{"layout": "feed", "feed": {"business_info_map": {"thread_id": tid, "title": data["threads"][tid]["thread"]["title"]}}}
+             for tid in tids]
+    return tieba_json({"error_code": 0, "forum": {"id": forum["id"], "name": form["kw"], "tids": ",".join(tids)},
+                       "page_data": {"feed_list": feeds}})
+
+
+def tieba_pc_pb(call: Call) -> Reply:
+    """One page of a thread (POST ``kz``, ``pn``): ``thread``, ``forum``, ``first_floor``, ``page``,
+    ``post_list`` and the authors in ``user_list``."""
+    form = tieba_form(call)
+    refused = tieba_pc_refusal(call, form)
+    if refused:
+        return refused
+    data = json.loads(read_data("tieba_pc.json", call.base))
+    thread = data["threads"].get(form.get("kz", ""))
+    if thread is None:
+        return tieba_json({"error_code": 4, "error_msg": "贴子可能已被删除"})
+    page = int(form.get("pn") or 1)
+    floors = thread["pages"][page - 1] if page <= len(thread["pages"]) else []
+    return tieba_json({"error_code": 0, "thread": thread["thread"], "forum": thread["forum"],
+                       "first_floor": {**thread["pages"][0][0], "tid": thread["thread"]["id"]},
+                       "page": {"current_page": page, "total_page": len(thread["pages"])},
+                       "post_list": floors, "user_list": data["users"]})
+
+
+def tieba_pc_search(call: Call) -> Reply:
+    """Search results (GET ``word``, ``pn``, ``rn``): thread cards whose title or text holds the
+    word, under ``data.card_list``."""
+    form = tieba_form(call)
+    refused = tieba_pc_refusal(call, form, needs_token=False)
+    if refused:
+        return refused
+    word = form.get("word", "")
+    cards = [card for card in json.loads(read_data("tieba_pc.json", call.base))["search"]
+             if word and word in json.dumps(card["data"], ensure_ascii=False)]
+    rows, page = int(form.get("rn") or 20), int(form.get("pn") or 1)
+    return tieba_json({"no": 0, "error": "success", "data": {"card_list": cards[(page - 1) * rows:page * rows]}})
+
+
 ROUTES: list[tuple[str, Callable[..., Reply]]] = [
     (r"/api/container/getIndex", weibo_container),
     (r"/comments/hotflow", weibo_comments),
@@ -257,6 +342,10 @@ ROUTES: list[tuple[str, Callable[..., Reply]]] = [
     (r"/bbs/thread-303-1-1\.html", static_page("forum_thread_303.html", "text/html", "gbk")),
     (r"/bbs/thread-(\d+)-1-1\.html", data_file("forum_thread_{}.html")),
     (r"/f", tieba_list),
+    (r"/c/s/pc/sync", tieba_pc_sync),
+    (r"/c/f/frs/page_pc", tieba_pc_frs),
+    (r"/c/f/pb/page_pc", tieba_pc_pb),
+    (r"/mo/q/search/multsearch", tieba_pc_search),
     (r"/p/(\d+)", tieba_thread),
     (r"/v1/threads/list/(?:df|bw)", board_list),
     (r"/v2/threads/search", board_search),
