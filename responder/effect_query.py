@@ -1,15 +1,19 @@
-"""The one place the response effect reads the database: answered cases' response times and their event's posts."""
+"""The one place the response effect reads the database: answered cases' response times and their event's
+posts; for a rumour case also the posts repeating its published rebuttal."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from responder.digest.volume import posted_at, posted_between, sentiment_label
 from responder.effect import AFTER, BEFORE, Effect, PostPoint, measure
+from responder.rumour import is_rebuttal
+from responder.rumour_spread import RumourSpread, measure_spread
+from responder.sighting import reply_share
+from yuqing.config import Settings
 from yuqing.storage.models import Assessment, CaseAction, CasePost, Case, Post
 
 
@@ -25,6 +29,9 @@ def response_times(session: Session, case_ids: Iterable[int]) -> dict[int, datet
 
 
 def _points(session: Session, case: Case, start: datetime, end: datetime) -> list[PostPoint]:
+    # imported here: the digest package imports this module while it initialises
+    from responder.digest.volume import posted_at, posted_between, sentiment_label
+
     attached = select(CasePost.post_id).where(CasePost.case_id == case.id)
     own = Post.id.in_(attached) if case.event_id is None else or_(Post.event_id == case.event_id, Post.id.in_(attached))
     query = (select(Post.id, posted_at(), sentiment_label(), Post.reposts + Post.comments + Post.likes,
@@ -48,3 +55,32 @@ def case_effects(session: Session, case_ids: Iterable[int], now: datetime) -> di
 def case_effect(session: Session, case_id: int, now: datetime) -> Effect | None:
     """The response effect of one case as of `now`, or None when it has not been answered."""
     return case_effects(session, [case_id], now).get(case_id)
+
+
+def _repeats(session: Session, rebuttal: str, start: datetime, end: datetime, min_share: float) -> list[PostPoint]:
+    """Posts by others in [start, end) carrying at least `min_share` of the rebuttal's sentences."""
+    from responder.digest.volume import posted_at, posted_between
+
+    query = (select(Post.id, posted_at(), Post.reposts + Post.comments + Post.likes, Post.title, Post.clean_text,
+                    Post.url, Post.platform)
+             .where(Post.own.is_(False), posted_between(start, end)))
+    return [PostPoint(pid, at, "none", int(eng or 0), title or text[:40], url, platform)
+            for pid, at, eng, title, text, url, platform in session.execute(query)
+            if reply_share(text, rebuttal) >= min_share]
+
+
+def rumour_spread(session: Session, settings: Settings, case_id: int, now: datetime) -> RumourSpread | None:
+    """The rumour's and the rebuttal's spread for a rumour case whose rebuttal was published, as of `now`
+    (None otherwise): the event's posts not repeating the rebuttal against the posts that do."""
+    case = session.get(Case, case_id)
+    published = response_times(session, [case_id]).get(case_id)
+    rebuttal = next((d for d in reversed(case.drafts) if d.status == "published" and is_rebuttal(d)), None) \
+        if case is not None and case.kind == "rumour" else None
+    if rebuttal is None or published is None:
+        return None
+    days = settings.response.rumour.track_days
+    end = published + max(AFTER[-1], timedelta(days=days))
+    repeats = _repeats(session, rebuttal.text, published, end, settings.response.confirm.min_share)
+    repeated = {p.id for p in repeats}
+    rumour = [p for p in _points(session, case, published - BEFORE, end) if p.id not in repeated]
+    return measure_spread(published, rumour, repeats, now, days)

@@ -10,6 +10,7 @@ STATE_LABELS: dict[str, str] = {
     "new": "新发现",
     "triaged": "已研判",
     "assigned": "已分办",
+    "verifying": "核实中",
     "drafting": "起草中",
     "pending_approval": "待审核",
     "approved": "已审核",
@@ -50,6 +51,12 @@ ACTION_LABELS: dict[str, str] = {
     "level_rise": "级别上升",
     "remind": "时限提醒",
     "breach": "超时",
+    "verify_open": "发起核实",
+    "evidence": "添加证据",
+    "verify": "核实结论",
+    "rebut": "生成辟谣稿",
+    "refer": "移送",
+    "transfer_answer": "登记转办答复",
 }
 
 LEVEL_LABELS: dict[int, str] = {1: "Ⅰ级（特别重大）", 2: "Ⅱ级（重大）", 3: "Ⅲ级（较大）", 4: "Ⅳ级（一般）"}
@@ -57,7 +64,7 @@ LEVEL_NUMERALS: dict[int, str] = {1: "Ⅰ", 2: "Ⅱ", 3: "Ⅲ", 4: "Ⅳ"}
 
 FINISHED_STATES = frozenset({"closed", "no_response"})
 OPEN_STATES = frozenset(STATE_LABELS) - FINISHED_STATES
-BEFORE_REPLY = frozenset({"new", "triaged", "assigned", "drafting", "sent_back", "escalated"})
+BEFORE_REPLY = frozenset({"new", "triaged", "assigned", "verifying", "drafting", "sent_back", "escalated"})
 WRITABLE = frozenset({"assigned", "drafting", "sent_back", "escalated", "responded", "confirmed", "following"})
 PUBLISHED = frozenset({"responded", "confirmed", "following", "closed"})
 
@@ -90,7 +97,15 @@ TRANSITIONS: dict[str, Transition] = {
     "comment": Transition(frozenset(STATE_LABELS), None),
     "revisit": Transition(PUBLISHED, None),
     "confirm": Transition(PUBLISHED - {"confirmed"}, "confirmed"),
+    "verify_open": Transition(BEFORE_REPLY - {"verifying"}, "verifying"),
+    "evidence": Transition(frozenset({"verifying"}), None),
+    "verify": Transition(frozenset({"verifying"}), "assigned"),
+    "rebut": Transition(WRITABLE, "drafting"),
+    "refer": Transition(OPEN_STATES - {"transferred"}, None),
+    "transfer_answer": Transition(frozenset(STATE_LABELS), None),
 }
+# Actions of the rumour workflow (辟谣): only a rumour case takes them.
+RUMOUR_ACTIONS = frozenset({"verify_open", "evidence", "verify", "rebut", "refer"})
 # Who may take each action: a role, "manager" (spokesperson, leader, director), "owner" (the case's
 # owner) or "approver" (a required approver of the pending reply). The system may only assign,
 # re-offer, escalate and confirm (the reply seen on the published link; managers may confirm by hand).
@@ -114,9 +129,16 @@ WHO: dict[str, frozenset[str]] = {
     "comment": frozenset({"owner", "manager", "approver", "commentator"}),
     "revisit": frozenset({"owner", "manager"}),
     "confirm": frozenset({"manager"}),
+    "verify_open": frozenset({"owner", "manager"}),
+    "evidence": frozenset({"owner", "manager"}),
+    "verify": frozenset({"owner", "manager"}),
+    "rebut": frozenset({"owner", "spokesperson"}),
+    "refer": frozenset({"manager"}),
+    "transfer_answer": frozenset({"owner", "manager"}),
 }
 SYSTEM_ACTIONS = frozenset({"assign", "reoffer", "escalate", "confirm"})
-NEEDS_REASON = frozenset({"send_back", "transfer", "dismiss", "relabel", "reopen", "comment", "revisit", "confirm"})
+NEEDS_REASON = frozenset({"send_back", "transfer", "dismiss", "relabel", "reopen", "comment", "revisit", "confirm",
+                          "verify", "refer", "transfer_answer"})
 ALIASES = {"no_response": "dismiss", "publish": "record_published", "published": "record_published",
            "reassign": "assign", "relevel": "relabel", "follow_up": "revisit"}
 

@@ -24,7 +24,8 @@ class Sentence:
     source: str
 
 
-def _fill(settings: Settings, template: ReplyTemplate, section: str) -> Sentence | None:
+def fill_template(settings: Settings, template: ReplyTemplate, section: str) -> Sentence | None:
+    """An approved template with the bureau's names filled in, cited; None when a placeholder is unknown."""
     bureau = settings.bureau
     try:
         text = template.text.format(bureau=bureau.name, short_name=bureau.short_name, hotline=bureau.hotline,
@@ -38,7 +39,7 @@ def _templates(settings: Settings, kind: str, part: str, section: str) -> list[S
     chosen = [t for t in settings.replies.templates if t.kind == kind and t.part == part]
     if not chosen and kind != "other":
         chosen = [t for t in settings.replies.templates if t.kind == "other" and t.part == part]
-    return [s for s in (_fill(settings, t, section) for t in chosen) if s]
+    return [s for s in (fill_template(settings, t, section) for t in chosen) if s]
 
 
 def _policy_sentences(match: Match, budget: int) -> list[Sentence]:

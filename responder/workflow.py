@@ -9,12 +9,12 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from responder import alerts, deadlines, review, revisits, routing
+from responder import alerts, deadlines, review, revisits, routing, rumour
 from responder.audit import WorkflowError, move, record
 from responder.people import MANAGER_ROLES, approvers_for, cover_for, find_member, ladder_rung
 from responder.states import (
-    ALIASES, BEFORE_REPLY, NEEDS_REASON, SYSTEM, SYSTEM_ACTIONS, TRANSITIONS, WHO, action_label, parse_level,
-    state_label,
+    ALIASES, BEFORE_REPLY, NEEDS_REASON, RUMOUR_ACTIONS, SYSTEM, SYSTEM_ACTIONS, TRANSITIONS, WHO, action_label,
+    parse_level, state_label,
 )
 from yuqing.config import Settings
 from yuqing.display import SENTIMENT_NAMES
@@ -36,6 +36,8 @@ class Request:
     to: str | None = None
     label: str | None = None
     method: str | None = None
+    source: str | None = None
+    file_name: str | None = None
 
 
 def _hats(case: Case, actor: str, settings: Settings) -> set[str]:
@@ -57,6 +59,8 @@ def refusal(case: Case, action: str, actor: str, settings: Settings) -> str:
     """Why `actor` may not do `action` on the case now ('' when allowed)."""
     if actor == SYSTEM:
         return "" if action in SYSTEM_ACTIONS else "系统不能执行该操作"
+    if action in RUMOUR_ACTIONS and case.kind != "rumour":
+        return f"「{action_label(action)}」只用于谣言类工单"
     hats = _hats(case, actor, settings)
     if not hats:
         return f"未知的人员 {actor!r}"
@@ -83,11 +87,15 @@ def _check(case: Case, req: Request, settings: Settings) -> None:
 
 def apply(session: Session, case_id: int, action: str, actor: str, now: datetime, *, reason: str = "",
           text: str | None = None, url: str | None = None, to: str | None = None, label: str | None = None,
-          method: str | None = None, settings: Settings, expected_version: int | None = None) -> Case:
+          method: str | None = None, source: str | None = None, file_name: str | None = None, settings: Settings,
+          expected_version: int | None = None) -> Case:
     """Perform one action on a case, append its audit row and flush; WorkflowError when refused.
 
     A 回访 (`revisit`) takes `method` (how the citizen was reached), `label` (满意 / 基本满意 / 不满意)
-    and `reason` (the outcome).
+    and `reason` (the outcome). The rumour workflow: `evidence` takes `source`, `reason` (a note), `url` (a link)
+    and `file_name`; `verify` takes `label` (the verdict) and `reason` (the finding); `rebut` takes `label`
+    (approved template keys, comma separated, or none for the defaults); `refer`, `transfer` and
+    `transfer_answer` take `to` (the unit) and `reason` (the note, or the unit's answer).
 
     `expected_version` (the Case.version a form was rendered from) refuses stale edits; concurrent
     writers that both pass the check are still caught by optimistic locking at flush.
@@ -97,7 +105,8 @@ def apply(session: Session, case_id: int, action: str, actor: str, now: datetime
         raise WorkflowError(f"工单 #{case_id} 不存在", 404)
     if expected_version is not None and expected_version != case.version:
         raise WorkflowError("工单刚被他人修改，请刷新后重试")
-    req = Request(ALIASES.get(action, action), actor, now, (reason or "").strip(), text, url, to, label, method)
+    req = Request(ALIASES.get(action, action), actor, now, (reason or "").strip(), text, url, to, label, method,
+                  source, file_name)
     _check(case, req, settings)
     if actor != SYSTEM:
         case.triaged_at = case.triaged_at or now
@@ -160,7 +169,7 @@ def _escalate(session: Session, settings: Settings, case: Case, req: Request) ->
 
 
 def _step(session: Session, settings: Settings, case: Case, req: Request) -> None:
-    """Actions that only move the state (follow, close, dismiss, transfer) or note something (comment)."""
+    """Actions that only move the state (follow, close, dismiss) or note something (comment)."""
     move(session, case, req.action, req.actor, req.now, TRANSITIONS[req.action].target, reason=req.reason,
          data={"to": req.to} if req.to else None)
     if req.action in ("close", "dismiss"):
@@ -168,9 +177,36 @@ def _step(session: Session, settings: Settings, case: Case, req: Request) -> Non
 
 
 def _transfer(session: Session, settings: Settings, case: Case, req: Request) -> None:
-    if not req.to:
-        raise WorkflowError("请填写转办单位（如 公安、网信）", 400)
-    _step(session, settings, case, req)
+    rumour.refer(session, case, req.actor, req.now, "transfer", req.to, req.reason, "transferred")
+
+
+def _refer(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    units = settings.response.rumour.units
+    if (req.to or "").strip() not in units:
+        raise WorkflowError(f"请选择移送单位：{' / '.join(units)}", 400)
+    rumour.refer(session, case, req.actor, req.now, "refer", req.to, req.reason, None)
+
+
+def _transfer_answer(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    rumour.record_answer(session, case, req.actor, req.now, req.to, req.reason)
+
+
+def _verify_open(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    rumour.open_verification(session, settings, case, req.actor, req.now, req.reason)
+
+
+def _evidence(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    rumour.add_evidence(session, case, req.actor, req.now, source=req.source, note=req.reason, link=req.url,
+                        file_name=req.file_name)
+
+
+def _verify(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    rumour.conclude(session, case, req.actor, req.now, req.label, req.reason)
+
+
+def _rebut(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    keys = [k for k in (req.label or "").replace("，", ",").replace(" ", ",").split(",") if k]
+    rumour.rebut(session, settings, case, req.actor, req.now, keys)
 
 
 def _reopen(session: Session, settings: Settings, case: Case, req: Request) -> None:
@@ -214,10 +250,16 @@ def _override_sentiment(session: Session, case: Case, req: Request, label: str) 
 
 
 def _draft(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    if case.kind == "rumour":
+        rumour.check_reply(case, "draft", req.text)
     review.draft(session, settings, case, req.actor, req.now, req.text)
 
 
 def _submit(session: Session, settings: Settings, case: Case, req: Request) -> None:
+    if case.kind == "rumour":
+        rumour.check_reply(case, "submit", req.text)
+        review.submit(session, settings, case, req.actor, req.now, None)
+        return
     review.submit(session, settings, case, req.actor, req.now, req.text)
 
 
@@ -252,5 +294,6 @@ HANDLERS: dict[str, Callable[[Session, Settings, Case, Request], None]] = {
     "submit": _submit, "approve": _approve, "send_back": _send_back, "record_published": _publish,
     "follow": _step, "close": _step, "escalate": _escalate, "transfer": _transfer, "dismiss": _step,
     "relabel": _relabel, "reopen": _reopen, "comment": _step, "revisit": _revisit,
-    "confirm": _confirm,
+    "confirm": _confirm, "verify_open": _verify_open, "evidence": _evidence, "verify": _verify, "rebut": _rebut,
+    "refer": _refer, "transfer_answer": _transfer_answer,
 }

@@ -121,7 +121,11 @@ def test_rumours_get_no_revisit_and_an_overdue_revisit_alerts_once(sessions, set
     factory.post("网传殡仪馆要涨价三倍", kind="rumour", topic="funeral")
     rumour = open_cases(sessions, settings, now).created[0]
     act(sessions, settings, rumour, "claim", "affairs-chief", now)
-    act(sessions, settings, rumour, "submit", "affairs-chief", now, text=REPLY)
+    act(sessions, settings, rumour, "verify_open", "affairs-chief", now)
+    act(sessions, settings, rumour, "evidence", "affairs-chief", now, source="殡仪馆收费公示", reason="未调价")
+    act(sessions, settings, rumour, "verify", "affairs-chief", now, label="不实", reason="收费标准未作调整")
+    act(sessions, settings, rumour, "rebut", "affairs-chief", now)
+    act(sessions, settings, rumour, "submit", "affairs-chief", now)
     act(sessions, settings, rumour, "approve", "spokesperson", now)
     assert act(sessions, settings, rumour, "publish", "affairs-chief", now, url="https://w.example/x").revisits == []
     due = answer(sessions, settings, complaint, now).revisits[0].due_at

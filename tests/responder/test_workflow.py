@@ -113,7 +113,10 @@ def test_transfer_relabel_and_manual_assignment_to_an_away_person(sessions, prof
     case = act(sessions, settings, case_id, "relabel", "spokesperson", now, label="Ⅱ", reason="媒体介入")
     assert case.level == 2 and "deputy-li" in case.approvers
     case = act(sessions, settings, case_id, "transfer", "spokesperson", now, to="公安、网信", reason="谣言")
-    assert case.state == "transferred" and case.actions[-1].data == {"to": "公安、网信"}
+    assert case.state == "transferred" and case.actions[-1].data["to"] == "公安、网信"
+    with sessions() as session:
+        transfer = session.get(Case, case_id).transfers[0]
+        assert (transfer.unit, transfer.sent_by, transfer.note, transfer.answered_at) == ("公安、网信", "spokesperson", "谣言", None)
 
 
 def test_concurrent_writers_never_lose_updates(sessions, settings, now, case_id):

@@ -116,6 +116,16 @@ class ConfirmConfig(Section):
     timeout_seconds: float = Field(default=20, gt=0)
 
 
+class RumourConfig(Section):
+    """辟谣: how long a verification may take, where a rumour may be referred, how long its spread is tracked."""
+
+    verify_hours: float = Field(default=24, gt=0, description="A verification task is due this long after it opens")
+    units: list[str] = Field(default_factory=lambda: ["网信", "公安"],
+                             description="Units a rumour case may be referred to (移送) while the bureau rebuts it")
+    track_days: int = Field(default=3, ge=1, le=30,
+                            description="Days after the rebuttal's publication over which both spreads are counted")
+
+
 class ResponseConfig(Section):
     """Everything the responder decides by."""
 
@@ -130,6 +140,7 @@ class ResponseConfig(Section):
     retry: RetryConfig = RetryConfig()
     revisit: RevisitConfig = RevisitConfig()
     confirm: ConfirmConfig = ConfirmConfig()
+    rumour: RumourConfig = RumourConfig()
     platform_limits: dict[str, int] = Field(default_factory=lambda: {"default": 150})
     mask_email: bool = Field(
         default=True, description="Mask phone and ID numbers in email alerts; robots and webhooks always are"
