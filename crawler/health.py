@@ -20,6 +20,7 @@ ERROR_LABELS = {
     "timeout": "超时", "too_large": "页面超过大小上限", "redirect_loop": "重定向次数过多", "malformed": "页面格式异常",
     "truncated": "响应不完整", "connection": "连接失败", "dns": "域名解析失败", "robots_forbidden": "robots.txt 禁止",
     "retry_after_too_long": "Retry-After 要求等待过久", "store": "写入数据库失败", "rsshub": "RSSHub 路由失败",
+    "browser": "浏览器故障",
 }
 MAX_DETAILS = 5
 LOW_VOLUME_SHARE = 0.1

@@ -123,6 +123,7 @@ def crawl_process(settings: Settings, sources: list[Any], log_level: str,
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.utils.reactor import install_reactor
 
+    from crawler.browser import browser_settings
     from crawler.spiders import spider_for
 
     install_reactor(BASE_SETTINGS["TWISTED_REACTOR"])
@@ -131,6 +132,7 @@ def crawl_process(settings: Settings, sources: list[Any], log_level: str,
     for config in sources:
         values = source_settings(settings.sources, config, settings.app.database_url, settings.app.timezone)
         values.update(LOG_LEVEL=log_level, YUQING_MENTION=mention_lists(settings, config))
+        values = _merged(values, browser_settings(settings.sources.browser, config, settings.app.data_dir))
         values = _merged(values, extra(values)) if extra else values
         crawlers[config.key] = Crawler((spider_class or spider_for)(config.kind), values)
     return process, crawlers

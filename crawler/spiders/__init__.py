@@ -5,6 +5,7 @@ from __future__ import annotations
 from crawler.spiders.api import ApiSpider
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.board import BoardSpider
+from crawler.spiders.browser import BrowserSpider
 from crawler.spiders.feed import FeedSpider
 from crawler.spiders.html import HtmlSpider
 from crawler.spiders.tieba import TiebaSpider
@@ -13,7 +14,8 @@ from crawler.spiders.weibo_account import WeiboAccountSpider
 
 SPIDERS: dict[str, type[SourceSpider]] = {
     spider.kind: spider
-    for spider in (WeiboSpider, WeiboAccountSpider, FeedSpider, HtmlSpider, TiebaSpider, BoardSpider, ApiSpider)
+    for spider in (WeiboSpider, WeiboAccountSpider, FeedSpider, HtmlSpider, TiebaSpider, BoardSpider, ApiSpider,
+                   BrowserSpider)
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 from datetime import datetime, timezone
@@ -22,6 +23,7 @@ from crawler.timeparse import parse_cn_time, parse_count
 PLACEHOLDER = re.compile(r"{(\w+)}")
 NO_CURSOR = (None, "", 0, "0", False)
 MILLISECONDS_FROM = 10**11
+logger = logging.getLogger(__name__)
 
 
 def fill(template: str, values: dict[str, Any], encode: Callable[[str], str] = str) -> str:
@@ -53,77 +55,20 @@ def as_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class ApiSpider(SourceSpider):
-    """Pages of each stream (one per keyword, or one) until the end, a page already seen, a post
-    not newer than the last run, or the page budget."""
+class JsonPosts(SourceSpider):
+    """A spider whose answers are JSON mapped to posts by the source's JMESPath paths (`api` and
+    `browser` kinds): the list of items, a refusal, each post field; pages read twice are skipped."""
 
-    kind = "api"
-
-    def __init__(self, source: Any, **kwargs: Any):
+    def __init__(self, source: Any, extra_paths: dict[str, str] | None = None, **kwargs: Any):
         super().__init__(source, **kwargs)
-        paths = {"items": source.items, "error": source.error, "cursor": source.paging.cursor,
-                 "has_more": source.paging.has_more, **source.fields.model_dump()}
+        paths = {"items": source.items, "error": source.error, **(extra_paths or {}), **source.fields.model_dump()}
         self.paths = {name: jmespath.compile(path) for name, path in paths.items() if path}
-        self.secrets: dict[str, str] = {}
-        self.asked: dict[str, set[str]] = {}
         self.pages_seen: dict[str, set[str]] = {}
-
-    def first_requests(self) -> list[Request]:
-        """The first page of every stream; a secret missing from the environment fails the source."""
-        missing = [f"{var}（{name}）" for name, var in self.source.secrets.items() if not os.environ.get(var)]
-        if missing:
-            self.fail(f"接口密钥的环境变量未设置: {', '.join(missing)}")
-        self.secrets = {name: os.environ[var] for name, var in self.source.secrets.items()}
-        words = self.keywords or self.source.keywords or [""]
-        first = "" if self.source.paging.mode == "cursor" else self.source.paging.start
-        return [self.page_request(word, 1, first) for word in words]
-
-    def page_request(self, keyword: str, index: int, value: Any) -> Request:
-        """Page `index` of a stream, asked for by page number, offset or cursor `value`."""
-        paging = self.source.paging
-        values = {**self.secrets, "size": paging.size, "keyword": keyword, "page": paging.start, "offset": paging.start,
-                  "cursor": ""}
-        if paging.mode in ("page", "offset", "cursor"):
-            values[paging.mode] = value
-        url = fill(self.source.url, values, lambda text: quote(text, safe=""))
-        headers = {name: fill(text, values) for name, text in self.source.headers.items()}
-        cb_kwargs = {"keyword": keyword, "index": index, "value": value}
-        if self.source.body is not None:
-            return JsonRequest(url, method=self.source.method, data=fill_body(self.source.body, values), headers=headers,
-                               callback=self.parse_page, errback=self.on_error, cb_kwargs=cb_kwargs)
-        return self.request(url, self.parse_page, method=self.source.method, headers=headers, cb_kwargs=cb_kwargs)
 
     def search(self, name: str, data: Any) -> Any:
         """The value at a configured path (None when the path is not configured)."""
         path = self.paths.get(name)
         return path.search(data) if path else None
-
-    def parse_page(self, response: Response, keyword: str, index: int, value: Any) -> Iterator[PostItem | Request]:
-        """The posts of one page, then the next page unless this one ends the stream."""
-        try:
-            data = json.loads(response.text)
-        except ValueError:
-            self.malformed(response, "不是 JSON")
-            return
-        refusal = self.search("error", data)
-        if refusal not in (None, "", [], {}):
-            self.blocked(f"接口拒绝: {as_text(refusal)[:120]}")
-        entries = self.search("items", data)
-        if not isinstance(entries, list):
-            self.malformed(response, f"items 路径 {self.source.items!r} 未得到列表")
-            return
-        stream = keyword or "all"
-        if not self.first_sight(stream, entries):
-            return
-        self.listed(len(entries))
-        reached_seen = False
-        for entry in entries:
-            item = self.post_from(entry, stream)
-            reached_seen |= self.seen(item.published_at, stream)
-            yield item
-        following = self.next_value(data, stream, value, len(entries))
-        if following is not None and not reached_seen and index < self.page_budget:
-            yield self.page_request(keyword, index + 1, following)
 
     def first_sight(self, stream: str, entries: list[Any]) -> bool:
         """False for an empty page, or one whose entries were already read in this run (an API that
@@ -137,22 +82,31 @@ class ApiSpider(SourceSpider):
         seen.add(digest)
         return True
 
-    def next_value(self, data: Any, stream: str, value: Any, count: int) -> Any:
-        """The page number, offset or cursor of the next page; None when this page is the last."""
-        paging = self.source.paging
-        more = self.search("has_more", data)
-        if paging.mode == "none" or (paging.has_more and not more):
+    def answer_data(self, text: str, url: str) -> Any:
+        """An answer's JSON, None (counted as malformed) when it is not JSON."""
+        try:
+            return json.loads(text)
+        except ValueError:
+            self.crawler.stats.inc_value("yuqing/errors/malformed")
+            logger.warning("%s: 页面格式异常 (不是 JSON): %s", self.name, url)
             return None
-        if paging.mode == "cursor":
-            cursor = self.search("cursor", data)
-            asked = self.asked.setdefault(stream, {str(value)})
-            if cursor in NO_CURSOR or str(cursor) in asked:
-                return None
-            asked.add(str(cursor))
-            return cursor
-        if count < paging.size and not paging.has_more:
+
+    def posts_in(self, data: Any, stream: str, url: str) -> tuple[list[PostItem], bool] | None:
+        """The posts of one answer and whether one of them was already seen; None for an answer
+        without a list or one already read; a refusal blocks the source."""
+        refusal = self.search("error", data)
+        if refusal not in (None, "", [], {}):
+            self.blocked(f"接口拒绝: {as_text(refusal)[:120]}")
+        entries = self.search("items", data)
+        if not isinstance(entries, list):
+            self.crawler.stats.inc_value("yuqing/errors/malformed")
+            logger.warning("%s: 页面格式异常 (items 路径 %r 未得到列表): %s", self.name, self.source.items, url)
             return None
-        return value + 1 if paging.mode == "page" else value + count
+        if not self.first_sight(stream, entries):
+            return None
+        self.listed(len(entries))
+        posts = [self.post_from(entry, stream) for entry in entries]
+        return posts, any(self.seen(post.published_at, stream) for post in posts)
 
     def post_from(self, entry: Any, stream: str) -> PostItem:
         """A post item from one entry of the list, by the configured paths."""
@@ -185,3 +139,70 @@ class ApiSpider(SourceSpider):
         except ValueError:
             return parse_cn_time(value, self.now, self.zone, tuple(self.source.time_formats))
         return stamp if stamp.tzinfo else stamp.replace(tzinfo=self.zone)
+
+
+class ApiSpider(JsonPosts):
+    """Pages of each stream (one per keyword, or one) until the end, a page already seen, a post
+    not newer than the last run, or the page budget."""
+
+    kind = "api"
+
+    def __init__(self, source: Any, **kwargs: Any):
+        super().__init__(source, {"cursor": source.paging.cursor, "has_more": source.paging.has_more}, **kwargs)
+        self.secrets: dict[str, str] = {}
+        self.asked: dict[str, set[str]] = {}
+
+    def first_requests(self) -> list[Request]:
+        """The first page of every stream; a secret missing from the environment fails the source."""
+        missing = [f"{var}（{name}）" for name, var in self.source.secrets.items() if not os.environ.get(var)]
+        if missing:
+            self.fail(f"接口密钥的环境变量未设置: {', '.join(missing)}")
+        self.secrets = {name: os.environ[var] for name, var in self.source.secrets.items()}
+        words = self.keywords or self.source.keywords or [""]
+        first = "" if self.source.paging.mode == "cursor" else self.source.paging.start
+        return [self.page_request(word, 1, first) for word in words]
+
+    def page_request(self, keyword: str, index: int, value: Any) -> Request:
+        """Page `index` of a stream, asked for by page number, offset or cursor `value`."""
+        paging = self.source.paging
+        values = {**self.secrets, "size": paging.size, "keyword": keyword, "page": paging.start, "offset": paging.start,
+                  "cursor": ""}
+        if paging.mode in ("page", "offset", "cursor"):
+            values[paging.mode] = value
+        url = fill(self.source.url, values, lambda text: quote(text, safe=""))
+        headers = {name: fill(text, values) for name, text in self.source.headers.items()}
+        cb_kwargs = {"keyword": keyword, "index": index, "value": value}
+        if self.source.body is not None:
+            return JsonRequest(url, method=self.source.method, data=fill_body(self.source.body, values), headers=headers,
+                               callback=self.parse_page, errback=self.on_error, cb_kwargs=cb_kwargs)
+        return self.request(url, self.parse_page, method=self.source.method, headers=headers, cb_kwargs=cb_kwargs)
+
+    def parse_page(self, response: Response, keyword: str, index: int, value: Any) -> Iterator[PostItem | Request]:
+        """The posts of one page, then the next page unless this one ends the stream."""
+        stream = keyword or "all"
+        data = self.answer_data(response.text, response.url)
+        page = self.posts_in(data, stream, response.url) if data is not None else None
+        if page is None:
+            return
+        posts, reached_seen = page
+        yield from posts
+        following = self.next_value(data, stream, value, len(posts))
+        if following is not None and not reached_seen and index < self.page_budget:
+            yield self.page_request(keyword, index + 1, following)
+
+    def next_value(self, data: Any, stream: str, value: Any, count: int) -> Any:
+        """The page number, offset or cursor of the next page; None when this page is the last."""
+        paging = self.source.paging
+        more = self.search("has_more", data)
+        if paging.mode == "none" or (paging.has_more and not more):
+            return None
+        if paging.mode == "cursor":
+            cursor = self.search("cursor", data)
+            asked = self.asked.setdefault(stream, {str(value)})
+            if cursor in NO_CURSOR or str(cursor) in asked:
+                return None
+            asked.add(str(cursor))
+            return cursor
+        if count < paging.size and not paging.has_more:
+            return None
+        return value + 1 if paging.mode == "page" else value + count

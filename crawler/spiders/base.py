@@ -20,12 +20,23 @@ from twisted.python.failure import Failure
 
 BLOCKED = "blocked: "
 FAILED = "failed: "
+EXPIRED = "登录失效"
 logger = logging.getLogger(__name__)
 
 
+def browser_error(error: BaseException) -> str | None:
+    """The first line of a browser (Playwright) error: it did not start, crashed or timed out; None
+    for any other error."""
+    if not type(error).__module__.startswith("playwright"):
+        return None
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+
+
 def failure_kind(failure: Failure) -> str:
-    """A short stats name for why a request failed: http_500, timeout, too_large, redirect_loop, ..."""
+    """A short stats name for why a request failed: http_500, timeout, too_large, redirect_loop, browser, ..."""
     error = failure.value
+    if browser_error(error) is not None:
+        return "browser"
     response = getattr(error, "response", None)
     if response is not None:
         return f"http_{response.status}"
@@ -109,6 +120,9 @@ class SourceSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """Count a failed request under its kind; the crawl goes on."""
         kind = failure_kind(failure)
+        if kind == "browser":
+            self.failed_part(kind, f"浏览器无法打开页面：{browser_error(failure.value)}")
+            return
         self.crawler.stats.inc_value(f"yuqing/errors/{kind}")
         logger.warning("%s: 请求失败 (%s): %s", self.name, kind, getattr(failure, "request", failure.value))
 
@@ -132,6 +146,10 @@ class SourceSpider(scrapy.Spider):
         """Stop this source: the site wants a login or a captcha solved."""
         self.crawler.stats.set_value("yuqing/blocked", reason)
         raise CloseSpider(BLOCKED + reason)
+
+    def session_expired(self, detail: str) -> None:
+        """Stop this source: its login session has expired (the admin is told which command renews it)."""
+        self.blocked(f"{EXPIRED}：{detail}；请运行 yuqing login {self.name}")
 
     def fail(self, reason: str) -> None:
         """Stop this source before it asks anything: it cannot run as configured here."""

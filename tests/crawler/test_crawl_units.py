@@ -85,7 +85,7 @@ def test_clean_pipeline_keys_posts_by_platform_id_or_url():
 
 
 def test_unknown_kind_names_the_known_ones():
-    with pytest.raises(ValueError, match="board, feed, html, tieba, weibo"):
+    with pytest.raises(ValueError, match="board, browser, feed, html, tieba, weibo"):
         spider_for("wechat")
 
 

@@ -9,6 +9,34 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from yuqing.config.base import Section
 
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+PLACEHOLDER = re.compile(r"{(\w+)}")
+PAGING_NAMES = {"page", "offset", "size", "cursor", "keyword"}
+
+
+def jmespath_checked(expression: str) -> str:
+    """The expression itself when it compiles as JMESPath (empty: not mapped); else a one-line error."""
+    if expression:
+        try:
+            jmespath.compile(expression)
+        except JMESPathError as exc:
+            raise ValueError(f"JMESPath 表达式 {expression!r} 无效: {str(exc).splitlines()[0]}") from None
+    return expression
+
+
+JMESPath = Annotated[str, AfterValidator(jmespath_checked)]
+
+
+class LoginProfile(Section):
+    """A platform's QR login (`yuqing login SOURCE`) and how its answers say the session has expired."""
+
+    url: str = Field(pattern=r"^https?://", description="The login page that shows a QR code")
+    qr_selector: str = Field(default="img", description="CSS selector of the QR code image on the login page")
+    done_cookie: str = Field(description="Cookie whose appearance means the scan logged in")
+    wait_seconds: float = Field(default=180.0, gt=0, description="How long to wait for the scan")
+    expired: JMESPath = Field(default="", description="JMESPath that is truthy on an answer of an expired session")
+    expired_url: str = Field(default="", description="A page URL containing this means the session has expired")
+
 
 class SourceBase(Section):
     """Fields every source has, whatever its kind."""
@@ -30,6 +58,15 @@ class SourceBase(Section):
     realtime: bool | None = Field(
         default=None, description="Searched by temporary watches on hot events; default: Weibo real-time search"
     )
+    render: Literal["http", "browser"] = Field(
+        default="http", description="browser: every request of the source goes through the crawl's headless browser"
+    )
+    login: LoginProfile | None = Field(default=None, description="How `yuqing login` signs in and how expiry shows")
+
+    @property
+    def needs_browser(self) -> bool:
+        """Whether the source's requests go through the crawl's headless browser."""
+        return self.render == "browser" or getattr(self, "kind", "") == "browser"
 
     @property
     def is_local(self) -> bool:
@@ -216,23 +253,6 @@ class BoardSource(SourceBase):
         return self
 
 
-ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
-PLACEHOLDER = re.compile(r"{(\w+)}")
-PAGING_NAMES = {"page", "offset", "size", "cursor", "keyword"}
-
-
-def jmespath_checked(expression: str) -> str:
-    """The expression itself when it compiles as JMESPath (empty: not mapped); else a one-line error."""
-    if expression:
-        try:
-            jmespath.compile(expression)
-        except JMESPathError as exc:
-            raise ValueError(f"JMESPath 表达式 {expression!r} 无效: {str(exc).splitlines()[0]}") from None
-    return expression
-
-
-JMESPath = Annotated[str, AfterValidator(jmespath_checked)]
-
 
 class ApiPaging(Section):
     """How the next page is asked for: by page number, by offset, or by a cursor the answer gives."""
@@ -267,7 +287,24 @@ class ApiFields(Section):
     location: JMESPath = ""
 
 
-class ApiSource(SourceBase):
+class JsonMapping(Section):
+    """How a JSON answer becomes posts: the list of items, a refusal, and each field's JMESPath."""
+
+    items: JMESPath = Field(description="JMESPath to the list of items in an answer")
+    error: JMESPath = Field(default="", description="JMESPath that is non-empty when the API refuses the call")
+    fields: ApiFields
+    url_template: str = Field(default="", description="A post's link from its fields when no url path, e.g. .../{id}")
+    reply_states: dict[str, str] = Field(default_factory=dict, description="Raw reply state value to label")
+    time_formats: list[str] = Field(default_factory=list)
+    addressed: bool = Field(default=False, description="Its posts are addressed to government (12345, 问政)")
+
+    @property
+    def is_addressed(self) -> bool:
+        """Configured: a 12345 or 问政 platform's letters are addressed to government."""
+        return self.addressed
+
+
+class ApiSource(JsonMapping, SourceBase):
     """Any JSON API (12345 and 问政 platforms, data vendors): a URL template, headers and secrets
     from the environment, page/offset/cursor paging, and JMESPath paths from an answer to posts.
     Placeholders ``{page}``, ``{offset}``, ``{size}``, ``{cursor}``, ``{keyword}`` and the names of
@@ -281,18 +318,6 @@ class ApiSource(SourceBase):
     secrets: dict[str, str] = Field(default_factory=dict, description="Placeholder name to environment variable")
     keywords: list[str] = Field(default_factory=list, description="Words for {keyword}: one stream per word")
     paging: ApiPaging = Field(default_factory=lambda: ApiPaging())
-    items: JMESPath = Field(description="JMESPath to the list of items in an answer")
-    error: JMESPath = Field(default="", description="JMESPath that is non-empty when the API refuses the call")
-    fields: ApiFields
-    url_template: str = Field(default="", description="A post's link from its fields when no url path, e.g. .../{id}")
-    reply_states: dict[str, str] = Field(default_factory=dict, description="Raw reply state value to label")
-    time_formats: list[str] = Field(default_factory=list)
-    addressed: bool = Field(default=False, description="Its posts are addressed to government (12345, 问政)")
-
-    @property
-    def is_addressed(self) -> bool:
-        """Configured: a 12345 or 问政 platform's letters are addressed to government."""
-        return self.addressed
 
     @field_validator("secrets")
     @classmethod
@@ -316,8 +341,41 @@ class ApiSource(SourceBase):
         return self
 
 
+class BrowserSource(JsonMapping, SourceBase):
+    """A search or list page opened in the crawl's headless browser with the saved login session; the
+    JSON answers its own scripts fetch (signed by the site's own code) whose URL matches `capture`
+    are mapped to posts like an `api` source's. Further pages come from scrolling or clicking "next"."""
+
+    kind: Literal["browser"]
+    page_url: str = Field(pattern=r"^https?://", description="Search or list page; {keyword} is filled")
+    keywords: list[str] = Field(default_factory=list, description="Words for {keyword}: one page per word")
+    capture: str = Field(min_length=1, description="Regular expression matched against the URLs of the page's answers")
+    next: Literal["scroll", "click", "none"] = Field(default="scroll", description="How the page loads its next page")
+    next_selector: str = Field(default="", description="CSS selector of the next-page button (next: click)")
+    has_more: JMESPath = Field(default="", description="JMESPath that is false on an answer of the last page")
+    wait_seconds: float = Field(default=20.0, gt=0, description="How long to wait for the page's next answer")
+
+    @field_validator("capture")
+    @classmethod
+    def _pattern(cls, capture: str) -> str:
+        try:
+            re.compile(capture)
+        except re.error as exc:
+            raise ValueError(f"capture 不是有效的正则表达式: {exc}") from None
+        return capture
+
+    @model_validator(mode="after")
+    def _browser_fields(self) -> "BrowserSource":
+        if self.next == "click" and not self.next_selector:
+            raise ValueError("next: click 须给出 next_selector（下一页按钮的 CSS 选择器）")
+        if "{keyword}" in self.page_url and not self.keywords:
+            raise ValueError("page_url 用了 {keyword}，须给出 keywords")
+        return self
+
+
 SourceConfig = Annotated[
-    Union[WeiboSource, WeiboAccountSource, FeedSource, HtmlSource, TiebaSource, BoardSource, ApiSource],
+    Union[WeiboSource, WeiboAccountSource, FeedSource, HtmlSource, TiebaSource, BoardSource, ApiSource,
+          BrowserSource],
     Field(discriminator="kind"),
 ]
 
@@ -334,6 +392,21 @@ class WatchConfig(Section):
     max_keywords: int = Field(default=3, ge=1, le=10, description="Keywords searched per event and round")
     max_words: int = Field(default=12, ge=1, le=50, description="Words searched per round (newest events first)")
     max_pages: int = Field(default=1, ge=1, le=5, description="Pages per keyword and round (stops earlier at seen)")
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class BrowserConfig(Section):
+    """The crawl's one headless browser (Debian's Chromium driven by Playwright), shared by every
+    source that needs it; pages and contexts are bounded and every wait has a timeout."""
+
+    executable_path: str = Field(default="/usr/bin/chromium", description="Chromium to launch (never downloaded)")
+    args: list[str] = Field(default_factory=lambda: list(CHROMIUM_ARGS))
+    max_pages: int = Field(default=2, ge=1, le=20, description="Open pages per browser context")
+    max_contexts: int = Field(default=4, ge=1, le=20, description="Browser contexts (one per source and account)")
+    navigation_timeout_seconds: float = Field(default=30.0, gt=0, description="Longest wait for a page to load")
 
 
 class SourcesConfig(Section):
@@ -354,4 +427,5 @@ class SourcesConfig(Section):
     near_copy_threshold: float = Field(default=0.5, gt=0, le=1, description="MinHash similarity for a near-copy")
     near_copy_window_days: int = Field(default=30, ge=1, description="How far back originals are looked for")
     watch: WatchConfig = WatchConfig()
+    browser: BrowserConfig = BrowserConfig()
     sources: list[SourceConfig] = Field(default_factory=list)
