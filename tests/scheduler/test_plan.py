@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from yuqing.scheduler.plan import planned_jobs
+from yuqing.scheduler.plan import Timings, crawl_jobs, planned_jobs
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -26,6 +27,14 @@ def test_new_crawls_start_soon_and_staggered(settings, now):
     crawls = [spec for spec in planned_jobs(settings, TZ, now) if spec.body == "crawl"]
     firsts = [spec.first_run for spec in crawls]
     assert firsts[0] == now and firsts == sorted(set(firsts))
+
+
+def test_many_fast_sources_all_start_within_their_interval(now):
+    fast = [SimpleNamespace(key=f"fast{n:02d}", name=f"源 {n}", enabled=True, interval_minutes=1) for n in range(20)]
+    crawls = crawl_jobs(SimpleNamespace(sources=SimpleNamespace(sources=fast)), TZ, now, Timings())
+    firsts = [spec.first_run for spec in crawls]
+    assert len(firsts) == 20 and firsts[0] == now and firsts == sorted(set(firsts))
+    assert firsts[-1] - now < timedelta(minutes=1), "the last one starts before the first one's second run"
 
 
 def test_digest_fires_on_the_configured_weekday_and_local_time(settings, now):

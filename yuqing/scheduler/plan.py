@@ -65,12 +65,14 @@ def _daily_at(hhmm: str, tz: ZoneInfo, **fields) -> CronTrigger:
 
 
 def crawl_jobs(settings: Settings, tz: ZoneInfo, now: datetime, timings: Timings) -> list[JobSpec]:
-    """One job per enabled source at its own interval; new ones start soon, staggered."""
+    """One job per enabled source at its own interval; new ones start soon, staggered by
+    `crawl_stagger_seconds`, or closer when that would start the last one after the shortest interval
+    (twenty one-minute sources all start within the first minute)."""
     enabled = [s for s in settings.sources.sources if s.enabled]
+    step = min([timings.crawl_stagger_seconds, *(s.interval_minutes * MINUTE / len(enabled) for s in enabled)])
     return [
         JobSpec(f"crawl:{s.key}", f"采集 {s.name}", "crawl", _every(s.interval_minutes, tz),
-                s.interval_minutes * MINUTE, (s.key,), now + timedelta(seconds=i * timings.crawl_stagger_seconds),
-                CRAWL_POOL)
+                s.interval_minutes * MINUTE, (s.key,), now + timedelta(seconds=i * step), CRAWL_POOL)
         for i, s in enumerate(enabled)
     ]
 
