@@ -31,8 +31,9 @@ class LoginProfile(Section):
     """A platform's QR login (`yuqing login SOURCE`) and how its answers say the session has expired."""
 
     url: str = Field(pattern=r"^https?://", description="The login page that shows a QR code")
-    qr_selector: str = Field(default="img", description="CSS selector of the QR code image on the login page")
-    done_cookie: str = Field(description="Cookie whose appearance means the scan logged in")
+    open_selector: str = Field(default="", description="Clicked first when the page does not show the QR code by itself")
+    qr_selector: str = Field(default="img", description="CSS selector of the QR code (an image or a canvas)")
+    done_cookie: str = Field(description="Cookie whose appearance or new value means the scan logged in")
     wait_seconds: float = Field(default=180.0, gt=0, description="How long to wait for the scan")
     expired: JMESPath = Field(default="", description="JMESPath that is truthy on an answer of an expired session")
     expired_url: str = Field(default="", description="A page URL containing this means the session has expired")
@@ -126,8 +127,15 @@ class WeiboAccountSource(SourceBase):
 
     kind: Literal["weibo_account"]
     base_url: str = "https://m.weibo.cn"
+    web_base_url: str = Field(default="https://weibo.com", description="weibo.com, for the web ajax timeline")
     accounts: list[str] = Field(
         default_factory=list, description="Account names from bureau.yaml; empty: every Weibo account with a uid"
+    )
+    timeline: Literal["mobile", "web"] = Field(
+        default="mobile", description="mobile: m.weibo.cn container 107603{uid}; web: weibo.com ajax mymblog"
+    )
+    timelines: dict[str, Literal["mobile", "web"]] = Field(
+        default_factory=dict, description="Per account name, a timeline other than `timeline`"
     )
     fetch_long_text: bool = Field(default=True, description="Fetch /statuses/extend for truncated posts")
     comment_days: float = Field(default=7.0, gt=0, description="Comments are read under posts this recent")
