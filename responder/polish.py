@@ -17,6 +17,7 @@ from typing import Any
 import requests
 
 from yuqing.config import Settings
+from yuqing.config.replies import Endpoint
 
 log = logging.getLogger(__name__)
 FACT = re.compile(r"\d+(?:[.\-]\d+)*|《[^》]*》|“[^”]*”|\"[^\"]*\"")
@@ -29,15 +30,21 @@ class PolishRejected(Exception):
     """The model's answer was unusable or broke a guard; the original is kept."""
 
 
-def _protected(settings: Settings) -> set[str]:
+def protected_names(settings: Settings) -> set[str]:
+    """Names a model must neither add nor drop: the bureau's names, its hotline and every section."""
     bureau = settings.bureau
     names = {bureau.name, bureau.short_name, bureau.hotline, *(t.section for t in settings.topics.topics)}
     return {n for n in names if n}
 
 
+def facts(text: str) -> list[str]:
+    """The checkable facts of a text: its numbers (dates, phones, amounts) and quoted spans."""
+    return FACT.findall(text)
+
+
 def check_sentence(original: str, polished: str, protected: set[str]) -> None:
     """Raise PolishRejected when the polished sentence adds, drops or changes a fact of the original."""
-    if sorted(FACT.findall(original)) != sorted(FACT.findall(polished)):
+    if sorted(facts(original)) != sorted(facts(polished)):
         raise PolishRejected(f"数字或引文被改动: {original!r} → {polished!r}")
     for name in protected:
         if polished.count(name) != original.count(name):
@@ -46,22 +53,28 @@ def check_sentence(original: str, polished: str, protected: set[str]) -> None:
         raise PolishRejected("空句子")
 
 
-def _ask(settings: Settings, sentences: list[str], environ: Mapping[str, str]) -> list[str]:
-    config = settings.replies.polish
+def ask_model(config: Endpoint, environ: Mapping[str, str], prompt: str, payload: Any) -> Any:
+    """Send `payload` as JSON to the bureau's OpenAI-compatible chat-completions endpoint and return the
+    JSON the model answered; PolishRejected (one line) when the endpoint is unset, down, slow or unparsable."""
     base = environ.get(config.url_env, "").rstrip("/")
     if not base:
         raise PolishRejected(f"未设置环境变量 {config.url_env}")
     key = environ.get(config.api_key_env, "")
-    body = {"model": config.model, "temperature": 0, "messages": [
-        {"role": "system", "content": PROMPT}, {"role": "user", "content": json.dumps(sentences, ensure_ascii=False)}]}
+    model = environ.get(config.model_env, "") if config.model_env else ""
+    body = {"model": model or config.model, "temperature": 0, "messages": [
+        {"role": "system", "content": prompt}, {"role": "user", "content": json.dumps(payload, ensure_ascii=False)}]}
     try:
         response = requests.post(f"{base}/chat/completions", json=body, timeout=config.timeout_seconds,
                                  headers={"Authorization": f"Bearer {key}"} if key else {})
         response.raise_for_status()
         content = response.json()["choices"][0]["message"]["content"]
-        result = json.loads(content.strip().removeprefix("```json").removeprefix("```").removesuffix("```"))
+        return json.loads(content.strip().removeprefix("```json").removeprefix("```").removesuffix("```"))
     except (requests.RequestException, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise PolishRejected(f"润色服务不可用或答复无法解析: {type(exc).__name__}") from None
+        raise PolishRejected(f"模型服务不可用或答复无法解析: {type(exc).__name__}") from None
+
+
+def _ask(settings: Settings, sentences: list[str], environ: Mapping[str, str]) -> list[str]:
+    result = ask_model(settings.replies.polish, environ, PROMPT, sentences)
     if not isinstance(result, list) or not all(isinstance(s, str) for s in result):
         raise PolishRejected("答复不是字符串数组")
     return [s.strip() for s in result]
@@ -77,7 +90,7 @@ def polish(settings: Settings, suggestion: dict[str, Any], environ: Mapping[str,
         if len(polished) != len(originals):
             raise PolishRejected("句子数量改变")
         for before, after in zip(originals, polished, strict=True):
-            check_sentence(before, after, _protected(settings))
+            check_sentence(before, after, protected_names(settings))
         if sum(map(len, polished)) > suggestion["limit"]:
             raise PolishRejected("润色后超过字数上限")
     except PolishRejected as exc:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -11,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from responder.digest.figures import map_text
+from responder.report.narrative import Narrative, event_summary, report_narrative
 from responder.privacy import mask_personal
 from responder.report.figures import ReportFigures, gather, load_event
 from responder.report.render import render_docx, render_html, spread_chart
@@ -26,20 +29,24 @@ class ReportError(ValueError):
 
 @dataclass
 class SpecialReport:
-    """One event's 专报 in the forms it is handed over in."""
+    """One event's 专报 in the forms it is handed over in, with its summary and narrative (data-only, or the
+    local model's draft when it passed the guards)."""
 
     figures: ReportFigures
     chart_png: bytes
+    summary: Narrative
+    narrative: Narrative
 
     @cached_property
     def html(self) -> str:
         """A self-contained HTML page (the chart embedded)."""
-        return render_html(self.figures, base64.b64encode(self.chart_png).decode("ascii"))
+        return render_html(self.figures, base64.b64encode(self.chart_png).decode("ascii"), self.summary,
+                           self.narrative)
 
     @cached_property
     def docx(self) -> bytes:
         """The same report as a Word document."""
-        return render_docx(self.figures, self.chart_png)
+        return render_docx(self.figures, self.chart_png, self.summary, self.narrative)
 
     @property
     def stem(self) -> str:
@@ -56,8 +63,9 @@ class SpecialReport:
 
 
 def build_report(sessions: sessionmaker[Session], settings: Settings, event_id: int, now: datetime, *,
-                 any_level: bool = False) -> SpecialReport:
-    """The 专报 of a level Ⅱ or Ⅰ event (any level with `any_level`) as of `now`; ReportError otherwise."""
+                 any_level: bool = False, environ: Mapping[str, str] | None = None) -> SpecialReport:
+    """The 专报 of a level Ⅱ or Ⅰ event (any level with `any_level`) as of `now`; ReportError otherwise.
+    `environ` (default: the process environment) holds the local model's address when `digest.narrative` is on."""
     with sessions() as session:
         event, posts, cases = load_event(session, event_id)
         if event is None:
@@ -67,4 +75,6 @@ def build_report(sessions: sessionmaker[Session], settings: Settings, event_id: 
             raise ReportError(f"事件 #{event_id} 为{figures.level_name}，专报用于Ⅱ级及以上事件（确需生成请加 --any-level）")
         figures.next_steps = next_steps(settings, figures, cases, now)
     figures = map_text(figures, mask_personal)
-    return SpecialReport(figures, spread_chart(figures, settings.digest.font_path))
+    environ = os.environ if environ is None else environ
+    return SpecialReport(figures, spread_chart(figures, settings.digest.font_path),
+                         event_summary(settings, figures, environ), report_narrative(settings, figures, environ))

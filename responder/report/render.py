@@ -17,6 +17,7 @@ from analysis.normalize import drop_unsafe_chars
 from responder.digest.charts import cjk_font
 from responder.digest.figures import map_text
 from responder.links import safe_url
+from responder.report.narrative import Narrative
 from responder.report.figures import ReportFigures
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -43,11 +44,12 @@ def spread_chart(figures: ReportFigures, font_path: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def render_html(figures: ReportFigures, chart_base64: str) -> str:
+def render_html(figures: ReportFigures, chart_base64: str, summary: Narrative, narrative: Narrative) -> str:
     """The report as one HTML page; every text is escaped, links only when they are http(s)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     env.filters["safe_url"] = safe_url
-    return env.get_template("report.html.j2").render(f=figures, chart=chart_base64)
+    return env.get_template("report.html.j2").render(f=figures, chart=chart_base64, summary=summary,
+                                                           narrative=narrative)
 
 
 def _table(document, header: tuple[str, ...], rows: list[tuple]) -> None:
@@ -60,8 +62,9 @@ def _table(document, header: tuple[str, ...], rows: list[tuple]) -> None:
             cell.text = str(value)
 
 
-def _sections(document, f: ReportFigures, chart_png: bytes) -> None:
+def _sections(document, f: ReportFigures, chart_png: bytes, summary: Narrative, narrative: Narrative) -> None:
     document.add_heading("一、事件概况", level=1)
+    document.add_paragraph(drop_unsafe_chars(summary.text))
     document.add_paragraph(f"级别：{f.level_name}。首发 {f.first_seen}，最近 {f.last_seen}；共 {f.posts} 条信息，"
                            f"{len(f.platforms)} 个平台，负面 {f.negative} 条，互动 {f.engagement} 次，热度 {f.hotness}。")
     document.add_heading("二、传播态势", level=1)
@@ -74,6 +77,7 @@ def _sections(document, f: ReportFigures, chart_png: bytes) -> None:
     for reason in f.reasons or ["（系统未记录研判理由）"]:
         document.add_paragraph(reason, style="List Bullet")
     document.add_heading("五、处置情况", level=1)
+    document.add_paragraph(drop_unsafe_chars(narrative.text))
     for line in f.cases or ["该事件尚未立案。"]:
         document.add_paragraph(line)
     _table(document, ("工单", "时间", "人员", "操作", "说明"),
@@ -83,13 +87,13 @@ def _sections(document, f: ReportFigures, chart_png: bytes) -> None:
         document.add_paragraph(step, style="List Number")
 
 
-def render_docx(figures: ReportFigures, chart_png: bytes) -> bytes:
+def render_docx(figures: ReportFigures, chart_png: bytes, summary: Narrative, narrative: Narrative) -> bytes:
     """The report as .docx bytes (characters XML cannot carry are dropped first)."""
     f = map_text(figures, drop_unsafe_chars)
     document = Document()
     document.add_heading(f"关于“{f.title}”的舆情专报", level=0)
     document.add_paragraph(f"{f.bureau}｜事件 #{f.event_id}｜生成于 {f.generated}｜内部资料，注意保密")
-    _sections(document, f, chart_png)
+    _sections(document, f, chart_png, summary, narrative)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

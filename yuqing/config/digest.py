@@ -3,6 +3,7 @@
 from pydantic import Field
 
 from yuqing.config.base import Section
+from yuqing.config.replies import NarrativeConfig
 
 DEFAULT_PLATFORMS = {
     "weibo": "微博",
@@ -34,3 +35,6 @@ class DigestConfig(Section):
     mask_personal: bool = Field(
         default=True, description="Mask phone and ID numbers quoted from posts (HTML, text and .docx alike)"
     )
+    narrative: NarrativeConfig = Field(
+        default_factory=NarrativeConfig,
+        description="Optional local model drafting an event's summary and the 专报's narrative (off by default)")

@@ -27,14 +27,28 @@ class PolicyAnswer(Section):
     keywords: list[str] = Field(default_factory=list)
 
 
-class PolishConfig(Section):
-    """An optional OpenAI-compatible endpoint the bureau runs itself, used only to smooth wording."""
+class Endpoint(Section):
+    """An optional OpenAI-compatible chat-completions endpoint the bureau runs itself (off by default);
+    its address, key and model name come from the environment."""
 
     enabled: bool = False
     url_env: str = Field(default="YUQING_POLISH_URL", description="Variable holding the base URL, e.g. http://host:8000/v1")
     api_key_env: str = Field(default="YUQING_POLISH_KEY", description="Variable holding the API key (may be unset)")
+    model_env: str = Field(default="", description="Variable holding the model name (wins over `model` when set)")
     model: str = ""
     timeout_seconds: float = Field(default=20, gt=0)
+
+
+class PolishConfig(Endpoint):
+    """The local model used only to smooth the wording of suggested replies."""
+
+
+class NarrativeConfig(Endpoint):
+    """The local model that may draft an event's summary and the 专报's narrative from the database's records."""
+
+    url_env: str = Field(default="YUQING_LLM_URL", description="Variable holding the base URL, e.g. http://host:8000/v1")
+    api_key_env: str = Field(default="YUQING_LLM_KEY", description="Variable holding the API key (may be unset)")
+    model_env: str = Field(default="YUQING_LLM_MODEL", description="Variable holding the model name")
 
 
 class RepliesConfig(Section):

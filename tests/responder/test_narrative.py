@@ -1,0 +1,146 @@
+"""The optional local model drafting an event's summary and the 专报's narrative, against a fake
+OpenAI-compatible server on loopback that sometimes invents: an uncited sentence, a wrong number or an
+unknown record is refused and the data-only text stands; a good draft is kept; a dead or slow endpoint
+falls back with one line."""
+
+import dataclasses
+import json
+import logging
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from responder.report.figures import ActionRow, KeyPost, PlatformRow, ReportFigures
+from responder.report.narrative import event_summary, report_narrative
+from responder.report.render import render_html
+
+ENV = {"YUQING_LLM_URL": "", "YUQING_LLM_MODEL": "bureau-local"}
+
+
+class FakeModel:
+    """A chat-completions endpoint on port 0 answering each request with the next queued content;
+    `hang` makes it wait (until the test ends) instead of answering."""
+
+    def __init__(self):
+        self.answers: list = []
+        self.requests: list[dict] = []
+        self.hang = False
+        self.release = threading.Event()
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server API)
+                owner.requests.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                if owner.hang:
+                    owner.release.wait(60)
+                    return
+                content = json.dumps(owner.answers.pop(0), ensure_ascii=False)
+                body = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        """Let a hanging request go and stop listening."""
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def model():
+    """A running fake model, stopped at the end."""
+    fake = FakeModel()
+    yield fake
+    fake.stop()
+
+
+def _with_model(settings, **changes):
+    config = settings.digest.narrative.model_copy(update={"enabled": True, "timeout_seconds": 30, **changes})
+    return dataclasses.replace(settings, digest=settings.digest.model_copy(update={"narrative": config}))
+
+
+@pytest.fixture
+def on(settings):
+    """Settings with the narrative model switched on."""
+    return _with_model(settings)
+
+
+@pytest.fixture
+def figures() -> ReportFigures:
+    """A small event's figures as the 专报 reads them from the database."""
+    return ReportFigures(
+        7, "殡仪馆涨价传闻", "榆川市民政局", "11-19 10:00", 2, "Ⅱ级（重大）", "11-18 08:00", "11-18 20:00", 12, 5, 96,
+        81.5, [PlatformRow("微博", 9, 4, 80), PlatformRow("贴吧", 3, 1, 16)], [], "小时",
+        [KeyPost(31, "11-18 09:00", "微博", "川北小李", "听说殡仪馆要涨价三倍", "负面", 40, "https://weibo.example/p/31")],
+        ["涉及殡葬收费"], ["工单 #4「已回应」，负责人 赵敏；首次回应 11-18 12:00"],
+        [ActionRow(4, "11-18 12:00", "赵敏", "登记已发布", "链接：https://weibo.example/r/9")])
+
+
+def test_switched_off_nothing_is_asked_and_the_data_only_text_stands(settings, figures, model):
+    summary = event_summary(settings, figures, {**ENV, "YUQING_LLM_URL": model.url})
+    assert not summary.drafted and model.requests == []
+    assert [line.cite for line in summary.lines] == ["record:overview", "post:31"]
+    assert "共12条信息" in summary.text and "负面5条" in summary.text
+
+
+def test_a_good_draft_is_kept_with_its_citations(on, figures, model):
+    model.answers.append([{"text": "“殡仪馆涨价传闻”于11-18 08:00首发，至今共12条信息、负面5条。", "cite": "record:overview"},
+                          {"text": "微博用户“川北小李”的帖子互动40次，传播最广。", "cite": "post:31"}])
+    summary = event_summary(on, figures, {**ENV, "YUQING_LLM_URL": model.url})
+    assert summary.drafted and summary.note == ""
+    assert summary.text.startswith("“殡仪馆涨价传闻”于11-18 08:00首发")
+    asked = model.requests[0]
+    assert asked["model"] == "bureau-local"
+    assert {r["id"] for r in json.loads(asked["messages"][1]["content"])["records"]} >= {"record:overview", "post:31"}
+    html = render_html(figures, "", summary, report_narrative(on, figures, {}))
+    assert 'data-drafted="model"' in html and '<span data-cite="post:31">' in html
+
+
+@pytest.mark.parametrize("invented, reason", [
+    ({"text": "据悉已有三人因造谣被拘留。", "cite": ""}, "未引用"),
+    ({"text": "事件共13条信息，负面5条。", "cite": "record:overview"}, "13"),
+    ({"text": "微博共9条信息。", "cite": "record:platform:9"}, "record:platform:9"),
+    ({"text": "殡葬管理科已约谈殡仪馆负责人。", "cite": "record:case:1"}, "殡葬管理科"),
+])
+def test_an_invented_sentence_or_wrong_number_is_refused_and_the_data_only_text_used(
+        on, figures, model, caplog, invented, reason):
+    good = {"text": "事件共12条信息，负面5条。", "cite": "record:overview"}
+    model.answers.append([good, invented])
+    with caplog.at_level(logging.WARNING, logger="responder.report.narrative"):
+        narrative = report_narrative(on, figures, {**ENV, "YUQING_LLM_URL": model.url})
+    assert not narrative.drafted and reason in narrative.note
+    assert narrative.lines == report_narrative(dataclasses.replace(on, digest=on.digest.model_copy(update={
+        "narrative": on.digest.narrative.model_copy(update={"enabled": False})})), figures, {}).lines
+    assert "共12条信息" in narrative.text and "工单 #4「已回应」" in narrative.text
+    refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refused) == 1 and "\n" not in refused[0]
+
+
+def _dead_url() -> str:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return f"http://127.0.0.1:{port}/v1"
+
+
+def test_a_dead_or_slow_endpoint_falls_back_with_one_line(settings, figures, model):
+    dead = event_summary(_with_model(settings), figures, {**ENV, "YUQING_LLM_URL": _dead_url()})
+    assert not dead.drafted and "ConnectionError" in dead.note and "\n" not in dead.note
+    model.hang = True
+    slow = event_summary(_with_model(settings, timeout_seconds=0.5), figures, {**ENV, "YUQING_LLM_URL": model.url})
+    assert not slow.drafted and "Timeout" in slow.note and slow.lines == dead.lines
+    unset = event_summary(_with_model(settings), figures, {})
+    assert not unset.drafted and "YUQING_LLM_URL" in unset.note
