@@ -87,7 +87,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 
 class EnvCookiesMiddleware:
-    """Sends the Cookie header held by the environment variable the source names (cookies_env)."""
+    """Sends the Cookie header held by the environment variable the source names (cookies_env).
+    It runs after Scrapy's CookiesMiddleware, which replaces any Cookie header by its jar's, and
+    adds the environment's cookies that the jar does not hold (a cookie the site set since wins)."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -103,9 +105,15 @@ class EnvCookiesMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request, spider=None) -> None:
-        """Add the Cookie header unless the request already has one."""
-        if self.cookie and b"Cookie" not in request.headers:
-            request.headers[b"Cookie"] = self.cookie.encode("utf-8")
+        """Add the environment's cookies to the request's Cookie header, leaving those it has."""
+        if not self.cookie:
+            return
+        present = request.headers.get(b"Cookie", b"").decode("utf-8")
+        names = {pair.split("=", 1)[0].strip() for pair in present.split(";") if pair.strip()}
+        missing = [pair.strip() for pair in self.cookie.split(";")
+                   if pair.strip() and pair.split("=", 1)[0].strip() not in names]
+        if missing:
+            request.headers[b"Cookie"] = "; ".join([present, *missing] if present else missing).encode("utf-8")
 
 
 class EncodingFallbackMiddleware:

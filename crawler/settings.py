@@ -34,7 +34,7 @@ BASE_SETTINGS: dict[str, Any] = {
     "DOWNLOADER_MIDDLEWARES": {
         "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
         "crawler.middlewares.BackoffRetryMiddleware": 550,
-        "crawler.middlewares.EnvCookiesMiddleware": 690,
+        "crawler.middlewares.EnvCookiesMiddleware": 710,
         "crawler.middlewares.EncodingFallbackMiddleware": 580,
     },
     "ITEM_PIPELINES": {

@@ -142,6 +142,37 @@ def weibo_replies(call: Call) -> Reply:
     return Reply(json.dumps(answer, ensure_ascii=False), content_type=JSON_TYPE)
 
 
+def weibo_web_login_wall(call: Call) -> Reply | None:
+    """weibo.com's ajax API wants a logged-in session: without a SUB cookie, ok:-100 and the login page."""
+    if "SUB=" in call.headers.get("cookie", ""):
+        return None
+    return Reply(json.dumps({"ok": -100, "url": "https://weibo.com/login.php"}), content_type=JSON_TYPE)
+
+
+def weibo_web_timeline(call: Call) -> Reply:
+    """A user's posts on weibo.com (``uid``, ``page`` from 1, ``feature=0``), newest first, under
+    ``data.list``; ``data.since_id`` is the next page's first post id, and an empty list ends it."""
+    refused = weibo_web_login_wall(call)
+    if refused:
+        return refused
+    pages = json.loads(read_data("weibo_web_timeline.json", call.base))["timelines"].get(call.query.get("uid", ""), [])
+    page = int(call.query.get("page", "1") or 1)
+    posts = pages[page - 1] if 0 < page <= len(pages) else []
+    following = pages[page][0]["idstr"] if page < len(pages) else ""
+    body = {"since_id": following, "list": posts, "total": sum(map(len, pages))}
+    return Reply(json.dumps({"ok": 1, "data": body}, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+def weibo_web_long_text(call: Call) -> Reply:
+    """The full text of a truncated post on weibo.com (``id``)."""
+    refused = weibo_web_login_wall(call)
+    if refused:
+        return refused
+    text = json.loads(read_data("weibo_web_timeline.json", call.base))["longtext"].get(call.query.get("id", ""))
+    data = {"longTextContent": text, "longTextContent_raw": text, "isMarkdown": False, "url_struct": []} if text else {}
+    return Reply(json.dumps({"ok": 1, "data": data}, ensure_ascii=False), content_type=JSON_TYPE)
+
+
 def weibo_long_text(call: Call) -> Reply:
     """The full text of a truncated post."""
     texts = json.loads(read_data("weibo_long.json", call.base))
@@ -335,6 +366,8 @@ ROUTES: list[tuple[str, Callable[..., Reply]]] = [
     (r"/comments/hotflow", weibo_comments),
     (r"/comments/hotFlowChild", weibo_replies),
     (r"/statuses/extend", weibo_long_text),
+    (r"/ajax/statuses/mymblog", weibo_web_timeline),
+    (r"/ajax/statuses/longtext", weibo_web_long_text),
     (r"/rss/shehui\.xml", static_page("news_rss.xml", "application/rss+xml; charset=utf-8")),
     (r"/rss/atom\.xml", static_page("news_atom.xml", "application/atom+xml")),
     (r"/news/(\w+)\.html", data_file("news_{}.html")),
