@@ -15,6 +15,7 @@ from analysis.kind import KindResult, classify_kind, is_actionable, settle_kind
 from analysis.kind_model import KindModel, shipped_kind_model
 from analysis.levels import Level, LevelRules, Signals, assess_level, media_tier, words_in
 from analysis.mention import MentionMatch, MonitoringScheme, find_mention
+from analysis.normalize import post_text, title_end
 from analysis.sentiment.base import SentimentModel, SentimentResult
 from analysis.stance import STANCE_NAMES, StanceModel, StanceResult, shipped_stance_model
 from analysis.topics import TopicMatch
@@ -146,7 +147,7 @@ def assess_texts(texts: Sequence[str], judges: Judges, contexts: Sequence[Source
     """Every judgement of each (already cleaned) text in its context; ``mentioned`` overrides the
     scheme's verdict (the crawl already decided it), and without a scheme every text counts."""
     contexts = list(contexts) if contexts is not None else [SourceContext()] * len(texts)
-    joined = [f"{c.title}\n{text}" if c.title else text for text, c in zip(texts, contexts)]
+    joined = [post_text(c.title, text) for text, c in zip(texts, contexts)]
     results = judges.sentiment.predict(joined)
     kinds = judges.kinds or shipped_kind_model()
     rules = [classify_kind(text, result) for text, result in zip(joined, results)]
@@ -157,7 +158,7 @@ def assess_texts(texts: Sequence[str], judges: Judges, contexts: Sequence[Source
     for i, (text, context) in enumerate(zip(texts, contexts)):
         department = (judges.departments or shipped_department_model()).refine(
             text, context.title, judge_department(text, judges.business, context.title, government=context.addressed))
-        mention = _mention(joined[i], judges, department, context)
+        mention = _mention(joined[i], title_end(context.title, text), judges, department, context)
         flag = mentioned[i] if mentioned is not None else (mention is not None or judges.scheme is None)
         kind = settle_kind(first[i], joined[i], stances[i].stance)
         actionable, why = is_actionable(kind.kind, context.addressed)
@@ -165,11 +166,11 @@ def assess_texts(texts: Sequence[str], judges: Judges, contexts: Sequence[Source
     return out
 
 
-def _mention(text: str, judges: Judges, department: DepartmentMatch, context: SourceContext) -> MentionMatch | None:
+def _mention(text: str, body_start: int, judges: Judges, department: DepartmentMatch,
+             context: SourceContext) -> MentionMatch | None:
     if judges.scheme is None:
         return None
-    title_end = len(context.title) + 1 if context.title else 0
-    return find_mention(text, judges.scheme, department, context.local, context.own_thread, title_end,
+    return find_mention(text, judges.scheme, department, context.local, context.own_thread, body_start,
                         context.addressed)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from analysis.normalize import post_text, title_end
 from analysis.topics import Topic, TopicMatch
 from analysis.vocabulary import Hit, Vocabulary
 
@@ -128,9 +129,9 @@ def judge_department(text: str, vocab: BusinessVocabulary, title: str = "",
     """Whose business the post (title and text) is; ``government`` says whether it addresses a
     government body at all (a board message does), deciding between 其他 and nobody when no
     department's words are found."""
-    joined = f"{title}\n{text}" if title else text
+    joined = post_text(title, text)
     hits = vocab.vocabulary.find(joined)
-    words = _weighted(joined, hits, len(title) + 1 if title else 0)
+    words = _weighted(joined, hits, title_end(title, text))
     scores = _department_scores(words, vocab)
     ranked = tuple(sorted(scores.items(), key=lambda kv: (-kv[1], kv[0] != CIVIL_AFFAIRS)))
     if not ranked:

@@ -3,6 +3,7 @@ text, traditional to simplified, stray pinyin annotations removed, full-width le
 narrowed, whitespace tidied.
 
 Usage: ``clean_text(raw_html_or_text)``; the single steps are public for callers that need one.
+``post_text(title, text)`` is the one way a post's title and body are joined.
 Pure: imports nothing from yuqing/, crawler/ or responder/.
 """
 
@@ -147,3 +148,21 @@ def clean_text(raw: str) -> str:
     text = unicodedata.normalize("NFC", drop_unsafe_chars(text))
     text = strip_pinyin_annotations(to_simplified(text))
     return tidy_whitespace(to_half_width(text))
+
+
+def kept_title(title: str, text: str) -> str:
+    """The title worth reading beside the body: none when the body already starts with it."""
+    return title if title and not text.startswith(title) else ""
+
+
+def post_text(title: str, text: str) -> str:
+    """A post as one text, the same for the crawl's filters, the analysis and `yuqing score`: the kept
+    title on its own line, then the body."""
+    title = kept_title(title, text)
+    return f"{title}\n{text}" if title else text
+
+
+def title_end(title: str, text: str) -> int:
+    """Where the body starts in `post_text(title, text)` (0 without a kept title)."""
+    title = kept_title(title, text)
+    return len(title) + 1 if title else 0

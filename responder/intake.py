@@ -18,7 +18,7 @@ from responder import alerts, deadlines, routing
 from responder.audit import record
 from responder.people import approvers_for
 from responder.polish import polish
-from responder.privacy import shorten
+from responder.privacy import headline
 from responder.states import FINISHED_STATES, SYSTEM
 from responder.suggest import suggest
 from responder.workflow import apply, change_level
@@ -88,13 +88,6 @@ def _attach(session: Session, case: Case, posts: Sequence[Post], now: datetime) 
            data={"posts": [p.id for p in posts], "platforms": sorted({p.platform for p in posts})})
 
 
-def headline(text: str, limit: int = 40) -> str:
-    """A one-line case title: the first non-empty line of the text, cut to `limit` characters (never
-    inside a phone or ID number, whose stub no mask would recognise)."""
-    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
-    return shorten(line, limit)
-
-
 def _new_case(settings: Settings, posts: Sequence[Post], event: Event | None, now: datetime) -> Case:
     """A case for these posts: the most severe level, the most pressing kind, clocks from first detection."""
     first = posts[0]
@@ -103,7 +96,7 @@ def _new_case(settings: Settings, posts: Sequence[Post], event: Event | None, no
     published = [p.published_at for p in posts if p.published_at]
     case = Case(event_id=event.id if event else None, kind=kind, level=level, topic=topic, platform=first.platform,
                 department=department_of(posts),
-                title=headline((event.title if event else "") or first.title or first.clean_text), state="new",
+                title=headline((event.title if event else "") or first.title, first.clean_text), state="new",
                 owner="", approvers=approvers_for(settings, level, topic), created_at=now, updated_at=now,
                 emergency=deadlines.is_emergency(settings, level, topic), detected_at=min(p.fetched_at for p in posts),
                 data={"first_published_at": min(published).isoformat() if published else None})

@@ -40,6 +40,13 @@ def mask_personal(text: str | None) -> str:
     return LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(2)}", text)
 
 
+def headline(title: str, text: str = "", limit: int = 40) -> str:
+    """The one-line title people read for a post, event or case: the title, else the first non-empty
+    line of the text, cut to `limit` characters by `shorten` (never inside a phone or ID number)."""
+    line = next((part.strip() for part in (title or text).splitlines() if part.strip()), "")
+    return shorten(line, limit)
+
+
 def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
     """The text cut to `limit` characters (ellipsis included), never inside a number: a cut that
     would leave the first digits of a phone or ID number (which no mask then recognises) drops them."""

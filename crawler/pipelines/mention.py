@@ -7,6 +7,7 @@ from scrapy.exceptions import DropItem
 
 from analysis.department import BusinessVocabulary, judge_department, vocabulary_from
 from analysis.mention import MonitoringScheme, find_mention
+from analysis.normalize import post_text, title_end
 from crawler.items import PostItem
 
 
@@ -52,10 +53,10 @@ class MentionPipeline:
     def rule_for(self, item: PostItem) -> str:
         """The label of the rule that finds the bureau in the post or its context, or ''."""
         business = judge_department(item.clean_text, self.business, item.clean_title, self.addressed)
-        text = f"{item.clean_title}\n{item.clean_text}"
+        text = post_text(item.clean_title, item.clean_text)
         own_thread = item.thread_post if item.own_thread else ""
-        match = find_mention(text, self.scheme, business, self.local, own_thread, len(item.clean_title) + 1,
-                             self.addressed)
+        match = find_mention(text, self.scheme, business, self.local, own_thread,
+                             title_end(item.clean_title, item.clean_text), self.addressed)
         if match:
             return match.label
         if item.repost_of and item.repost_of in self.kept:

@@ -8,6 +8,7 @@ from scrapy.crawler import Crawler
 from sqlalchemy import select
 
 from analysis.neardup import MinHashIndex, decode_signature, encode_signature, matching_text, signature
+from analysis.normalize import post_text
 from crawler.db import sessions_for
 from crawler.items import PostItem
 from crawler.settings import configured
@@ -32,7 +33,7 @@ def load_index(database_url: str, window_days: int, threshold: float) -> tuple[M
             known.add(key)
             if duplicate_of is None and len(matching_text(text)) >= MIN_CHARS:
                 stored = decode_signature((extra or {}).get("minhash") or "")
-                index.add(key, stored if stored is not None else signature(f"{title}\n{text}"))
+                index.add(key, stored if stored is not None else signature(post_text(title, text)))
     _SHARED[database_url] = (index, known)
     return index, known
 
@@ -65,7 +66,7 @@ class NearCopyPipeline:
         if item.repost_of:
             item.duplicate_of_key = item.repost_of
             return item
-        text = f"{item.clean_title}\n{item.clean_text}"
+        text = post_text(item.clean_title, item.clean_text)
         if len(matching_text(text)) < MIN_CHARS:
             return item
         sig = signature(text)

@@ -11,6 +11,7 @@ from responder.digest.caserows import local_text
 from responder.digest.period import Week
 from responder.digest.volume import posted_between, sentiment_label
 from responder.links import safe_url
+from responder.privacy import headline
 from responder.states import level_label, state_label
 from yuqing.config import Settings
 from yuqing.storage.models import Assessment, Case, Event, Post
@@ -75,7 +76,7 @@ def _links(session: Session, week: Week, event_ids: list[int]) -> dict[int, list
     )
     links: dict[int, list[Link]] = {}
     for row in session.execute(select(inner).where(inner.c.rank <= LINKS_PER_EVENT).order_by(inner.c.event_id, inner.c.rank)):
-        title = row.title or row.clean_text[:40]
+        title = headline(row.title, row.clean_text)
         links.setdefault(row.event_id, []).append(Link(title, safe_url(row.url), row.platform, int(row.eng or 0)))
     return links
 

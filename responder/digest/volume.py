@@ -61,8 +61,8 @@ def sentiment_label() -> ColumnElement[str]:
 
 
 def posted_at() -> ColumnElement[datetime]:
-    """When a post appeared: its publication time, or when it was fetched if it carries none."""
-    return func.coalesce(Post.published_at, Post.fetched_at)
+    """When a post appeared, in SQL: `Post.when`, the one definition (publication time, else fetch time)."""
+    return Post.when
 
 
 def posted_between(start: datetime, end: datetime) -> ColumnElement[bool]:

@@ -99,22 +99,18 @@ def _engagement(post: Post) -> int:
     return int(post.reposts + post.comments + post.likes)
 
 
-def _when(post: Post) -> datetime:
-    return post.published_at or post.fetched_at
-
-
 def spread(posts: list[Post], tz: ZoneInfo) -> tuple[list[Bucket], str]:
     """Posts per hour over the event (per day when it ran longer than 72 hours), negative ones apart."""
     if not posts:
         return [], "小时"
-    first, last = min(map(_when, posts)), max(map(_when, posts))
+    first, last = min(p.when for p in posts), max(p.when for p in posts)
     hourly = last - first <= HOURLY_UP_TO
     step, unit, fmt = (timedelta(hours=1), "小时", "%m-%d %H时") if hourly else (timedelta(days=1), "日", "%m-%d")
     start = first.astimezone(tz).replace(minute=0, second=0, microsecond=0)
     start = start if hourly else start.replace(hour=0)
     counts, negative = Counter(), Counter()
     for post in posts:
-        index = int((_when(post).astimezone(tz) - start) / step)
+        index = int((post.when.astimezone(tz) - start) / step)
         counts[index] += 1
         negative[index] += _label(post) == "negative"
     return [Bucket((start + i * step).strftime(fmt), counts[i], negative[i]) for i in range(max(counts) + 1)], unit
@@ -134,8 +130,8 @@ def platform_rows(settings: Settings, posts: list[Post]) -> list[PlatformRow]:
 
 def key_posts(settings: Settings, posts: list[Post], tz: ZoneInfo) -> list[KeyPost]:
     """The most engaged posts (earliest first among equals)."""
-    ranked = sorted(posts, key=lambda p: (-_engagement(p), _when(p), p.id))[:KEY_POSTS]
-    return [KeyPost(p.id, local_time(_when(p), tz), settings.digest.platform_labels.get(p.platform, p.platform),
+    ranked = sorted(posts, key=lambda p: (-_engagement(p), p.when, p.id))[:KEY_POSTS]
+    return [KeyPost(p.id, local_time(p.when, tz), settings.digest.platform_labels.get(p.platform, p.platform),
                     p.author or "匿名", p.clean_text[:200], sentiment_name(_label(p)), _engagement(p), p.url)
             for p in ranked]
 
@@ -194,7 +190,7 @@ def gather(settings: Settings, event: Event, posts: list[Post], cases: list[Case
     buckets, unit = spread(posts, tz)
     return ReportFigures(
         event.id, event.title, settings.bureau.name, local_time(now, tz), level, level_label(level),
-        local_time(min(map(_when, posts), default=None), tz), local_time(max(map(_when, posts), default=None), tz),
+        local_time(min((p.when for p in posts), default=None), tz), local_time(max((p.when for p in posts), default=None), tz),
         len(posts), sum(_label(p) == "negative" for p in posts), sum(map(_engagement, posts)),
         round(event.hotness, 1), platform_rows(settings, posts), buckets, unit, key_posts(settings, posts, tz),
         [str(r.get("text", r)) if isinstance(r, dict) else str(r) for r in event.reasons or []],

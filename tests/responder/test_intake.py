@@ -6,7 +6,8 @@ import pytest
 
 from sqlalchemy import select
 
-from responder.intake import headline, open_cases
+from responder.intake import open_cases
+from responder.privacy import headline
 from yuqing.storage.models import Case, Notification
 
 

@@ -129,12 +129,12 @@ class Scorer:
     def score(self, rows: list[dict[str, str]]) -> list[dict[str, Any]]:
         """The rows with the score columns added."""
         from analysis.assess import assess_texts
-        from analysis.normalize import clean_text
+        from analysis.normalize import clean_text, post_text
 
         titles = [clean_text(row.get("title") or "") for row in rows]
         cleaned = [clean_text(row.get("text") or "") for row in rows]
         contexts = [self.context(row, title) for row, title in zip(rows, titles)]
-        joined = [f"{title}\n{text}" if title else text for title, text in zip(titles, cleaned)]
+        joined = [post_text(title, text) for title, text in zip(titles, cleaned)]
         copies = [self.duplicate_of(text) for text in joined]
         assessed = assess_texts(cleaned, self.judges, contexts)
         self.mentions += sum(a.mentioned for a in assessed)
@@ -185,7 +185,6 @@ def staff_labelled(app: Any) -> Any:
     from sqlalchemy import select
 
     from analysis.sentiment.datasets import Labelled
-    from yuqing.stages.analyze import post_text
     from yuqing.storage.models import Assessment, CaseAction, CasePost, Post
 
     texts, labels = [], []
@@ -193,14 +192,14 @@ def staff_labelled(app: Any) -> Any:
         relabelled = select(Post, Assessment.label_override).join(Assessment).where(
             Assessment.label_override.in_(["negative", "positive"]))
         for post, label in session.execute(relabelled):
-            texts.append(post_text(post))
+            texts.append(post.full_text)
             labels.append(int(label == "positive"))
         dismissed = (select(Post).join(Assessment).join(CasePost, CasePost.post_id == Post.id)
                      .join(CaseAction, CaseAction.case_id == CasePost.case_id)
                      .where(CaseAction.action == "dismiss", CaseAction.reason.contains("误报"),
                             Assessment.label_override == "", Assessment.sentiment_label == "negative").distinct())
         for post in session.scalars(dismissed):
-            texts.append(post_text(post))
+            texts.append(post.full_text)
             labels.append(1)
     return Labelled(texts, labels)
 

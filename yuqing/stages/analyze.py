@@ -27,7 +27,9 @@ from analysis.events import (EventFigures, EventRules, EventState, assign_event,
                              post_keywords, representative)
 from analysis.hotness import HotnessWeights, Snapshot
 from analysis.levels import Level, LevelRules, Signals, assess_level, media_tier, words_in
+from analysis.normalize import kept_title
 from analysis.sentiment import SentimentModel, get_sentiment_model
+from responder.privacy import headline
 from yuqing.config import Settings
 from yuqing.config.scheme import business_lists, scheme_lists
 from yuqing.storage.db import transaction
@@ -36,6 +38,7 @@ from yuqing.storage.models import Assessment, Event, Post, Source
 log = logging.getLogger(__name__)
 BATCH = 500
 KEYWORDS = "analysis_keywords"
+EVENT_TITLE_CHARS = 60
 
 
 @dataclass
@@ -77,7 +80,7 @@ def judges(settings: Settings) -> Judges:
 def source_context(post: Post, config: Any) -> SourceContext:
     """Where a stored post was found (``config``: its source's configuration, if any), as the analysis
     sees it; a comment under one of the bureau's own posts is addressed to it, in that thread."""
-    title = post.title if post.title and not post.clean_text.startswith(post.title) else ""
+    title = kept_title(post.title, post.clean_text)
     parent = post.thread_post
     own_thread = parent.dedup_key if parent is not None and parent.own else ""
     addressed = bool(config and config.is_addressed) or bool(own_thread)
@@ -108,21 +111,9 @@ def shared_names(settings: Settings) -> tuple[str, ...]:
             *b.generic_names, "民政")
 
 
-def post_text(post: Post) -> str:
-    """The text analysed: the title (when it is not just the start of the body) and the body."""
-    if post.title and not post.clean_text.startswith(post.title):
-        return f"{post.title}\n{post.clean_text}"
-    return post.clean_text
-
-
 def event_title(post: Post) -> str:
     """A one-line event title: the post's title, else the first non-empty line of its text."""
-    text = post.title or post.clean_text
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:60]
-
-
-def _when(post: Post) -> datetime:
-    return post.published_at or post.fetched_at
+    return headline(post.title, post.clean_text, EVENT_TITLE_CHARS)
 
 
 def pending(session: Session, limit: int) -> list[Post]:
@@ -136,7 +127,7 @@ def pending(session: Session, limit: int) -> list[Post]:
 
 def _facts(post: Post) -> PostFacts:
     snaps = tuple(Snapshot(s.taken_at, s.reposts, s.comments, s.likes) for s in post.snapshots)
-    return PostFacts(post_text(post), post.author, post.reposts, post.comments, post.likes,
+    return PostFacts(post.full_text, post.author, post.reposts, post.comments, post.likes,
                      post.author_followers, post.author_verified_type, snaps)
 
 
@@ -169,8 +160,8 @@ def open_events(session: Session, now: datetime, rules: EventRules) -> dict[int,
 
 
 def _new_event(session: Session, post: Post, keywords: tuple[str, ...], topic: str, now: datetime) -> Event:
-    event = Event(title=event_title(post), summary=post_text(post)[:200], keywords=list(keywords), topic=topic,
-                  first_seen_at=_when(post), last_seen_at=_when(post), updated_at=now)
+    event = Event(title=event_title(post), summary=post.full_text[:200], keywords=list(keywords), topic=topic,
+                  first_seen_at=post.when, last_seen_at=post.when, updated_at=now)
     session.add(event)
     session.flush()
     return event
@@ -179,7 +170,7 @@ def _new_event(session: Session, post: Post, keywords: tuple[str, ...], topic: s
 def _place(session: Session, post: Post, keywords: tuple[str, ...], states: dict[int, EventState],
            topic: str, now: datetime, rules: EventRules) -> bool:
     """Set the post's event (its near-copy's, a matching open one or a new one); True when new."""
-    found = assign_event(post.id, _when(post), keywords, post.duplicate_of_id, list(states.values()), rules)
+    found = assign_event(post.id, post.when, keywords, post.duplicate_of_id, list(states.values()), rules)
     event = session.get(Event, found.event_id) if found.event_id else None
     if event is None:
         post.event_id = _new_event(session, post, keywords, topic, now).id
@@ -192,10 +183,10 @@ def _remember(states: dict[int, EventState], post: Post, keywords: tuple[str, ..
     """Update the in-run view of the post's event so later posts of this run can join it."""
     old = states.get(post.event_id)
     if old is None:
-        states[post.event_id] = EventState(post.event_id, keywords, _when(post), frozenset({post.id}))
+        states[post.event_id] = EventState(post.event_id, keywords, post.when, frozenset({post.id}))
         return
     merged = merge_keywords([old.keywords, keywords], rules.keywords_per_event)
-    states[post.event_id] = EventState(post.event_id, merged, max(_when(post), old.last_seen),
+    states[post.event_id] = EventState(post.event_id, merged, max(post.when, old.last_seen),
                                        old.post_ids | {post.id})
 
 
@@ -204,8 +195,8 @@ def join_events(session: Session, posts: list[Post], topics: dict[int, str], set
     """Give each post an event and remember its keywords; returns the ids of the events touched."""
     rules, ignore = event_rules(settings), shared_names(settings)
     states = open_events(session, now, rules)
-    for post in sorted(posts, key=_when):
-        keywords = post_keywords(post_text(post), ignore, rules.keywords_per_post)
+    for post in sorted(posts, key=lambda post: post.when):
+        keywords = post_keywords(post.full_text, ignore, rules.keywords_per_post)
         post.extra = {**(post.extra or {}), KEYWORDS: list(keywords)}
         if post.event_id is None and post.thread_post is not None and post.thread_post.event_id:
             post.event_id = post.thread_post.event_id
@@ -223,7 +214,7 @@ def event_signals(posts: list[Post], rules: AnalysisRules, figures_burst: float)
     """An event's level inputs from its posts and their assessments."""
     rows = [post.assessment for post in posts if post.assessment]
     negative = sum(_label(row) == "negative" for row in rows) / max(len(rows), 1)
-    text = "\n".join(post_text(post) for post in posts)
+    text = "\n".join(post.full_text for post in posts)
     tiers = [tier for tier in (media_tier(post.author, rules.media_tiers) for post in posts) if tier]
     return Signals(len(posts), len({post.platform for post in posts}), negative,
                    max((row.hotness for row in rows), default=0.0), figures_burst, min(tiers, default=0),
@@ -232,11 +223,11 @@ def event_signals(posts: list[Post], rules: AnalysisRules, figures_burst: float)
 
 def _describe(event: Event, posts: list[Post], figures: EventFigures, level: Level, rules: EventRules) -> None:
     """Write an event's title, summary, figures, keywords, topic, level and reasons."""
-    posts = sorted(posts, key=lambda post: (_when(post), post.id))
-    times = [_when(post) for post in posts]
+    posts = sorted(posts, key=lambda post: (post.when, post.id))
+    times = [post.when for post in posts]
     posts_keywords = [(post.extra or {}).get(KEYWORDS, []) for post in posts]
     lead = posts[representative(posts_keywords)]
-    event.title, event.summary = event_title(lead), post_text(lead)[:200]
+    event.title, event.summary = event_title(lead), lead.full_text[:200]
     rows = [post.assessment for post in posts if post.assessment]
     topics = Counter(row.topic for row in rows if row.topic)
     event.keywords = list(merge_keywords(posts_keywords, rules.keywords_per_event))
@@ -254,7 +245,7 @@ def refresh_event(session: Session, event_id: int, settings: Settings, now: date
     event, rules, erules = session.get(Event, event_id), analysis_rules(settings), event_rules(settings)
     query = select(Post).where(Post.event_id == event_id).options(selectinload(Post.assessment)).order_by(Post.id)
     posts = list(session.scalars(query))
-    figures = event_figures([_when(post) for post in posts], now, erules)
+    figures = event_figures([post.when for post in posts], now, erules)
     level = assess_level(event_signals(posts, rules, figures.burst_score), rules.levels)
     _describe(event, posts, figures, level, erules)
     event.updated_at = now
@@ -270,7 +261,7 @@ def _analyze_batch(session: Session, posts: list[Post], settings: Settings, now:
     configs = {source.key: source for source in settings.sources.sources}
     keys: dict[int, str] = {row.id: row.key for row in session.execute(select(Source.id, Source.key))}
     contexts = [source_context(post, configs.get(keys.get(post.source_id, ""))) for post in posts]
-    bodies = [post.clean_text if context.title else post_text(post) for post, context in zip(posts, contexts)]
+    bodies = [post.clean_text for post in posts]
     texts = assess_texts(bodies, judges(settings), contexts, [True] * len(posts))
     for post, text in zip(posts, texts):
         created = _write_assessment(session, post, text, rules, model, now)

@@ -99,13 +99,13 @@ def cooling(event: Event | None, config: WatchConfig, now: datetime) -> str:
 
 def spread_of(session: Session, event_id: int, now: datetime) -> Spread:
     """The event's posts, those of the last hour, its platforms and its share of negative posts."""
-    rows = session.execute(select(Post.platform, Post.published_at, Post.fetched_at, sentiment_label())
+    rows = session.execute(select(Post.platform, Post.when.label("when"), sentiment_label())
                            .outerjoin(Assessment, Assessment.post_id == Post.id)
                            .where(Post.event_id == event_id)).all()
     hour_ago = now - timedelta(hours=1)
-    labelled = [row[3] for row in rows if row[3] != "none"]
+    labelled = [row[2] for row in rows if row[2] != "none"]
     return Spread(at=now.isoformat(), posts=len(rows),
-                  posts_last_hour=sum((row.published_at or row.fetched_at) >= hour_ago for row in rows),
+                  posts_last_hour=sum(row.when >= hour_ago for row in rows),
                   platforms=sorted({row.platform for row in rows}),
                   negative_share=round(sum(v == "negative" for v in labelled) / max(len(labelled), 1), 3))
 

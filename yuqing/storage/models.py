@@ -17,9 +17,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    type_coerce,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
+from analysis.normalize import post_text
 from yuqing.storage.types import UTCDateTime
 
 
@@ -128,6 +133,21 @@ class Post(Base):
     duplicate_of: Mapped[Post | None] = relationship(remote_side=[id], foreign_keys=[duplicate_of_id])
     thread_post: Mapped[Post | None] = relationship(remote_side=[id], foreign_keys=[thread_post_id])
     thread_comment: Mapped[Post | None] = relationship(remote_side=[id], foreign_keys=[thread_comment_id])
+
+    @property
+    def full_text(self) -> str:
+        """The title and body as one text, as the crawl's filters and the analysis read it."""
+        return post_text(self.title, self.clean_text)
+
+    @hybrid_property
+    def when(self) -> datetime:
+        """When the post appeared: its publication time, else when it was fetched (also in SQL)."""
+        return self.published_at or self.fetched_at
+
+    @when.inplace.expression
+    @classmethod
+    def _when_expression(cls) -> ColumnElement[datetime]:
+        return type_coerce(func.coalesce(cls.published_at, cls.fetched_at), UTCDateTime())
 
 
 class EngagementSnapshot(Base):

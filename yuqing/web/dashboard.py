@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from responder.clocks import overdue
@@ -16,7 +16,6 @@ from responder.effect import Effect
 from responder.effect_query import case_effects
 from yuqing.config import Settings
 from yuqing.storage.models import Assessment, Case, Post, Source
-from yuqing.storage.types import UTCDateTime
 from yuqing.web import labels
 
 
@@ -65,7 +64,7 @@ def daily_mentions(session: Session, now: datetime, tz: tzinfo, days: int = 14) 
     first = today - timedelta(days=days - 1)
     figures = {first + timedelta(days=i): DayFigure(first + timedelta(days=i), 0, 0) for i in range(days)}
     label = sentiment_label()
-    when = type_coerce(func.coalesce(Post.published_at, Post.fetched_at), UTCDateTime())
+    when = Post.when
     rows = session.execute(select(when, label).outerjoin(Assessment, Assessment.post_id == Post.id)
                            .where(when >= now - timedelta(days=days + 1), Post.own.is_(False)))
     for when, sentiment in rows:

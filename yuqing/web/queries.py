@@ -37,7 +37,7 @@ def platforms(session: Session) -> list[str]:
 def case_posts(case: Case) -> list[Post]:
     """The posts on a case's timeline (attached posts, else the event's), oldest first."""
     posts = [link.post for link in case.posts] or (list(case.event.posts) if case.event else [])
-    return sorted(posts, key=lambda p: p.published_at or p.fetched_at)
+    return sorted(posts, key=lambda p: p.when)
 
 
 def spread(posts: list[Post]) -> dict[str, int]:
