@@ -109,7 +109,7 @@ def browser_settings(config: BrowserConfig, source: Any, data_dir: str) -> dict[
     """Scrapy settings for one source: its login sessions' folder and, when it needs a browser,
     scrapy-playwright's handler with the shared, bounded Chromium."""
     values: dict[str, Any] = {"YUQING_DATA_DIR": data_dir,
-                              "DOWNLOADER_MIDDLEWARES": {"crawler.browser.LoginSessionMiddleware": 695}}
+                              "DOWNLOADER_MIDDLEWARES": {"crawler.browser.LoginSessionMiddleware": 720}}
     if not source.needs_browser:
         return values
     timeout_ms = config.navigation_timeout_seconds * 1000
@@ -124,12 +124,14 @@ def browser_settings(config: BrowserConfig, source: Any, data_dir: str) -> dict[
             "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout_ms}
 
 
-def cookie_header(state: dict[str, Any], url: str) -> str:
-    """The Cookie header a storage state's cookies make for a URL's host."""
+def cookie_header(state: dict[str, Any], url: str, present: str = "") -> str:
+    """The Cookie header `present` plus the storage state's cookies for the URL's host that it lacks
+    (cookies from the environment and those the site set since are kept)."""
     host = urlsplit(url).hostname or ""
-    pairs = [f"{c['name']}={c['value']}" for c in state.get("cookies", [])
-             if host == c.get("domain", "").lstrip(".") or host.endswith("." + c.get("domain", "").lstrip("."))]
-    return "; ".join(pairs)
+    names = {pair.split("=", 1)[0].strip() for pair in present.split(";") if pair.strip()}
+    pairs = [f"{c['name']}={c['value']}" for c in state.get("cookies", []) if c["name"] not in names
+             and (host == c.get("domain", "").lstrip(".") or host.endswith("." + c.get("domain", "").lstrip(".")))]
+    return "; ".join(filter(None, [present, *pairs]))
 
 
 class LoginSessionMiddleware:
@@ -166,14 +168,15 @@ class LoginSessionMiddleware:
         self.crawler.stats.set_value("yuqing/session", info.account)
 
     def process_request(self, request: Request, spider=None) -> None:
-        """Route through the browser with the session's storage state, or add the session's cookies."""
+        """Route through the browser with the session's storage state, or add the session's cookies
+        to those the request carries (after Scrapy's cookie jar and the environment's cookies)."""
         if self.source.needs_browser:
             request.meta.setdefault("playwright", True)
             request.meta.setdefault("playwright_context", f"{self.source.key}:{self.account or '-'}")
             if self.state is not None:
                 request.meta.setdefault("playwright_context_kwargs", {"storage_state": self.state})
-        elif self.state is not None and b"Cookie" not in request.headers:
-            header = cookie_header(self.state, request.url)
+        elif self.state is not None:
+            header = cookie_header(self.state, request.url, request.headers.get(b"Cookie", b"").decode("utf-8"))
             if header:
                 request.headers[b"Cookie"] = header.encode("utf-8")
 

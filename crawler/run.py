@@ -106,6 +106,14 @@ def run_report(database_url: str, run_ids: dict[str, int | None]) -> list[dict[s
     return rows
 
 
+def alert_lost_sessions(settings: Settings, rows: list[dict[str, Any]], run_ids: dict[str, int | None]) -> None:
+    """Tell the admin now about every source whose login session expired in this run."""
+    from yuqing.login.alerts import alert_expired_sessions
+
+    with transaction(sessions_for(settings.app.database_url)) as session:
+        alert_expired_sessions(session, settings, rows, run_ids, datetime.now(timezone.utc))
+
+
 def _merged(values: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """Settings with extra ones laid over; component tables (middlewares, extensions, pipelines) are joined."""
     tables = ("MIDDLEWARES", "EXTENSIONS", "PIPELINES")
@@ -179,7 +187,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     link_pending(settings.app.database_url)
     run_ids = crawl(settings, sources, args) if sources else {}
     link_pending(settings.app.database_url)
-    emit({"event": "report", "sources": run_report(settings.app.database_url, run_ids)})
+    rows = run_report(settings.app.database_url, run_ids)
+    alert_lost_sessions(settings, rows, run_ids)
+    emit({"event": "report", "sources": rows})
     return 0
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from responder.clocks import overdue
 from yuqing.config.sources import SourceBase
+from yuqing.login.store import SessionStore
 from yuqing.storage.models import Case, Notification, Source
 
 
@@ -28,6 +29,8 @@ class SourceStatus:
     consecutive_failures: int
     last_items: int
     never_run: bool = False
+    needs_login: bool = False
+    sessions: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -49,9 +52,20 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def collect_status(session: Session, now: datetime, configured: Iterable[SourceBase] = ()) -> StatusReport:
+def attach_sessions(report: StatusReport, configured: Iterable[SourceBase], store: SessionStore, now: datetime) -> None:
+    """Each source's saved login sessions (account, valid/expired/lapsed, expiry when known)."""
+    with_login = {c.key for c in configured if c.login is not None}
+    for source in report.sources:
+        source.needs_login = source.key in with_login
+        source.sessions = [{"account": s.account, "state": s.state_at(now), "expires_at": s.expires_at,
+                            "saved_at": s.saved_at, "reason": s.expired_reason} for s in store.sessions(source.key)]
+
+
+def collect_status(session: Session, now: datetime, configured: Iterable[SourceBase] = (),
+                   store: SessionStore | None = None) -> StatusReport:
     """Read the current state of sources, cases and the outbox; configured sources that have
-    never been crawled are listed as such."""
+    never been crawled are listed as such; with a session store, each source's login sessions."""
+    configured = list(configured)
     report = StatusReport()
     for src in session.scalars(select(Source).order_by(Source.key)):
         report.sources.append(SourceStatus(
@@ -62,6 +76,8 @@ def collect_status(session: Session, now: datetime, configured: Iterable[SourceB
     report.sources += [SourceStatus(c.key, c.kind, c.name, c.enabled, True, None, "", 0, 0, never_run=True)
                        for c in configured if c.key not in seen]
     report.sources.sort(key=lambda s: s.key)
+    if store is not None:
+        attach_sessions(report, configured, store, now)
     rows = session.execute(select(Case.state, func.count()).group_by(Case.state))
     report.cases_by_state = {state: count for state, count in rows}
     report.overdue_cases = session.scalar(select(func.count()).select_from(Case).where(overdue(now))) or 0

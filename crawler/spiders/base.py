@@ -18,9 +18,10 @@ import scrapy
 from scrapy.exceptions import CloseSpider
 from twisted.python.failure import Failure
 
+from yuqing.login import EXPIRED
+
 BLOCKED = "blocked: "
 FAILED = "failed: "
-EXPIRED = "登录失效"
 logger = logging.getLogger(__name__)
 
 

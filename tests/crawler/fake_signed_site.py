@@ -7,7 +7,11 @@ next page; ``has_more`` is false on the last one. ``/list`` is a list page whose
 script writes (for `render: browser` on an `html` source), each leading to a plain ``/note/<id>`` page.
 
 With ``session=True`` the API also wants the login cookie ``sid``: the first page is answered, the
-second says ``{"code": 40101, "msg": "登录已过期"}`` (the session expired mid-run)."""
+second says ``{"code": 40101, "msg": "登录已过期"}`` (the session expired mid-run).
+
+``/login`` is a QR login page like the platforms': an image of a QR code (``/qr.png``) and a script
+that polls ``/login/poll``; once the phone has scanned (``/scan``, the test's simulated scan) the
+page goes to ``/login/done``, which sets the ``sid`` cookie for a day."""
 
 from __future__ import annotations
 
@@ -82,6 +86,31 @@ for (const note of %(notes)s) {
 </script></body></html>"""
 
 
+QR_CONTENT = "https://qr.example.test/login?code=yq-7f3a"
+LOGIN_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>扫码登录</title></head><body>
+<p>请使用手机 App 扫码登录</p><img id="qr" src="/qr.png" alt="二维码">
+<script>
+async function poll() {
+  const answer = await fetch("/login/poll");
+  const state = await answer.json();
+  if (state.scanned) { location.href = "/login/done"; return; }
+  setTimeout(poll, 200);
+}
+poll();
+</script></body></html>"""
+
+
+def qr_png(content: str = QR_CONTENT) -> bytes:
+    """The login page's QR code image."""
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(content, error="m").save(out, kind="png", scale=6, border=4)
+    return out.getvalue()
+
+
 def fnv(text: str) -> str:
     """FNV-1a (32 bit) of the UTF-8 text, as the page's script computes it."""
     value = 0x811C9DC5
@@ -100,6 +129,7 @@ class SignedSearchSite(SampleSite):
     def __init__(self, session: bool = False) -> None:
         super().__init__()
         self.session = session
+        self.scanned = False
 
     def answer(self, call: Call) -> Reply:
         """The search page, the API, or 404."""
@@ -108,12 +138,28 @@ class SignedSearchSite(SampleSite):
             return Reply(PAGE % {"salt": SALT, "keyword": keyword})
         if call.path == "/api/search":
             return self.search(call)
+        if call.path.startswith(("/login", "/qr.png", "/scan")):
+            return self.login(call)
         if call.path == "/list":
             return Reply(LIST_PAGE % {"notes": json.dumps(NOTES, ensure_ascii=False)})
         note = next((n for n in NOTES if call.path == f"/note/{n['note_id']}"), None)
         if note is not None:
             return Reply(f'<html><body><h1>{note["note_id"]}</h1><div class="body">{note["desc"]}</div></body></html>')
         return Reply("not found", status=404)
+
+    def login(self, call: Call) -> Reply:
+        """The QR login page, its image, its poll, the simulated scan and the page that sets the cookie."""
+        if call.path == "/qr.png":
+            return Reply(qr_png(), content_type="image/png")
+        if call.path == "/scan":
+            self.scanned = True
+            return _json({"ok": True})
+        if call.path == "/login/poll":
+            return _json({"scanned": self.scanned})
+        if call.path == "/login/done" and self.scanned:
+            cookie = f"{SESSION_COOKIE}={SESSION_VALUE}; Max-Age=86400; Path=/"
+            return Reply("<html><body>登录成功</body></html>", headers={"Set-Cookie": cookie})
+        return Reply(LOGIN_PAGE)
 
     def search(self, call: Call) -> Reply:
         """One page of notes for a correctly signed call (and, on the session site, a logged-in one)."""

@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "status": ("yuqing.cli.core", "status"),
     "demo": ("yuqing.cli.demo_cmds", "demo"),
     "crawl": ("yuqing.cli.crawl_cmds", "crawl"),
+    "login": ("yuqing.cli.login_cmds", "login"),
     "worker": ("yuqing.cli.crawl_cmds", "worker"),
     "analyze": ("yuqing.cli.analysis_cmds", "analyze"),
     "score": ("yuqing.cli.analysis_cmds", "score"),

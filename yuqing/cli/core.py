@@ -12,6 +12,7 @@ import click
 from yuqing.app import YuqingError
 from yuqing.cli import AppHolder, pass_app
 from yuqing.config import default_config_dir
+from yuqing.login.store import SessionStore
 from yuqing.scheduler.store import next_runs
 from yuqing.status import collect_status
 from yuqing.storage.db import current_revision
@@ -53,12 +54,26 @@ def db_current(holder: AppHolder) -> None:
     click.echo(current_revision(holder.get().engine) or "（未初始化）")
 
 
+SESSION_STATES = {"valid": "有效", "expired": "已失效", "lapsed": "已过期"}
+
+
+def _session_line(source) -> str:
+    """A source's login sessions in one line ("" for a source that needs no login and has none)."""
+    if not source.sessions:
+        return f"无（请运行 yuqing login {source.key}）" if source.needs_login else ""
+    parts = [f"{s['account']} {SESSION_STATES.get(s['state'], s['state'])}"
+             + (f"，Cookie 有效期至 {s['expires_at']}" if s["expires_at"] else "，有效期未知") for s in source.sessions]
+    return "；".join(parts)
+
+
 def _print_status(report) -> None:
     click.echo("数据源:")
     for s in report.sources:
         health = "尚未抓取" if s.never_run else "正常" if s.healthy else f"异常（{s.last_error}）"
         click.echo(f"  {s.key:<18} {s.name:<12} {health}  上次成功: {s.last_success_at or '从未'}  "
                    f"连续失败: {s.consecutive_failures}  上次条数: {s.last_items}")
+        if line := _session_line(s):
+            click.echo(f"    登录会话: {line}")
     states = "，".join(f"{k} {v}" for k, v in sorted(report.cases_by_state.items())) or "无"
     click.echo(f"工单: {states}；超时未回应 {report.overdue_cases}")
     outbox = "，".join(f"{k} {v}" for k, v in sorted(report.outbox.items())) or "无"
@@ -77,7 +92,8 @@ def status(holder: AppHolder, as_json: bool) -> None:
     app = holder.get()
     app.require_schema()
     with app.sessions() as session:
-        report = collect_status(session, datetime.now(timezone.utc), app.settings.sources.sources)
+        report = collect_status(session, datetime.now(timezone.utc), app.settings.sources.sources,
+                                SessionStore(app.settings.app.data_dir))
     report.jobs = next_runs(app.engine, app.tz)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

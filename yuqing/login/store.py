@@ -66,6 +66,10 @@ class SessionStore:
         except (ValueError, UnicodeEncodeError):
             raise YuqingError(f"{KEY_ENV} 不是有效的 Fernet 密钥：{KEY_HINT}") from None
 
+    def check_key(self) -> None:
+        """Fail with instructions when the environment holds no valid key (before a login is attempted)."""
+        self._fernet()
+
     def _path(self, source: str, account: str) -> Path:
         return self.root / source / (SAFE_NAME.sub("_", account) + SUFFIX)
 

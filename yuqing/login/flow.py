@@ -1,0 +1,100 @@
+"""`yuqing login SOURCE`: open the platform's login page in headless Chromium, show its QR code,
+wait (bounded) for the scan, and save the session (Playwright storage state) encrypted.
+
+While the code waits to be scanned its PNG lies beside the sessions
+(`<data_dir>/sessions/<source>/<account>.qr.png`), where the web desk's admin page shows it; it is
+removed when the login ends either way."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from yuqing.app import YuqingError
+from yuqing.config.sources import BrowserConfig, LoginProfile
+from yuqing.login.qr import ShownQr, shown
+from yuqing.login.store import SAFE_NAME, SessionInfo, SessionStore
+
+POLL_SECONDS = 0.5
+
+
+@dataclass
+class LoginRequest:
+    """One login: which source and account, its profile, where sessions go, and the browser to use."""
+
+    source: str
+    account: str
+    profile: LoginProfile
+    store: SessionStore
+    browser: BrowserConfig
+
+
+def qr_path(store: SessionStore, source: str, account: str) -> Path:
+    """Where the QR code waiting to be scanned is kept for the admin page."""
+    return store.root / source / (SAFE_NAME.sub("_", account) + ".qr.png")
+
+
+async def _cookie(context: Any, name: str) -> str:
+    return next((c["value"] for c in await context.cookies() if c["name"] == name), "")
+
+
+async def _show_qr(page: Any, request: LoginRequest, on_qr: Callable[[ShownQr], None]) -> None:
+    """Open the login page (clicking the opening selector when given), screenshot the QR code."""
+    profile, timeout = request.profile, request.browser.navigation_timeout_seconds * 1000
+    await page.goto(profile.url, timeout=timeout)
+    if profile.open_selector:
+        await page.click(profile.open_selector, timeout=timeout)
+    code = page.locator(profile.qr_selector).first
+    await code.wait_for(state="visible", timeout=timeout)
+    png = await code.screenshot(timeout=timeout)
+    path = qr_path(request.store, request.source, request.account)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(png)
+    on_qr(shown(png))
+
+
+async def _wait_for_scan(context: Any, request: LoginRequest, before: str) -> None:
+    """Until the done cookie appears or changes; a scan that does not come in time is an error."""
+    deadline = time.monotonic() + request.profile.wait_seconds
+    while time.monotonic() < deadline:
+        value = await _cookie(context, request.profile.done_cookie)
+        if value and value != before:
+            return
+        await asyncio.sleep(POLL_SECONDS)
+    raise YuqingError(f"{request.profile.wait_seconds:.0f} 秒内没有扫码登录；请重新运行 yuqing login {request.source}")
+
+
+async def run_login(request: LoginRequest, on_qr: Callable[[ShownQr], None], now: datetime | None = None) -> SessionInfo:
+    """Log one account in by QR code and save its session; the QR file is removed in any case."""
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import async_playwright
+
+    config = request.browser
+    try:
+        async with async_playwright() as driver:
+            browser = await driver.chromium.launch(executable_path=config.executable_path, args=list(config.args),
+                                                   headless=True, timeout=config.navigation_timeout_seconds * 1000)
+            try:
+                context = await browser.new_context()
+                page = await context.new_page()
+                await _show_qr(page, request, on_qr)
+                before = await _cookie(context, request.profile.done_cookie)
+                await _wait_for_scan(context, request, before)
+                state = await context.storage_state()
+            finally:
+                await browser.close()
+    except PlaywrightError as exc:
+        raise YuqingError(f"浏览器登录失败：{str(exc).strip().splitlines()[0]}") from None
+    finally:
+        qr_path(request.store, request.source, request.account).unlink(missing_ok=True)
+    saved_at = now or datetime.now(timezone.utc)
+    return request.store.save(request.source, request.account, state, saved_at, request.profile.done_cookie)
+
+
+def login(request: LoginRequest, on_qr: Callable[[ShownQr], None]) -> SessionInfo:
+    """`run_login` for callers without an event loop (the CLI, the web desk's worker thread)."""
+    return asyncio.run(run_login(request, on_qr))
