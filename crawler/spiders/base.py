@@ -100,13 +100,18 @@ class SourceSpider(scrapy.Spider):
 
     def search_words(self) -> list[str]:
         """The words a searching source asks for: a watch's, the source's own, else the monitoring
-        scheme's within the source's limits (`max_keywords`, `max_keyword_length`); none when the
-        source has its search switched off."""
+        scheme's (at most `max_keywords`); none when the source has its search switched off. Words
+        longer than the platform takes (`max_keyword_length`) are left out, with a warning."""
         if not getattr(self.source, "search", True):
             return []
-        return self.keywords or list(self.source.keywords) or scheme_keywords(
-            self.settings.getdict("YUQING_MENTION"), self.source.max_keywords,
-            getattr(self.source, "max_keyword_length", 0))
+        longest = getattr(self.source, "max_keyword_length", 0)
+        words = self.keywords or list(self.source.keywords) or scheme_keywords(
+            self.settings.getdict("YUQING_MENTION"), self.source.max_keywords, longest)
+        kept = [word for word in words if not longest or len(word) <= longest]
+        if len(kept) < len(words):
+            logger.warning("%s: 搜索词超过 %d 个字，已略去: %s", self.name, longest,
+                           "、".join(word for word in words if word not in kept))
+        return kept
 
     def request(self, url: str, callback, **kwargs: Any) -> scrapy.Request:
         """A request whose failures are counted by kind."""

@@ -10,7 +10,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.items import PostItem
-from crawler.spiders.base import SourceSpider, scheme_keywords
+from crawler.spiders.base import SourceSpider
 from crawler.spiders.weibo_comments import CommentReader
 from crawler.timeparse import parse_cn_time, parse_count
 
@@ -54,9 +54,7 @@ class WeiboSpider(CommentReader, SourceSpider):
 
     def first_requests(self):
         """Page 1 of every keyword's search (a watch's words when given)."""
-        keywords = self.keywords or self.source.keywords or scheme_keywords(
-            self.settings.getdict("YUQING_MENTION"), self.source.max_keywords)
-        return [self.page_request(keyword, 1) for keyword in keywords]
+        return [self.page_request(keyword, 1) for keyword in self.search_words()]
 
     def page_request(self, keyword: str, page: int):
         """The search API request for one page of one keyword."""

@@ -153,7 +153,7 @@ def test_crawl_process_rejects_an_unknown_source_with_status_2(profile_dir, caps
 
 def test_weibo_search_words_come_from_the_monitoring_scheme_when_none_are_configured(settings):
     from crawler.run import mention_lists
-    from crawler.spiders.weibo import scheme_keywords
+    from crawler.spiders.base import scheme_keywords
 
     source = next(s for s in settings.sources.sources if s.kind == "weibo")
     words = scheme_keywords(mention_lists(settings, source), 6)

@@ -114,6 +114,7 @@ class WeiboSource(SourceBase):
         default_factory=list, description="Search words; empty: the monitoring scheme's names and city + event words"
     )
     max_keywords: int = Field(default=10, ge=1, description="At most this many search words from the scheme")
+    max_keyword_length: int = Field(default=20, ge=1, description="Longer search words are left out")
     search_type: int = Field(default=61, description="1 综合, 61 实时, 60 热门")
     fetch_long_text: bool = Field(default=True, description="Fetch /statuses/extend for truncated posts")
     hot_comments: HotComments = Field(
