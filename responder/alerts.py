@@ -16,6 +16,7 @@ from responder.privacy import shorten
 from responder.states import level_label, state_label
 from yuqing.config import Settings
 from yuqing.display import local_time
+from yuqing.storage.case_data import case_data
 from yuqing.storage.models import Case
 
 URGENT_LEVEL = 2
@@ -163,7 +164,7 @@ def revisit_unsatisfied(session: Session, settings: Settings, case: Case, now: d
 
 def reply_not_seen(session: Session, settings: Settings, case: Case, now: datetime, detail: str) -> int:
     """The owner and the spokesperson hear that the recorded reply is not seen on its link in time."""
-    return notify(session, settings, case, now, change=f"reply_not_seen:{len(case.data.get('publications', []))}",
+    return notify(session, settings, case, now, change=f"reply_not_seen:{len(case_data(case).get('publications', []))}",
                   keys=[case.owner, settings.spokesperson.key],
                   headline=f"回复发布后仍未见于发布链接：{shorten(case.title, 30)}",
                   extra=f"发布链接：{case.published_url}\n检查结果：{detail}")
@@ -171,7 +172,7 @@ def reply_not_seen(session: Session, settings: Settings, case: Case, now: dateti
 
 def reply_gone(session: Session, settings: Settings, case: Case, now: datetime, detail: str) -> int:
     """The owner and the spokesperson hear that a reply once seen on its link is gone."""
-    return notify(session, settings, case, now, change=f"reply_gone:{len(case.data.get('publications', []))}:{now:%Y%m%d%H%M}",
+    return notify(session, settings, case, now, change=f"reply_gone:{len(case_data(case).get('publications', []))}:{now:%Y%m%d%H%M}",
                   keys=[case.owner, settings.spokesperson.key],
                   headline=f"已确认的回复已从发布链接消失：{shorten(case.title, 30)}",
                   extra=f"发布链接：{case.published_url}\n检查结果：{detail}")

@@ -17,6 +17,7 @@ from responder.states import FINISHED_STATES, SYSTEM
 from responder.workflow import apply, escalate
 from yuqing.config import Settings
 from yuqing.storage.db import transaction
+from yuqing.storage.case_data import case_data, update_case_data
 from yuqing.storage.models import Case
 
 log = logging.getLogger(__name__)
@@ -59,13 +60,13 @@ def _breach(session: Session, settings: Settings, case: Case, now: datetime, rep
     case.breached_at = case.breached_at or now
     every = timedelta(hours=settings.response.clocks.escalate_every_hours)
     wanted = 1 + int((now - deadlines.due_of(milestone)) / every)
-    done = case.data.get("escalations", {}).get(milestone["key"], 0)
+    done = case_data(case).get("escalations", {}).get(milestone["key"], 0)
     top = ladder_height(settings, case.owner) - 1
     while done < wanted and case.escalation_step < top:
         escalate(session, settings, case, SYSTEM, now, f"超过时限「{milestone['label']}」未回应", milestone["key"])
         done += 1
         report.escalations += 1
-    case.data = {**case.data, "escalations": {**case.data.get("escalations", {}), milestone["key"]: done}}
+    update_case_data(case, escalations={**case_data(case).get("escalations", {}), milestone["key"]: done})
 
 
 def _triage_watch(session: Session, settings: Settings, case: Case, now: datetime, report: ClockReport) -> None:
@@ -79,7 +80,7 @@ def _triage_watch(session: Session, settings: Settings, case: Case, now: datetim
 
 
 def _reoffer(session: Session, settings: Settings, case: Case, now: datetime, report: ClockReport) -> None:
-    assigned_at, touched_at = case.data.get("assigned_at"), case.data.get("touched_at")
+    assigned_at, touched_at = case_data(case).get("assigned_at"), case_data(case).get("touched_at")
     if case.state not in ("new", "assigned") or not case.owner or not assigned_at:
         return
     if touched_at and touched_at >= assigned_at:
@@ -140,7 +141,7 @@ def _on_time(case: Case, now: datetime) -> bool | None:
 
 def case_metrics(case: Case, now: datetime) -> CaseMetrics:
     """Time to detect, triage, first response and close, and whether every clock was met."""
-    published = case.data.get("first_published_at")
+    published = case_data(case).get("first_published_at")
     return CaseMetrics(
         case.id, _hours(datetime.fromisoformat(published) if published else None, case.detected_at),
         _hours(case.detected_at, case.triaged_at), _hours(case.detected_at, case.first_response_at),

@@ -1,6 +1,6 @@
 """Did the answer reach the public? After a publication is recorded its link is fetched until the
 bureau's reply is seen there from the bureau's own account (已确认, with the time seen); a reply not seen
-within `confirm.alert_after_hours`, or gone later, raises an alert. Progress lives in case.data."""
+within `confirm.alert_after_hours`, or gone later, raises an alert. Progress lives in the case's data (`confirmation`)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from responder.states import PUBLISHED, SYSTEM
 from responder.workflow import apply
 from yuqing.config import Settings
 from yuqing.storage.db import transaction
+from yuqing.storage.case_data import case_data, update_case_data
 from yuqing.storage.models import Case, Post
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,13 @@ class Target:
 
 
 def _latest_publication(case: Case) -> dict[str, Any] | None:
-    publications = case.data.get("publications", [])
+    publications = case_data(case).get("publications", [])
     return publications[-1] if publications and case.published_url else None
 
 
 def tracking(case: Case) -> dict[str, Any]:
     """The confirmation progress of the case's latest publication (empty before the first check)."""
-    latest, state = _latest_publication(case), case.data.get("confirmation", {})
+    latest, state = _latest_publication(case), case_data(case).get("confirmation", {})
     if latest is None or (state.get("url"), state.get("published_at")) != (latest["url"], latest["at"]):
         return {}
     return state
@@ -83,7 +84,7 @@ def _save(case: Case, target: Target, now: datetime, sighting: Sighting, **chang
     state = {**tracking(case), "url": target.url, "published_at": target.published_at.isoformat(),
              "last_checked_at": now.isoformat(), "last_status": sighting.status, "last_detail": sighting.detail,
              "checks": tracking(case).get("checks", 0) + 1, **changes}
-    case.data = {**case.data, "confirmation": state}
+    update_case_data(case, confirmation=state)
 
 
 def _seen(session: Session, settings: Settings, case: Case, target: Target, now: datetime,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from responder.workdays import add_working_days
 from yuqing.config import Settings
 from yuqing.config.response import Clock
+from yuqing.storage.case_data import case_data, update_case_data
 from yuqing.storage.models import Case
 
 CONSULTATION_ANSWER = "consultation_answer"
@@ -45,7 +46,7 @@ def plan(settings: Settings, kind: str, emergency: bool, detected_at: datetime) 
 
 def milestones(case: Case) -> list[dict[str, Any]]:
     """The case's stored milestones."""
-    return list(case.data.get("clocks", []))
+    return list(case_data(case).get("clocks", []))
 
 
 def current(case: Case) -> dict[str, Any] | None:
@@ -60,7 +61,7 @@ def due_of(milestone: dict[str, Any]) -> datetime:
 
 def store(case: Case, items: list[dict[str, Any]]) -> None:
     """Save milestones and point clock/deadline at the next one still open."""
-    case.data = {**case.data, "clocks": items}
+    update_case_data(case, clocks=items)
     upcoming = current(case)
     case.clock = upcoming["key"] if upcoming else ""
     case.deadline_at = due_of(upcoming) if upcoming else None

@@ -24,6 +24,7 @@ from responder.suggest import suggest
 from responder.workflow import apply, change_level
 from yuqing.config import Settings
 from yuqing.storage.db import transaction
+from yuqing.storage.case_data import CaseData
 from yuqing.storage.models import Assessment, Case, CasePost, Event, Post
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ def _new_case(settings: Settings, posts: Sequence[Post], event: Event | None, no
                 title=headline((event.title if event else "") or first.title, first.clean_text), state="new",
                 owner="", approvers=approvers_for(settings, level, topic), created_at=now, updated_at=now,
                 emergency=deadlines.is_emergency(settings, level, topic), detected_at=min(p.fetched_at for p in posts),
-                data={"first_published_at": min(published).isoformat() if published else None})
+                data=CaseData(first_published_at=min(published).isoformat() if published else None))
     deadlines.store(case, deadlines.plan(settings, kind, case.emergency, case.detected_at))
     return case
 

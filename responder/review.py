@@ -10,6 +10,7 @@ from responder import alerts, deadlines
 from responder.audit import WorkflowError, move
 from responder.people import leaders_for
 from yuqing.config import Settings
+from yuqing.storage.case_data import case_data, update_case_data
 from yuqing.storage.models import Case, CaseAction, Draft
 
 
@@ -71,7 +72,7 @@ def submit(session: Session, settings: Settings, case: Case, actor: str, now: da
             raise WorkflowError("还没有草稿，请先填写回复内容", 400)
         _check_text(settings, case, chosen.text)
         chosen.status = "pending"
-    case.data = {**case.data, "approvals": {**case.data.get("approvals", {}), str(chosen.version): []}}
+    update_case_data(case, approvals={**case_data(case).get("approvals", {}), str(chosen.version): []})
     move(session, case, "submit", actor, now, "pending_approval", draft_version=chosen.version)
     alerts.submitted(session, settings, case, now, chosen.version, chosen.author)
 
@@ -85,7 +86,7 @@ def may_approve(case: Case, actor: str, settings: Settings) -> str:
         return "不能审核自己起草的回复"
     if actor not in required_approvers(case, pending, settings):
         return "您不是该工单的审核人"
-    if actor in case.data.get("approvals", {}).get(str(pending.version), []):
+    if actor in case_data(case).get("approvals", {}).get(str(pending.version), []):
         return "您已审核通过该稿"
     return ""
 
@@ -93,9 +94,9 @@ def may_approve(case: Case, actor: str, settings: Settings) -> str:
 def approve(session: Session, settings: Settings, case: Case, actor: str, now: datetime, reason: str) -> None:
     """Record one approval; when every required approver has approved, the reply is approved."""
     pending = latest(case, "pending")
-    approvals = case.data.get("approvals", {})
+    approvals = case_data(case).get("approvals", {})
     signed = [*approvals.get(str(pending.version), []), actor]
-    case.data = {**case.data, "approvals": {**approvals, str(pending.version): signed}}
+    update_case_data(case, approvals={**approvals, str(pending.version): signed})
     done = set(required_approvers(case, pending, settings)) <= set(signed)
     if done:
         pending.status, pending.decided_by, pending.decided_at = "approved", ",".join(signed), now
@@ -120,8 +121,8 @@ def record_published(session: Session, case: Case, actor: str, now: datetime, ur
     case.published_url = url
     case.first_response_at = case.first_response_at or now
     met = deadlines.complete_next(case, now)
-    publications = [*case.data.get("publications", []), {"url": url, "at": now.isoformat(), "by": actor,
-                                                          "draft_version": chosen.version, "clock": met}]
-    case.data = {**case.data, "publications": publications}
+    publications = [*case_data(case).get("publications", []), {"url": url, "at": now.isoformat(), "by": actor,
+                                                            "draft_version": chosen.version, "clock": met}]
+    update_case_data(case, publications=publications)
     return move(session, case, "record_published", actor, now, "responded", draft_version=chosen.version,
                 data={"url": url, "clock": met})

@@ -18,6 +18,7 @@ from responder.states import (
 )
 from yuqing.config import Settings
 from yuqing.display import SENTIMENT_NAMES
+from yuqing.storage.case_data import case_data, update_case_data
 from yuqing.storage.models import Case
 
 __all__ = ["WorkflowError", "allowed_actions", "apply", "change_level", "escalate", "record"]
@@ -110,7 +111,7 @@ def apply(session: Session, case_id: int, action: str, actor: str, now: datetime
     _check(case, req, settings)
     if actor != SYSTEM:
         case.triaged_at = case.triaged_at or now
-        case.data = {**case.data, "touched_at": now.isoformat()}
+        update_case_data(case, touched_at=now.isoformat())
     try:
         HANDLERS[req.action](session, settings, case, req)
         session.flush()
@@ -124,8 +125,8 @@ def _assign_to(session: Session, settings: Settings, case: Case, req: Request, k
     if person is None:
         raise WorkflowError(f"未知的人员 {key!r}", 400)
     on_duty = cover_for(settings, key) or key
-    offered = [*case.data.get("offered", []), on_duty]
-    case.owner, case.data = on_duty, {**case.data, "offered": offered, "assigned_at": req.now.isoformat()}
+    case.owner = on_duty
+    update_case_data(case, offered=[*case_data(case).get("offered", []), on_duty], assigned_at=req.now.isoformat())
     data = {"to": on_duty, "covering_for": key if on_duty != key else ""}
     move(session, case, action, req.actor, req.now, TRANSITIONS[action].target, reason=req.reason, data=data)
     alerts.assigned(session, settings, case, req.now)
@@ -145,7 +146,7 @@ def _assign(session: Session, settings: Settings, case: Case, req: Request) -> N
 
 
 def _reoffer(session: Session, settings: Settings, case: Case, req: Request) -> None:
-    key = req.to or routing.route(session, settings, case.topic, exclude=case.data.get("offered", []))
+    key = req.to or routing.route(session, settings, case.topic, exclude=case_data(case).get("offered", []))
     if not key:
         alerts.unrouted(session, settings, case, req.now)
         raise WorkflowError("没有其他有余力的评论员可改派", 409)

@@ -21,6 +21,7 @@ from responder.digest.volume import sentiment_label
 from responder.states import FINISHED_STATES
 from yuqing.config.sources import WatchConfig
 from yuqing.storage.db import transaction
+from yuqing.storage.case_data import case_data, update_case_data
 from yuqing.storage.models import Assessment, Case, Event, Post
 
 log = logging.getLogger(__name__)
@@ -117,13 +118,11 @@ def record_on_case(session: Session, event_id: int, spread: Spread, keywords: li
                           .order_by(Case.id.desc()).limit(1))
     if case is None:
         return None
-    data = dict(case.data or {})
+    data = case_data(case)
     watch = {"started_at": now.isoformat(), **data.get("watch", {}), "keywords": keywords}
     if cooled:
         watch.update(ended_at=now.isoformat(), reason=cooled)
-    data["watch"] = watch
-    data["spread"] = [*data.get("spread", []), asdict(spread)][-MAX_POINTS:]
-    case.data = data
+    update_case_data(case, watch=watch, spread=[*data.get("spread", []), asdict(spread)][-MAX_POINTS:])
     return case.id
 
 
