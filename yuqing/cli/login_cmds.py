@@ -6,25 +6,7 @@ from pathlib import Path
 
 import click
 
-from yuqing.app import App, YuqingError
 from yuqing.cli import AppHolder, pass_app
-
-
-def login_request(app: App, source_key: str, account: str):
-    """The login of `account` on the configured source `source_key` (which must have a login profile)."""
-    from yuqing.login.flow import LoginRequest
-    from yuqing.login.store import SessionStore
-
-    sources = {s.key: s for s in app.settings.sources.sources}
-    if source_key not in sources:
-        raise YuqingError(f"未知的数据源 {source_key}；可用: {', '.join(sources) or '（无）'}")
-    profile = sources[source_key].login
-    if profile is None:
-        with_login = [key for key, s in sources.items() if s.login is not None]
-        raise YuqingError(f"数据源 {source_key} 没有配置 login（扫码登录）；有 login 的数据源: {', '.join(with_login) or '（无）'}")
-    store = SessionStore(app.settings.app.data_dir)
-    store.check_key()
-    return LoginRequest(source_key, account, profile, store, app.settings.sources.browser)
 
 
 def _print_qr(picture: Path, qr) -> None:
@@ -45,9 +27,9 @@ def _print_qr(picture: Path, qr) -> None:
 def login(holder: AppHolder, source: str, account: str) -> None:
     """扫码登录数据源 SOURCE 的一个账号：在无界面浏览器中打开登录页，在终端显示二维码，扫码后加密保存会话。"""
     from yuqing.login.flow import login as run
-    from yuqing.login.flow import qr_path
+    from yuqing.login.flow import login_request, qr_path
 
-    request = login_request(holder.get(), source, account)
+    request = login_request(holder.get().settings, source, account)
     click.echo(f"正在打开 {request.profile.url} ……")
     info = run(request, lambda qr: _print_qr(qr_path(request.store, source, account), qr))
     expires = f"，登录 Cookie 有效期至 {info.expires_at}" if info.expires_at else ""

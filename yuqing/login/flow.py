@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from yuqing.app import YuqingError
+from yuqing.config import Settings
 from yuqing.config.sources import BrowserConfig, LoginProfile
 from yuqing.login.qr import ShownQr, shown
 from yuqing.login.store import SAFE_NAME, SessionInfo, SessionStore
@@ -31,6 +32,21 @@ class LoginRequest:
     profile: LoginProfile
     store: SessionStore
     browser: BrowserConfig
+
+
+def login_request(settings: Settings, source_key: str, account: str) -> LoginRequest:
+    """The login of `account` on the configured source `source_key`, which must have a login profile;
+    the session key must be in the environment before the browser opens."""
+    sources = {s.key: s for s in settings.sources.sources}
+    if source_key not in sources:
+        raise YuqingError(f"未知的数据源 {source_key}；可用: {', '.join(sources) or '（无）'}")
+    profile = sources[source_key].login
+    if profile is None:
+        with_login = [key for key, s in sources.items() if s.login is not None]
+        raise YuqingError(f"数据源 {source_key} 没有配置 login（扫码登录）；有 login 的数据源: {', '.join(with_login) or '（无）'}")
+    store = SessionStore(settings.app.data_dir)
+    store.check_key()
+    return LoginRequest(source_key, account, profile, store, settings.sources.browser)
 
 
 def qr_path(store: SessionStore, source: str, account: str) -> Path:
