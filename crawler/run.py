@@ -15,6 +15,7 @@ from typing import Any, Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from crawler.db import engine_for, sessions_for
 from crawler.settings import BASE_SETTINGS, source_settings
@@ -59,7 +60,17 @@ def select_sources(settings: Settings, keys: Sequence[str]) -> list[Any]:
 
 
 def prepare_sources(database_url: str, sources: list[Any]) -> dict[str, dict[str, datetime]]:
-    """Create or refresh the Source rows; return each source's incremental cursors by stream."""
+    """Create or refresh the Source rows; return each source's incremental cursors by stream.
+
+    Processes that start together on a new database (the daemon and its workers) may insert the same
+    row at once: the one that loses the race reads the winner's row on a second try."""
+    try:
+        return _prepare_sources(database_url, sources)
+    except IntegrityError:
+        return _prepare_sources(database_url, sources)
+
+
+def _prepare_sources(database_url: str, sources: list[Any]) -> dict[str, dict[str, datetime]]:
     cursors: dict[str, dict[str, datetime]] = {}
     with transaction(sessions_for(database_url)) as session:
         for config in sources:
