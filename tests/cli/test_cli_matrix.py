@@ -37,12 +37,17 @@ ARGS: dict[str, list[str]] = {
     "queue transfer": ["1", "--as", "a", "--to", "公安", "--reason", "r"],
     "queue relabel": ["1", "--as", "a", "--label", "2", "--reason", "r"],
     "queue revisit": ["1", "--as", "a", "--method", "电话", "--satisfaction", "满意", "--outcome", "r"],
+    "queue verify-open": ["1", "--as", "a"], "queue rebut": ["1", "--as", "a", "--template", "rumour-open"],
+    "queue evidence": ["1", "--as", "a", "--source", "s", "--note", "n"],
+    "queue verify": ["1", "--as", "a", "--verdict", "不实", "--finding", "f"],
+    "queue refer": ["1", "--as", "a", "--to", "公安", "--reason", "r"],
+    "queue transfer-answer": ["1", "--as", "a", "--answer", "r"], "queue spread": ["1"],
 }
 NO_PROFILE = {"init"}  # writes a profile; reads neither a profile nor a database
 NO_DATABASE = NO_PROFILE | {"score", "train-department"}
 OWN_PROFILE = {"demo"}  # writes its own profile in --dir: config scenarios do not apply
 # Only read: on an empty read-only database they ask for `yuqing db upgrade` (tests/cli/test_core.py) and write nothing.
-READ_ONLY = {"db current", "status", "queue list", "queue show", "users list"}
+READ_ONLY = {"db current", "status", "queue list", "queue show", "queue spread", "users list"}
 
 
 def leaf_commands(group: click.Group = cli, prefix: str = "") -> list[str]:

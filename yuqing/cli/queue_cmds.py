@@ -74,6 +74,9 @@ def _detail(app: App, case, actor: str | None) -> dict[str, Any]:
                           "to": a.to_state, "reason": a.reason, "draft_version": a.draft_version}
                          for a in case.actions],
              "revisits": [_revisit_json(r) for r in case.revisits]}
+    from yuqing.cli.rumour_cmds import transfer_json, verification_json
+
+    data |= {"verifications": verification_json(case), "transfers": transfer_json(case)}
     if actor:
         data["allowed_actions"] = allowed_actions(case, actor, app.settings)
     return data
@@ -142,6 +145,9 @@ def _print_detail(data: dict[str, Any]) -> None:
     for r in data["revisits"]:
         done = f"{r['done_at'][:16]} {r['method']} {r['satisfaction_label']} {r['outcome']}" if r["done_at"] else "待回访"
         click.echo(f"  回访第 {r['round']} 次（到期 {r['due'][:16]}，{r['owner']}）：{done}")
+    from yuqing.cli.rumour_cmds import print_rumour
+
+    print_rumour(data)
     if "allowed_actions" in data:
         click.echo("可执行: " + ", ".join(data["allowed_actions"]))
 
@@ -234,17 +240,12 @@ _simple("revisit", "revisit", "登记回访：联系方式、回访情况和满�
 @pass_app
 def list_revisits(holder: AppHolder, mine: str | None, show_all: bool, as_json: bool) -> None:
     """列出回访任务（默认只列待回访的，按到期时间排序）。"""
-    from sqlalchemy import select
-
     from responder.alerts import local_text
-    from yuqing.storage.models import Revisit
+    from responder.revisits import tasks as revisit_tasks
 
     app = _reader(holder)
-    query = select(Revisit).order_by(Revisit.due_at, Revisit.id)
-    query = query if show_all else query.where(Revisit.done_at.is_(None))
-    query = query.where(Revisit.owner == mine) if mine else query
     with app.sessions() as session:
-        tasks = [(_revisit_json(t), t.case.title) for t in session.scalars(query)]
+        tasks = [(_revisit_json(t), t.case.title) for t in revisit_tasks(session, mine, show_all)]
     if as_json:
         click.echo(json.dumps([data for data, _ in tasks], ensure_ascii=False, indent=2))
         return
@@ -346,13 +347,11 @@ def deliver(holder: AppHolder) -> None:
 @pass_app
 def retry_failed(holder: AppHolder) -> None:
     """把已放弃的通知重新放回发件箱（渠道修好后使用）。"""
-    from sqlalchemy import update
-
-    from yuqing.storage.db import transaction
-    from yuqing.storage.models import Notification
+    from responder.outbox import retry_failed as requeue_failed
 
     app = _app(holder)
-    with transaction(app.sessions) as session:
-        result = session.execute(update(Notification).where(Notification.status == "failed")
-                                 .values(status="pending", attempts=0, next_attempt_at=_now()))
-    click.echo(f"已重新排队 {result.rowcount} 条通知。")
+    click.echo(f"已重新排队 {requeue_failed(app.sessions, _now())} 条通知。")
+
+
+# The rumour workflow's commands join this group (imported last: they use the helpers above).
+from yuqing.cli import rumour_cmds  # noqa: E402, F401
