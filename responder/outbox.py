@@ -143,3 +143,12 @@ def deliver_due(sessions: sessionmaker[Session], settings: Settings, now: dateti
             report.errors.append(f"{row.channel} → {row.recipient}: {error}")
             log.warning("alert %s via %s not delivered: %s", notification_id, row.channel, error)
     return report
+
+
+def retry_failed(sessions: sessionmaker[Session], now: datetime) -> int:
+    """Put every notification given up on back in the outbox, due now (once its channel is fixed);
+    returns how many."""
+    with transaction(sessions) as session:
+        result = session.execute(update(Notification).where(Notification.status == "failed")
+                                 .values(status="pending", attempts=0, next_attempt_at=now))
+    return int(result.rowcount)

@@ -86,3 +86,10 @@ def remind_overdue(sessions: sessionmaker[Session], settings: Settings, now: dat
             task.reminded_at = now
             alerts.revisit_overdue(session, settings, task.case, now, task.round, task.owner)
     return len(tasks)
+
+
+def tasks(session: Session, owner: str | None = None, include_done: bool = False) -> list[Revisit]:
+    """Revisit tasks by due time: the open ones (or all), of one owner or everyone's."""
+    query = select(Revisit).order_by(Revisit.due_at, Revisit.id)
+    query = query if include_done else query.where(Revisit.done_at.is_(None))
+    return list(session.scalars(query.where(Revisit.owner == owner) if owner else query))

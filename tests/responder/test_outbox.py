@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from responder import alerts
 from responder.intake import open_cases
-from responder.outbox import deliver_due, enqueue
+from responder.outbox import deliver_due, enqueue, retry_failed
 from tests.responder.conftest import with_channels
 from yuqing.storage.db import transaction
 from yuqing.storage.models import Case, Notification
@@ -25,6 +25,18 @@ def test_same_change_is_queued_once(sessions, now):
         again = enqueue(session, dedup_key="case:1:new:email:a@x", channel="email", recipient="a@x",
                         subject="s", body_text="b", now=now)
     assert first is not None and again is None and len(_rows(sessions)) == 1
+
+
+def test_failed_notifications_go_back_in_the_outbox_due_now(sessions, now):
+    with transaction(sessions) as session:
+        for key in ("a", "b"):
+            row = enqueue(session, dedup_key=key, channel="email", recipient="a@x", subject="s", body_text="b", now=now)
+            row.status, row.attempts = ("failed", 5) if key == "a" else ("sent", 1)
+    later = now + timedelta(hours=3)
+    assert retry_failed(sessions, later) == 1
+    failed, sent = _rows(sessions)
+    assert (failed.status, failed.attempts, failed.next_attempt_at) == ("pending", 0, later)
+    assert (sent.status, sent.attempts) == ("sent", 1)
 
 
 def test_receiver_down_then_up_every_alert_arrives_exactly_once(sessions, settings, now, factory, receiver):

@@ -15,12 +15,8 @@ import click
 
 from yuqing.app import YuqingError
 from yuqing.cli import AppHolder, pass_app
-from yuqing.config import Settings
 
-SCORE_COLUMNS = ["clean_text", "mention", "mention_rule", "duplicate_of", "sentiment", "label", "stance",
-                 "negative", "actionable", "department", "kind", "topic", "owner", "reasons"]
 CHUNK = 1000
-NEAR_COPY_MIN_CHARS = 20
 
 
 def utcnow() -> datetime:
@@ -41,11 +37,6 @@ def analyze(holder: AppHolder) -> None:
     click.echo(f"已分析 {report.analyzed} 条帖子（新增评估 {report.created_assessments}，更新 "
                f"{report.updated_assessments}）；新事件 {report.new_events} 个，更新事件 {report.touched_events} 个"
                + (f"：{levels}" if levels else ""))
-
-
-def _kept_name(column: str) -> str:
-    """An input column's name in the output: ``input_`` in front when a score column has its name."""
-    return f"input_{column}" if column in SCORE_COLUMNS else column
 
 
 def _chunks(reader: csv.DictReader, size: int) -> Iterator[list[dict[str, str]]]:
@@ -81,76 +72,6 @@ def _progress(path: Path) -> Iterator[Any]:
         yield bar
 
 
-class Scorer:
-    """Scores rows of text as the pipeline does: clean, judge (mention by the monitoring scheme,
-    department, stance, kind, actionable, topic and owner), near-copy check within the file. An
-    optional ``title`` column is joined to ``text`` as a crawl joins them; an optional ``source``
-    column names a configured source, whose region and kind count as in a crawl. Keeps only
-    signatures and hashes of rows seen."""
-
-    def __init__(self, settings: Settings) -> None:
-        from analysis.neardup import MinHashIndex
-        from yuqing.stages.analyze import judges
-
-        self.judges = judges(settings)
-        self.sources = {source.key: source for source in settings.sources.sources}
-        self.index = MinHashIndex(threshold=settings.sources.near_copy_threshold)
-        self.exact: dict[int, int] = {}
-        self.rows = self.mentions = self.duplicates = 0
-
-    def duplicate_of(self, text: str) -> int | None:
-        """The earlier row (1-based) this text copies or nearly copies; remembers this row."""
-        from analysis.neardup import matching_text, signature
-
-        self.rows += 1
-        key = hash(matching_text(text))
-        if key in self.exact:
-            return self.exact[key]
-        self.exact[key] = self.rows
-        if len(matching_text(text)) < NEAR_COPY_MIN_CHARS:
-            return None
-        sig = signature(text)
-        hit = self.index.best(sig)
-        if hit:
-            return int(hit[0])
-        self.index.add(str(self.rows), sig)
-        return None
-
-    def context(self, row: dict[str, str], title: str) -> Any:
-        """The row's source context: its title and, when ``source`` names one, that source's kind."""
-        from analysis.assess import SourceContext
-
-        key = (row.get("source") or "").strip()
-        if key and key not in self.sources:
-            raise YuqingError(f"source 列中的 {key!r} 不是已配置的数据源；可用: {', '.join(self.sources)}")
-        config = self.sources.get(key)
-        return SourceContext(title, bool(config and config.is_local), bool(config and config.is_addressed))
-
-    def score(self, rows: list[dict[str, str]]) -> list[dict[str, Any]]:
-        """The rows with the score columns added."""
-        from analysis.assess import assess_texts
-        from analysis.normalize import clean_text, post_text
-
-        titles = [clean_text(row.get("title") or "") for row in rows]
-        cleaned = [clean_text(row.get("text") or "") for row in rows]
-        contexts = [self.context(row, title) for row, title in zip(rows, titles)]
-        joined = [post_text(title, text) for title, text in zip(titles, cleaned)]
-        copies = [self.duplicate_of(text) for text in joined]
-        assessed = assess_texts(cleaned, self.judges, contexts)
-        self.mentions += sum(a.mentioned for a in assessed)
-        self.duplicates += sum(c is not None for c in copies)
-        return [{**row, "clean_text": text, "mention": _flag(a.mentioned),
-                 "mention_rule": a.mention.label if a.mention else "", "duplicate_of": copy or "",
-                 "sentiment": repr(a.sentiment.positive), "label": a.label, "stance": a.label,
-                 "negative": f"{a.negative:.4f}", "actionable": _flag(a.actionable), "department": a.department_name,
-                 "kind": a.kind.kind, "topic": a.topic.key, "owner": a.owner, "reasons": "；".join(a.reasons)}
-                for row, text, copy, a in zip(rows, joined, copies, assessed)]
-
-
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
-
-
 @click.command("score")
 @click.argument("in_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_csv", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -165,43 +86,24 @@ def score(holder: AppHolder, in_csv: Path, out_csv: Path) -> None:
     duplicate_of 为文件内较早一条相同或近似内容的行号（从 1 起，不含表头）；
     与输出列同名的输入列（如 label）改名为 input_label 保留。
     """
+    from yuqing.stages.score import SCORE_COLUMNS, Scorer, UnknownSource, kept_name
+
     scorer = Scorer(holder.get().settings)
     with open(in_csv, encoding="utf-8-sig", newline="") as source, \
             open(out_csv, "w", encoding="utf-8", newline="") as target:
         reader = csv.DictReader(source)
         if "text" not in (reader.fieldnames or []):
             raise YuqingError(f"{in_csv} 缺少 text 列")
-        writer = csv.DictWriter(target, [*map(_kept_name, reader.fieldnames), *SCORE_COLUMNS], extrasaction="ignore")
+        writer = csv.DictWriter(target, [*map(kept_name, reader.fieldnames), *SCORE_COLUMNS], extrasaction="ignore")
         writer.writeheader()
         with _progress(in_csv) as bar:
             for chunk in _chunks(reader, CHUNK):
-                writer.writerows(scorer.score([{_kept_name(k): v for k, v in row.items()} for row in chunk]))
+                try:
+                    writer.writerows(scorer.score([{kept_name(k): v for k, v in row.items()} for row in chunk]))
+                except UnknownSource as exc:
+                    raise YuqingError(str(exc)) from None
                 bar.update(len(chunk))
     click.echo(f"已写入 {out_csv}：{scorer.rows} 行，提及本局 {scorer.mentions} 行，近似重复 {scorer.duplicates} 行")
-
-
-def staff_labelled(app: Any) -> Any:
-    """Texts labelled by staff: sentiment re-labels, and 误报 dismissals of posts called negative."""
-    from sqlalchemy import select
-
-    from analysis.sentiment.datasets import Labelled
-    from yuqing.storage.models import Assessment, CaseAction, CasePost, Post
-
-    texts, labels = [], []
-    with app.sessions() as session:
-        relabelled = select(Post, Assessment.label_override).join(Assessment).where(
-            Assessment.label_override.in_(["negative", "positive"]))
-        for post, label in session.execute(relabelled):
-            texts.append(post.full_text)
-            labels.append(int(label == "positive"))
-        dismissed = (select(Post).join(Assessment).join(CasePost, CasePost.post_id == Post.id)
-                     .join(CaseAction, CaseAction.case_id == CasePost.case_id)
-                     .where(CaseAction.action == "dismiss", CaseAction.reason.contains("误报"),
-                            Assessment.label_override == "", Assessment.sentiment_label == "negative").distinct())
-        for post in session.scalars(dismissed):
-            texts.append(post.full_text)
-            labels.append(1)
-    return Labelled(texts, labels)
 
 
 @click.command("train-sentiment")
@@ -221,12 +123,13 @@ def train_sentiment(holder: AppHolder, train_csv: Path, held_out: Path, out: Pat
     from analysis.sentiment import get_sentiment_model
     from analysis.sentiment.metrics import score_binary
     from analysis.sentiment.recipe import fit
+    from yuqing.stages.staff_labels import staff_labelled
 
     extra = read_domain("train") if domain else Labelled([], [])
     if staff_labels:
         app = holder.get()
         app.upgrade_schema()
-        extra = extra + staff_labelled(app)
+        extra = extra + staff_labelled(app.sessions)
     general = read_labelled(train_csv)
     click.echo(f"训练：通用 {len(general)} 条，领域与工作人员标注 {len(extra)} 条……")
     path = fit(general, extra, sources=[train_csv.name]).save(out)
