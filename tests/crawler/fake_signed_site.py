@@ -16,6 +16,7 @@ page goes to ``/login/done``, which sets the ``sid`` cookie for a day."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
@@ -126,9 +127,10 @@ def _json(body: object, status: int = 200) -> Reply:
 class SignedSearchSite(SampleSite):
     """The search page and its signed API on one loopback server."""
 
-    def __init__(self, session: bool = False) -> None:
+    def __init__(self, session: bool = False, later_pages_delay: float = 0.0) -> None:
         super().__init__()
         self.session = session
+        self.later_pages_delay = later_pages_delay
         self.scanned = False
 
     def answer(self, call: Call) -> Reply:
@@ -167,6 +169,8 @@ class SignedSearchSite(SampleSite):
         if call.query.get("sign") != fnv(f"/api/search?{query}{SALT}"):
             return _json({"code": 403, "msg": "签名错误"}, status=403)
         page = int(call.query.get("page", "1"))
+        if page > 1 and self.later_pages_delay:
+            time.sleep(self.later_pages_delay)
         if self.session:
             if f"{SESSION_COOKIE}={SESSION_VALUE}" not in call.headers.get("cookie", ""):
                 return _json({"code": 40100, "msg": "请先登录"})

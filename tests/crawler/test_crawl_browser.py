@@ -5,6 +5,10 @@ path collects every post, a rerun doubles nothing, a missing browser is a health
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -12,7 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.crawler.crawlkit import make_profile, read_posts, read_sources, report_of, run_crawl_process
+from tests.crawler.crawlkit import ROOT, crawl_command, make_profile, read_posts, read_sources, report_of, run_crawl_process
+from tests.crawler.test_crawl_resume import safe_posts, slowed
 from tests.crawler.fake_signed_site import NOTES, SignedSearchSite
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -43,6 +48,19 @@ def list_source(base: str, key: str, render: str) -> dict:
     return {"key": key, "kind": "html", "name": "脚本列表", "platform": f"{key}-test", "local": True,
             "obey_robots": False, "render": render, "start_urls": [f"{base}/list"],
             "selectors": {"item": "#list li", "link": "a::attr(href)", "title": "a::text", "body": ".body"}}
+
+
+def kill_when(profile: Path, url: str, condition) -> bool:
+    """Start a crawl and SIGKILL it once the committed posts meet `condition`; whether it was killed."""
+    child = subprocess.Popen(crawl_command(profile, url), cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 300
+    while child.poll() is None and time.monotonic() < deadline:
+        if os.path.exists(url.removeprefix("sqlite:///")) and condition(safe_posts(url)):
+            child.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    return child.wait() == -signal.SIGKILL
 
 
 def with_browser(profile: Path, **browser) -> Path:
@@ -114,6 +132,23 @@ def test_a_rerun_doubles_nothing(crawled):
     assert crawled["second"]["notes"]["status"] == "ok"
     assert crawled["second"]["notes"]["new_posts"] == 0
     assert len([p for p in crawled["posts"].values() if p.platform == "notes-test"]) == len(NOTES)
+
+
+def test_a_crawl_killed_mid_way_with_a_browser_source_loses_and_doubles_nothing_when_rerun(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("YUQING_DATA_DIR", str(tmp_path / "data"))
+    slow = SignedSearchSite(later_pages_delay=1.5).start()
+    try:
+        profile = make_profile(tmp_path / "config", [browser_source(slow.url), *slowed(site.url)], batch_size=1)
+        clean_url, killed_url = f"sqlite:///{tmp_path / 'clean.db'}", f"sqlite:///{tmp_path / 'killed.db'}"
+        run_crawl_process(profile, clean_url)
+        clean = read_posts(clean_url)
+        assert len([p for p in clean.values() if p.platform == "notes-test"]) == len(NOTES)
+        assert kill_when(profile, killed_url, lambda posts: any(p.platform == "notes-test" for p in posts.values()))
+        assert len(read_posts(killed_url)) < len(clean)
+        run_crawl_process(profile, killed_url)
+        assert set(read_posts(killed_url)) == set(clean)
+    finally:
+        slow.stop()
 
 
 def test_a_missing_browser_is_a_health_failure_not_a_crashed_crawl(signed_site, tmp_path, monkeypatch):
