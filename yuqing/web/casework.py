@@ -20,11 +20,15 @@ from yuqing.web.labels import time_left
 TEXT_ACTIONS = ("draft", "submit")
 NO_FIELDS = ("claim", "approve")
 FIELDS = {"record_published": ("url",), "relabel": ("label", "reason"), "assign": ("to",), "reoffer": ("to",),
-          "transfer": ("unit", "reason"), "revisit": ("method", "satisfaction", "reason")}
+          "transfer": ("unit", "reason"), "revisit": ("method", "satisfaction", "reason"),
+          "evidence": ("source", "reason", "url", "file_name"), "verify": ("verdict", "reason"), "rebut": ("templates",),
+          "refer": ("unit", "reason"), "transfer_answer": ("unit", "reason")}
 REQUIRED_FIELDS = {"record_published": ("url",), "relabel": ("label",), "assign": ("to",), "transfer": ("unit",),
-                   "revisit": ("method", "satisfaction")}
+                   "revisit": ("method", "satisfaction"), "evidence": ("source",), "verify": ("verdict",),
+                   "refer": ("unit",)}
 MISSING = {"reason": "请填写原因。", "url": "请填写发布链接。", "unit": "请填写转办单位。", "to": "请选择人员。",
-           "label": "请选择新的标注。", "method": "请选择回访方式。", "satisfaction": "请选择满意度。"}
+           "label": "请选择新的标注。", "method": "请选择回访方式。", "satisfaction": "请选择满意度。",
+           "source": "请填写证据来源。", "verdict": "请选择核实结论。"}
 DRAFT_STATES = {"draft": "草稿", "pending": "待审核", "approved": "已审核", "published": "已发布", "sent_back": "已退回"}
 
 
@@ -121,6 +125,16 @@ def required_of(action: str) -> tuple[str, ...]:
     return REQUIRED_FIELDS.get(action, ()) + (("reason",) if action in NEEDS_REASON else ())
 
 
+def text_actions(case: Case, actions: list[str]) -> list[str]:
+    """The allowed actions done in the reply editor (a rumour's reply is its rebuttal: submitted, never typed)."""
+    return [a for a in actions if a in TEXT_ACTIONS and not (case.kind == "rumour" and a == "draft")]
+
+
+def rumour_templates(settings: Settings) -> list[tuple[str, str, str]]:
+    """The approved rumour templates a rebuttal may use: key, part (opening/closing) and text."""
+    return [(t.key, t.part, t.text) for t in settings.replies.templates if t.kind == "rumour"]
+
+
 def action_forms(actions: list[str]) -> list[ActionForm]:
     """Forms for the allowed actions that are not done in the reply editor."""
     return [ActionForm(a, fields_of(a), required_of(a)) for a in actions if a not in TEXT_ACTIONS]
@@ -146,12 +160,21 @@ def _check_fields(case: Case, settings: Settings, action: str, values: dict[str,
             raise ActionRefused(400, f"回复共 {len(text)} 字，超过平台上限 {limit} 字，未提交。请删减后再提交。")
     url = values.get("url", "").strip()
     if url and not safe_url(url):
-        raise ActionRefused(400, "发布链接须是以 http:// 或 https:// 开头的完整网址。")
+        raise ActionRefused(400, "链接须是以 http:// 或 https:// 开头的完整网址。")
     to = (values.get("unit") or values.get("to") or "").strip()
     version = values.get("version", "")
     return {"reason": values.get("reason", "").strip(), "text": text, "url": url or None, "to": to or None,
-            "label": (values.get("satisfaction") or values.get("label", "")).strip() or None,
-            "method": values.get("method", "").strip() or None, "expected_version": ascii_number(version)}
+            "label": _label(values), "method": values.get("method", "").strip() or None,
+            "source": values.get("source", "").strip() or None, "file_name": values.get("file_name", "").strip() or None,
+            "expected_version": ascii_number(version)}
+
+
+def _label(values: dict[str, str]) -> str | None:
+    """The choice a form made: a satisfaction, a verdict, the rebuttal's templates or a new label."""
+    for name in ("satisfaction", "verdict", "templates", "label"):
+        if value := values.get(name, "").strip():
+            return value
+    return None
 
 
 def perform(session: Session, settings: Settings, case: Case, action: str, actor: str, now: datetime,

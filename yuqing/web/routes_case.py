@@ -9,17 +9,19 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from responder import reply_queue
-from responder.effect_query import case_effect
+from responder.effect_query import case_effect, rumour_spread
 from responder.revisits import SATISFACTION_LABELS
+from responder.rumour import VERDICT_LABELS
 from yuqing.display import SENTIMENT_NAMES
 from yuqing.storage.db import row_id_in_range
-from yuqing.storage.models import Case, CasePost, Post, User
+from yuqing.storage.models import Case, CasePost, Post, User, Verification
 from yuqing.web import casework, queries
 from yuqing.web.context import Desk, checked_form, current_user, db_session, get_desk, render, require_roles, root_path
 from yuqing.web.labels import time_left
 
 router = APIRouter(include_in_schema=False)
-FORM_FIELDS = ("reason", "text", "url", "to", "unit", "label", "method", "satisfaction", "version")
+FORM_FIELDS = ("reason", "text", "url", "to", "unit", "label", "method", "satisfaction", "version", "source",
+               "file_name", "verdict")
 
 
 def load_case(session: Session, case_id: int) -> Case:
@@ -27,7 +29,8 @@ def load_case(session: Session, case_id: int) -> Case:
     if not row_id_in_range(case_id):
         raise HTTPException(status_code=404, detail="没有这个编号的工单。")
     timeline = selectinload(Case.posts).selectinload(CasePost.post).selectinload(Post.assessment)
-    case = session.get(Case, case_id, options=[timeline, selectinload(Case.actions), selectinload(Case.drafts)])
+    rumour = [selectinload(Case.verifications).selectinload(Verification.evidence), selectinload(Case.transfers)]
+    case = session.get(Case, case_id, options=[timeline, selectinload(Case.actions), selectinload(Case.drafts), *rumour])
     if case is None:
         raise HTTPException(status_code=404, detail=f"没有编号为 {case_id} 的工单。")
     return case
@@ -50,12 +53,15 @@ def case_page(request: Request, case_id: int, use: int | None = None, user: User
         "user": user, "case": case, "posts": posts, "spread": queries.spread(posts),
         "suggestions": [(s, casework.citations(settings, s)) for s in case.suggestions],
         "limit": casework.reply_limit(settings, case.platform), "editor_text": _editor_text(case, use),
-        "text_actions": [a for a in actions if a in casework.TEXT_ACTIONS], "forms": casework.action_forms(actions),
+        "text_actions": casework.text_actions(case, actions), "forms": casework.action_forms(actions),
         "staff": queries.staff_names(settings), "topics": queries.topic_names(settings),
         "sentiments": SENTIMENT_NAMES, "time_left": time_left(case.deadline_at, desk.clock()),
         "clocks": casework.clock_rows(case, desk.clock()), "draft_states": casework.DRAFT_STATES,
         "revisit_methods": settings.response.revisit.methods, "satisfactions": SATISFACTION_LABELS,
-        "confirmation": casework.confirmation(case), "effect": case_effect(session, case.id, desk.clock())})
+        "confirmation": casework.confirmation(case), "effect": case_effect(session, case.id, desk.clock()),
+        "verdicts": VERDICT_LABELS, "rumour_templates": casework.rumour_templates(settings),
+        "rumour_units": settings.response.rumour.units,
+        "rumour_spread": rumour_spread(session, settings, case.id, desk.clock())})
 
 
 @router.post("/cases/{case_id}/act")
@@ -65,6 +71,7 @@ def act(request: Request, case_id: int, form: FormData = Depends(checked_form), 
     case = load_case(session, case_id)
     action = str(form.get("action", ""))
     values = {name: str(form.get(name, "")) for name in FORM_FIELDS}
+    values["templates"] = ",".join(str(key) for key in form.getlist("templates"))
     try:
         casework.perform(session, desk.app.settings, case, action, user.staff_key, desk.clock(), values)
     except casework.ActionRefused as refusal:
