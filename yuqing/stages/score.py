@@ -82,7 +82,3 @@ class Scorer:
 
 def _flag(value: bool) -> str:
     return "true" if value else "false"
-
-
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
