@@ -172,3 +172,12 @@ def test_a_stage_that_was_busy_runs_again_when_it_ends(app):
     stored = CrawlReport([SourceReport("s", "ok", new_posts=1)])
     chain.on_executed(JobExecutionEvent(EVENT_JOB_EXECUTED, "crawl:s", "default", DAY, retval=stored))
     assert scheduler.due == ["analyze"], "nothing is chained once a stop was requested"
+
+
+def test_a_busy_chained_stage_is_no_warning_but_a_skipped_crawl_is(app, caplog):
+    daemon = Daemon(app, scheduler_cls=SteppedScheduler, executor_factory=lambda size: DebugExecutor())
+    with caplog.at_level("INFO", logger="yuqing.scheduler"):
+        daemon._on_job_skipped(JobSubmissionEvent(EVENT_JOB_MAX_INSTANCES, "analyze", "default", [DAY]))
+        daemon._on_job_skipped(JobSubmissionEvent(EVENT_JOB_MAX_INSTANCES, "crawl:weibo", "default", [DAY]))
+    levels = {record.job: record.levelname for record in caplog.records if hasattr(record, "job")}
+    assert levels == {"analyze": "INFO", "crawl:weibo": "WARNING"}

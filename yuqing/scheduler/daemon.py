@@ -27,7 +27,7 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from yuqing.app import App
 from yuqing.scheduler.alerts import alert_job_failure
-from yuqing.scheduler.chain import StageChain
+from yuqing.scheduler.chain import CHAINED, StageChain
 from yuqing.scheduler.clock import Clock, utc_now
 from yuqing.scheduler.plan import CRAWL_POOL, JobSpec, Timings, job_signature, planned_jobs
 from yuqing.scheduler.runner import RUN_JOB_REF, JobContext, bind
@@ -156,4 +156,7 @@ class Daemon:
             self.cut_short.add(event.job_id)
 
     def _on_job_skipped(self, event) -> None:
+        if event.code == EVENT_JOB_MAX_INSTANCES and event.job_id in CHAINED:
+            log.info("stage busy, runs again when it ends", extra={"job": event.job_id})
+            return
         log.warning("job run skipped", extra={"job": event.job_id, "event_code": event.code})
