@@ -99,9 +99,7 @@ class LiveSite(SampleSite):
         with self._lock:
             weibo, board = list(self.weibo), list(self.board)
         if call.path == "/api/container/getIndex":
-            word = call.query.get("containerid", "").partition("&q=")[2]
-            matching = [post for post in weibo if word and word in post.text]
-            return _json(weibo_page(matching, int(call.query.get("page", "1") or 1)))
+            return weibo_search(weibo, call)
         if call.path == "/v1/threads/list/df":
             return _json(board_page(board, call.json_param()))
         if call.path == "/v1/threads/content":
@@ -116,6 +114,13 @@ class LiveSite(SampleSite):
 
 def _json(data: dict) -> Reply:
     return Reply(json.dumps(data, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+def weibo_search(posts: list[Published], call: Call) -> Reply:
+    """The real-time search's answer: the page asked for of the posts holding the searched word."""
+    word = call.query.get("containerid", "").partition("&q=")[2]
+    matching = [post for post in posts if word and word in post.text]
+    return _json(weibo_page(matching, int(call.query.get("page", "1") or 1)))
 
 
 def weibo_page(posts: list[Published], page: int, size: int = 10) -> dict:
@@ -171,26 +176,37 @@ class Arrivals:
         self.note(self.robot, (json.loads(body or b"{}").get("text") or {}).get("content", ""))
 
 
-def write_profile(folder: Path, site_url: str, database_url: str, smtp_port: int, intervals: dict[str, int]) -> Path:
-    """The demo profile with the two live sources at their intervals and the packaged politeness."""
-    sources = [
+def live_sources(site_url: str, intervals: dict[str, int]) -> list[dict]:
+    """The two live sources at their intervals."""
+    return [
         {"key": "weibo-live", "kind": "weibo", "name": "微博实时搜索", "base_url": site_url, "keywords": ["榆川市民政局"],
          "interval_minutes": intervals["weibo-live"], "obey_robots": False, "max_pages": 3, "fetch_long_text": False},
         {"key": "board-live", "kind": "board", "name": "领导留言板", "base_url": site_url, "page_size": 10,
          "interval_minutes": intervals["board-live"], "forums": [{"id": 5801, "addressee": "榆川市市长"}]},
     ]
+
+
+def write_profile(folder: Path, sources: list[dict], database_url: str, smtp_port: int, **app: str) -> Path:
+    """The demo profile with these sources, the packaged politeness and `app` laid over app.yaml."""
     write_demo_profile(folder, sources, database_url, smtp_port)
-    path = folder / "sources.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data.update(download_delay_seconds=1.0, autothrottle=True)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for name, extra in (("sources.yaml", {"download_delay_seconds": 1.0, "autothrottle": True}), ("app.yaml", app)):
+        path = folder / name
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data.update(extra)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return folder
 
 
-def daemon_command(config: Path) -> list[str]:
-    """`yuqing --config DIR run`, through this interpreter (the checkout's code comes first on its path)."""
+def yuqing_command(config: Path, *args: str) -> list[str]:
+    """`yuqing --config DIR ARGS...`, through this interpreter (the checkout's code comes first on its path)."""
     return [sys.executable, "-c", "import sys; from yuqing.cli import main; sys.exit(main())", "--config", str(config),
-            "run"]
+            *args]
+
+
+def checkout_env(**extra: str) -> dict[str, str]:
+    """The environment for the checkout's own processes: its code first on the path, plus `extra`."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            **extra}
 
 
 WARM = re.compile(r'"job": "analyze".*"result": "AnalyzeReport\(analyzed=[1-9]')
@@ -301,10 +317,9 @@ def main(argv: list[str] | None = None) -> int:
     smtp = Controller(arrivals, hostname="127.0.0.1", port=free_port())
     smtp.start()
     robot = RobotReceiver(root / "robots", on_message=arrivals.robot_message).start()
-    config = write_profile(root / "config", site.url, database_url, smtp.port, intervals)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-           "YUQING_WECOM_WEBHOOK": robot.url}
-    daemon = subprocess.Popen(daemon_command(config), cwd=root, env=env, stdout=subprocess.DEVNULL)
+    config = write_profile(root / "config", live_sources(site.url, intervals), database_url, smtp.port)
+    daemon = subprocess.Popen(yuqing_command(config, "run"), cwd=root, env=checkout_env(YUQING_WECOM_WEBHOOK=robot.url),
+                              stdout=subprocess.DEVNULL)
     try:
         site.publish("weibo-live", "榆川市民政局今天发布了冬季救助热线的值班安排")  # warm-up, not measured
         warm = wait_for_first_analysis(root / "logs" / "yuqing.log", daemon, timeout=300)
