@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from responder.intake import open_cases
+from responder.report import build_report
 from responder.workflow import WorkflowError, allowed_actions, apply
 from responder.effect_query import rumour_spread
 from yuqing.storage.db import transaction
@@ -154,3 +155,17 @@ def test_referrals_and_transfers_keep_the_units_answers(sessions, settings, now,
                     ("市公安局", "spokesperson", "", None, "")]
     with pytest.raises(WorkflowError, match="待答复"):
         act(sessions, settings, rumour, "transfer_answer", "spokesperson", later, to="网信", reason="重复")
+
+
+def test_the_special_report_names_where_the_rumour_and_its_referrals_stand(sessions, settings, now, event, rumour):
+    act(sessions, settings, rumour, "verify_open", "affairs-chief", now)
+    act(sessions, settings, rumour, "evidence", "affairs-chief", now, source="殡仪馆收费公示", reason="未调价")
+    act(sessions, settings, rumour, "refer", "spokesperson", now, to="网信", reason="请平台处置")
+    steps = build_report(sessions, settings, event, now, any_level=True).figures.next_steps
+    assert any("正在核实（1 条证据" in step for step in steps)
+    assert any("转网信，请跟进其答复" in step for step in steps)
+    act(sessions, settings, rumour, "transfer_answer", "spokesperson", now, reason="已处置")
+    act(sessions, settings, rumour, "verify", "affairs-chief", now, label="不实", reason=FINDING)
+    steps = build_report(sessions, settings, event, now, any_level=True).figures.next_steps
+    assert any("经核实不实：请按核准模板生成辟谣稿" in step for step in steps)
+    assert not any("请跟进其答复" in step for step in steps)
