@@ -24,7 +24,7 @@ ARGS: dict[str, list[str]] = {
     "analyze": [], "score": ["{tmp}/in.csv", "-o", "{tmp}/out.csv"],
     "train-sentiment": ["{tmp}/in.csv", "--held-out", "{tmp}/in.csv", "-o", "{tmp}/m.npz", "--no-domain"],
     "train-department": ["-o", "{tmp}/d.npz"], "digest": [], "report": ["1"], "web": ["--port", "0"], "users add": ["admin"], "users list": [],
-    "users passwd": ["admin", "--generate"], "run": [], "backup": ["--out", "{tmp}/b.json", "--format", "json"],
+    "users passwd": ["admin", "--generate"], "run": [], "login": ["weibo-search"], "backup": ["--out", "{tmp}/b.json", "--format", "json"],
     "backup restore": ["{tmp}/backup.json.gz", "--yes"],
     **{f"queue {name}": [] for name in ("list", "intake", "clocks", "deliver", "retry-failed", "revisits",
                                                      "check-links")},
@@ -44,7 +44,7 @@ ARGS: dict[str, list[str]] = {
     "queue transfer-answer": ["1", "--as", "a", "--answer", "r"], "queue spread": ["1"],
 }
 NO_PROFILE = {"init"}  # writes a profile; reads neither a profile nor a database
-NO_DATABASE = NO_PROFILE | {"score", "train-department"}
+NO_DATABASE = NO_PROFILE | {"score", "train-department", "login"}
 OWN_PROFILE = {"demo"}  # writes its own profile in --dir: config scenarios do not apply
 # Only read: on an empty read-only database they ask for `yuqing db upgrade` (tests/cli/test_core.py) and write nothing.
 READ_ONLY = {"db current", "status", "queue list", "queue show", "queue spread", "users list"}
