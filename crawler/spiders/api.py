@@ -158,7 +158,7 @@ class ApiSpider(JsonPosts):
         if missing:
             self.fail(f"接口密钥的环境变量未设置: {', '.join(missing)}")
         self.secrets = {name: os.environ[var] for name, var in self.source.secrets.items()}
-        words = self.keywords or self.source.keywords or [""]
+        words = self.search_words() or [""]
         first = "" if self.source.paging.mode == "cursor" else self.source.paging.start
         return [self.page_request(word, 1, first) for word in words]
 

@@ -325,8 +325,17 @@ class ApiSource(JsonMapping, SourceBase):
     headers: dict[str, str] = Field(default_factory=dict)
     body: dict[str, Any] | None = Field(default=None, description="JSON body template (POST)")
     secrets: dict[str, str] = Field(default_factory=dict, description="Placeholder name to environment variable")
-    keywords: list[str] = Field(default_factory=list, description="Words for {keyword}: one stream per word")
+    keywords: list[str] = Field(
+        default_factory=list, description="Words for {keyword}, one stream per word; empty: the monitoring scheme's"
+    )
+    max_keywords: int = Field(default=5, ge=1, description="At most this many search words from the scheme")
+    max_keyword_length: int = Field(default=20, ge=1, description="Longer search words are left out")
     paging: ApiPaging = Field(default_factory=lambda: ApiPaging())
+
+    @property
+    def search(self) -> bool:
+        """Whether the templates search by word ({keyword}): one stream per search word."""
+        return any("{keyword}" in text for text in (self.url, *self.headers.values(), repr(self.body or {})))
 
     @field_validator("secrets")
     @classmethod
@@ -345,8 +354,6 @@ class ApiSource(JsonMapping, SourceBase):
         unknown = sorted({name for text in texts for name in PLACEHOLDER.findall(text)} - known)
         if unknown:
             raise ValueError(f"未知的占位符 {{{unknown[0]}}}；可用: {', '.join(sorted(known))}")
-        if any("{keyword}" in text for text in texts) and not self.keywords:
-            raise ValueError("模板用了 {keyword}，须给出 keywords")
         return self
 
 
