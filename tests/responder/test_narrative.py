@@ -11,7 +11,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from click.testing import CliRunner
 
+from responder.report import build_report
 from responder.report.figures import ActionRow, KeyPost, PlatformRow, ReportFigures
 from responder.report.narrative import event_summary, report_narrative
 from responder.report.render import render_html
@@ -144,3 +146,35 @@ def test_a_dead_or_slow_endpoint_falls_back_with_one_line(settings, figures, mod
     assert not slow.drafted and "Timeout" in slow.note and slow.lines == dead.lines
     unset = event_summary(_with_model(settings), figures, {})
     assert not unset.drafted and "YUQING_LLM_URL" in unset.note
+
+
+def test_the_special_report_carries_the_accepted_draft_or_else_the_data_only_text(
+        sessions, settings, now, factory, model):
+    event = factory.event(title="低保金迟迟未到账", level=2)
+    factory.post("低保金三个月没发了，电话13812345678也打不通", event_id=event)
+    plain = build_report(sessions, settings, event, now, any_level=True, environ={})
+    assert not plain.summary.drafted and 'data-drafted="data"' in plain.html and "13812345678" not in plain.html
+    overview = plain.summary.lines[0].text
+    model.answers += [[{"text": overview, "cite": "record:overview"}], [{"text": "已约谈相关责任人。", "cite": "record:overview"}]]
+    built = build_report(sessions, _with_model(settings), event, now, any_level=True,
+                         environ={**ENV, "YUQING_LLM_URL": model.url})
+    assert built.summary.drafted and not built.narrative.drafted and "内容大多不见于" in built.narrative.note
+    assert built.narrative.lines == plain.narrative.lines and "语言模型起草" in built.html
+    sent = json.dumps(model.requests, ensure_ascii=False)
+    assert "13812345678" not in sent and "138****5678" in sent
+
+
+def test_the_report_command_says_in_one_line_that_a_dead_model_was_not_used(
+        profile_dir, database_url, engine, factory, tmp_path):
+    from yuqing.cli import cli
+
+    digest = profile_dir / "digest.yaml"
+    digest.write_text(digest.read_text(encoding="utf-8").replace("narrative:\n  enabled: false",
+                                                                 "narrative:\n  enabled: true"), encoding="utf-8")
+    event = factory.event(level=2)
+    factory.post("低保金三个月没发了", event_id=event)
+    result = CliRunner().invoke(cli, ["--config", str(profile_dir), "--database-url", database_url, "report",
+                                      str(event), "--out", str(tmp_path / "out")], env={"YUQING_LLM_URL": _dead_url()})
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "模型草稿未采用" in line]
+    assert [line.split(":")[0] for line in lines] == ["摘要", "综述"] and all("ConnectionError" in line for line in lines)

@@ -33,3 +33,6 @@ def report(holder: AppHolder, event_id: int, out: Path | None, any_level: bool) 
                f"处置记录 {len(f.actions)} 条，待决策 {len(f.next_steps)} 项")
     for path in paths:
         click.echo(f"文件: {path}")
+    for name, text in (("摘要", built.summary), ("综述", built.narrative)):
+        if text.drafted or text.note:
+            click.echo(f"{name}: " + ("本地模型起草，引用与数字已核对" if text.drafted else f"模型草稿未采用（{text.note}），用数据生成的文字"))
