@@ -8,10 +8,17 @@ Keys (all under one prefix, default ``yuqing``):
   ``<prefix>:<source>:processing:<worker>`` requests a worker has taken and not yet finished
   ``<prefix>:worker:<worker>``              the worker's heartbeat (expires when it dies)
   ``<prefix>:stored``                       "posts stored" signals for the daemon (newest STORED_KEPT kept)
+  ``<prefix>:<source>:cursors``             newest post date per stream of the rounds that ended cleanly
+  ``<prefix>:<source>:round``               the current round's newest post date per stream (and ``!failed``)
 
 A taken request stays in its worker's processing list until its callback's output has been
 handled (or its errback ran); when a worker dies, the others move its unfinished requests back
 to the queue once its heartbeat has expired, so no page is lost.
+
+A worker stops reading a list at the first post already seen, as a one-off crawl does: its spiders
+read the source's cursors from Redis, note each post's date in the round's hash, and mark the round
+failed when a request or callback fails; the next round's push moves a clean round's dates into the
+cursors (a failed round's are dropped, so its unread pages are read again next time).
 
 Each batch a worker stores with new or changed posts pushes a signal to ``<prefix>:stored``; the
 daemon (`yuqing.scheduler.relay`) waits on that list and runs its analysis at once, so the event-driven
@@ -47,6 +54,7 @@ from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import FifoQueue
 
+from crawler.items import PostItem
 from crawler.pipelines.store import posts_stored
 from crawler.settings import HEARTBEAT_SECONDS, REDIS_PREFIX, configured
 from crawler.spiders import spider_for
@@ -56,6 +64,9 @@ TOKEN = "yuqing_redis_token"
 LEASE_BEATS = 6
 STALLED_AFTER_SECONDS = 600.0
 STORED_KEPT = 1000
+ROUND_FAILED = "!failed"
+NEWER = """local old = redis.call('HGET', KEYS[1], ARGV[1])
+if (not old) or old < ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end"""
 logger = logging.getLogger(__name__)
 
 
@@ -82,6 +93,38 @@ def heartbeat_key(prefix: str, worker: str) -> str:
 def stored_key(prefix: str) -> str:
     """The list of "posts stored" signals the daemon waits on."""
     return f"{prefix}:stored"
+
+
+def cursors_key(prefix: str, spider: str) -> str:
+    """Newest post date per stream of one source's clean rounds (where the next round stops)."""
+    return f"{prefix}:{spider}:cursors"
+
+
+def round_key(prefix: str, spider: str) -> str:
+    """Newest post date per stream seen by one source's current round, and whether a page failed."""
+    return f"{prefix}:{spider}:round"
+
+
+def note_newer(server: redis.Redis, key: str, stream: str, at: str) -> None:
+    """Set a stream's date in a hash unless the hash already holds a later one (UTC ISO texts)."""
+    server.eval(NEWER, 1, key, stream, at)
+
+
+def close_round(server: redis.Redis, prefix: str, source_key: str) -> bool:
+    """Move the finished round's dates into the source's cursors unless a page of it failed (then its
+    unread pages are read next round); returns whether the cursors moved."""
+    seen = {k.decode(): v.decode() for k, v in server.hgetall(round_key(prefix, source_key)).items()}
+    server.delete(round_key(prefix, source_key))
+    if not seen or ROUND_FAILED in seen:
+        return False
+    for stream, at in seen.items():
+        note_newer(server, cursors_key(prefix, source_key), stream, at)
+    return True
+
+
+def mark_round_failed(server: redis.Redis, prefix: str, source_key: str) -> None:
+    """A request or callback of the current round failed: its dates must not become cursors."""
+    server.hset(round_key(prefix, source_key), ROUND_FAILED, "1")
 
 
 def redis_settings(redis_url: str, prefix: str = REDIS_PREFIX, worker: str = "",
@@ -154,13 +197,13 @@ def requeue_orphans(server: redis.Redis, prefix: str, only_worker: str = "") -> 
 class AckSpiderMiddleware:
     """Acknowledges a request once everything its callback produced has been handled."""
 
-    def __init__(self, server: redis.Redis):
-        self.server = server
+    def __init__(self, server: redis.Redis, crawler=None):
+        self.server, self.crawler = server, crawler
 
     @classmethod
     def from_crawler(cls, crawler):
         """Connect to the Redis named by REDIS_URL."""
-        return cls(redis.Redis.from_url(crawler.settings["REDIS_URL"]))
+        return cls(redis.Redis.from_url(crawler.settings["REDIS_URL"]), crawler)
 
     async def process_spider_output(self, response, result):
         """Pass the output through, then acknowledge the response's request."""
@@ -169,8 +212,10 @@ class AckSpiderMiddleware:
         acknowledge(self.server, response.request.meta)
 
     def process_spider_exception(self, response, exception):
-        """A callback that raised is finished too (its error is counted by Scrapy)."""
+        """A callback that raised is finished too (its error is counted by Scrapy), and its round failed."""
         acknowledge(self.server, response.request.meta)
+        mark_round_failed(self.server, configured(self.crawler.settings, "YUQING_REDIS_PREFIX"),
+                          self.crawler.spider.name)
 
 
 class WorkerHeartbeat:
@@ -278,10 +323,43 @@ class WorkerSpiderMixin:
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
-        """Build the spider and keep it open while the queue is empty."""
+        """Build the spider, keep it open while the queue is empty, note the posts it sees."""
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.keep_waiting, signal=signals.spider_idle)
+        crawler.signals.connect(spider.note_seen, signal=signals.item_scraped)
+        crawler.signals.connect(spider.note_seen, signal=signals.item_dropped)
         return spider
+
+    def shared(self) -> tuple[redis.Redis, str] | None:
+        """This worker's Redis connection and key prefix (None for a spider outside a crawler)."""
+        crawler = getattr(self, "crawler", None)
+        if crawler is None:
+            return None
+        if getattr(self, "_server", None) is None:
+            self._server = redis.Redis.from_url(crawler.settings["REDIS_URL"])
+        return self._server, configured(crawler.settings, "YUQING_REDIS_PREFIX")
+
+    @property
+    def cursors(self) -> dict[str, datetime]:
+        """The source's cursors as the last clean round left them (shared by every worker)."""
+        found = self.shared()
+        if found is None:
+            return {}
+        server, prefix = found
+        return {k.decode(): datetime.fromisoformat(v.decode())
+                for k, v in server.hgetall(cursors_key(prefix, self.name)).items()}
+
+    @cursors.setter
+    def cursors(self, _value: dict) -> None:
+        """Ignored: the worker reads the shared cursors."""
+
+    def note_seen(self, item: Any, **_: Any) -> None:
+        """Note a post's date (kept or dropped) in the round's newest per stream."""
+        found = self.shared()
+        if found is None or not isinstance(item, PostItem) or not item.published_at:
+            return
+        at = item.published_at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        note_newer(found[0], round_key(found[1], self.name), item.stream, at)
 
     def keep_waiting(self) -> None:
         """Wait for the next round instead of closing."""
@@ -302,11 +380,11 @@ class WorkerSpiderMixin:
         """Ignored: the worker always reads the clock."""
 
     def on_error(self, failure) -> None:
-        """Count the failure as usual, then mark the request finished."""
+        """Count the failure as usual, mark the request finished and its round failed."""
         super().on_error(failure)
-        if getattr(self, "_ack_server", None) is None:
-            self._ack_server = redis.Redis.from_url(self.crawler.settings["REDIS_URL"])
-        acknowledge(self._ack_server, failure.request.meta)
+        server, prefix = self.shared()
+        acknowledge(server, failure.request.meta)
+        mark_round_failed(server, prefix, self.name)
 
 
 _WORKER_CLASSES: dict[str, type[SourceSpider]] = {}
@@ -329,9 +407,11 @@ def round_in_progress(server: redis.Redis, prefix: str, source_key: str) -> bool
 
 def push_round(server: redis.Redis, source: Any, zone: str, prefix: str = REDIS_PREFIX) -> int:
     """Start a crawl round of one source for the workers; returns the requests pushed (0 while
-    the previous round is unfinished, so rounds never pile up)."""
+    the previous round is unfinished, so rounds never pile up). The previous round's dates become the
+    cursors first, if it ended cleanly."""
     if round_in_progress(server, prefix, source.key):
         return 0
+    close_round(server, prefix, source.key)
     spider = worker_spider(source.kind)(source=source, zone=zone)
     queue = FifoQueue(server, spider, queue_key(prefix, source.key), picklecompat)  # fresh requests carry no token
     seen = RFPDupeFilter(server, dupefilter_key(prefix, source.key))

@@ -24,7 +24,15 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from crawler.distributed import processing_key, queue_key, requeue_orphans, start_round, stored_key
+from crawler.distributed import (
+    cursors_key,
+    mark_round_failed,
+    processing_key,
+    queue_key,
+    requeue_orphans,
+    start_round,
+    stored_key,
+)
 from tests.ops.mocksite import Forum, MockForumServer, forum_source_yaml
 from tests.scheduler.stepping import RecordingScheduler
 from yuqing.app import App
@@ -188,3 +196,30 @@ def test_posts_a_worker_stores_make_the_daemons_analysis_due_at_once(cluster, re
         stopping.set()
         relay.stop()
     assert set(scheduler.due) == {"analyze"}
+
+
+def test_a_round_stops_at_the_first_page_already_seen_and_a_failed_round_moves_no_cursor(
+        cluster, redis_server, prefix):
+    forum, app, start_worker = cluster
+    publish(forum, 25)  # three list pages
+    start_worker()
+    assert start_round(app.settings, SOURCE, prefix) == 1
+    wait_until(lambda: stored(app) == 25 and drained(redis_server, prefix))
+    first = dict(forum.hits)
+    assert start_round(app.settings, SOURCE, prefix) == 1
+    wait_until(lambda: forum.hits["/forum-1.html"] == 2 and drained(redis_server, prefix), "the second round")
+    assert redis_server.hgetall(cursors_key(prefix, SOURCE)), "the clean first round left cursors"
+    assert forum.hits["/forum-2.html"] == first["/forum-2.html"] == 1, "nothing new: one list page"
+    assert all(forum.hits[f"/post-{n}.html"] == 1 for n in range(1, 26)), "no post page read twice"
+    before = redis_server.hgetall(cursors_key(prefix, SOURCE))
+    forum.add("新帖", "榆川市民政局您好，新的低保问题。", "2026-11-30 09:00")
+    assert start_round(app.settings, SOURCE, prefix) == 1
+    wait_until(lambda: stored(app) == 26 and drained(redis_server, prefix), "the third round")
+    mark_round_failed(redis_server, prefix, SOURCE)
+    assert start_round(app.settings, SOURCE, prefix) == 1
+    wait_until(lambda: forum.hits["/forum-1.html"] == 4 and drained(redis_server, prefix), "the fourth round")
+    assert redis_server.hgetall(cursors_key(prefix, SOURCE)) == before, "a failed round's dates are not cursors"
+    assert forum.hits["/post-26.html"] == 2, "what the failed round read is read again"
+    assert start_round(app.settings, SOURCE, prefix) == 1
+    wait_until(lambda: forum.hits["/forum-1.html"] == 5 and drained(redis_server, prefix), "the fifth round")
+    assert forum.hits["/post-26.html"] == 2 and forum.hits["/forum-2.html"] == 1
