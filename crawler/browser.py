@@ -168,9 +168,9 @@ class LoginSessionMiddleware:
         self.crawler.stats.set_value("yuqing/session", info.account)
 
     def process_request(self, request: Request, spider=None) -> None:
-        """Route through the browser with the session's storage state, or add the session's cookies
-        to those the request carries (after Scrapy's cookie jar and the environment's cookies)."""
-        if self.source.needs_browser:
+        """Route through the browser with the session's storage state (robots.txt stays plain), or add
+        the session's cookies to those the request carries (after Scrapy's jar and the environment's)."""
+        if self.source.needs_browser and not urlsplit(request.url).path.endswith("/robots.txt"):
             request.meta.setdefault("playwright", True)
             request.meta.setdefault("playwright_context", f"{self.source.key}:{self.account or '-'}")
             if self.state is not None:

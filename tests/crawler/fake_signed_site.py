@@ -142,6 +142,8 @@ class SignedSearchSite(SampleSite):
             return self.search(call)
         if call.path.startswith(("/login", "/qr.png", "/scan")):
             return self.login(call)
+        if call.path == "/robots.txt":
+            return Reply("User-agent: *\nDisallow: /private/\n", content_type="text/plain")
         if call.path == "/list":
             return Reply(LIST_PAGE % {"notes": json.dumps(NOTES, ensure_ascii=False)})
         note = next((n for n in NOTES if call.path == f"/note/{n['note_id']}"), None)

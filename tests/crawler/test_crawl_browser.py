@@ -46,7 +46,7 @@ def plain_source(base: str) -> dict:
 def list_source(base: str, key: str, render: str) -> dict:
     """A list-and-detail site whose list only its script writes."""
     return {"key": key, "kind": "html", "name": "脚本列表", "platform": f"{key}-test", "local": True,
-            "obey_robots": False, "render": render, "start_urls": [f"{base}/list"],
+            "obey_robots": True, "render": render, "start_urls": [f"{base}/list"],
             "selectors": {"item": "#list li", "link": "a::attr(href)", "title": "a::text", "body": ".body"}}
 
 
@@ -126,6 +126,7 @@ def test_render_browser_reads_what_the_pages_script_writes(crawled):
     through_browser = {p.clean_text for p in crawled["posts"].values() if p.platform == "list-browser-test"}
     assert through_browser == {note["desc"] for note in NOTES}
     assert not [p for p in crawled["posts"].values() if p.platform == "list-plain-test"]
+    assert [c for c in crawled["calls"] if c.path == "/robots.txt"]
 
 
 def test_a_rerun_doubles_nothing(crawled):
