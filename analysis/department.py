@@ -110,8 +110,8 @@ def _topic_of(words: Counter[str], vocab: BusinessVocabulary) -> TopicMatch:
                       [f"主题“{topic.name}”：命中关键词 {'、'.join(found)}{owner}"])
 
 
-def _department_scores(words: Counter[str], vocab: BusinessVocabulary) -> Counter[str]:
-    scores: Counter[str] = Counter()
+def _department_scores(words: Counter[str], vocab: BusinessVocabulary) -> dict[str, float]:
+    scores: dict[str, float] = defaultdict(float)
     for word, weight in words.items():
         tags = vocab.owners[word]
         if any(tag.startswith("topic:") for tag in tags):

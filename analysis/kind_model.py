@@ -114,7 +114,7 @@ class KindModel:
         words = self._deciding_words(found, kind, rule.kind)
         because = f"，依据“{'、'.join(words)}”" if words else ""
         said = f"（规则原判为{'；'.join(rule.reasons)}）"
-        return KindResult(kind, [f"{KIND_NAMES[kind]}：类别模型据本局标注样本判断{because}{said}"])
+        return KindResult(kind, [f"{KIND_NAMES[kind]}：类别模型据本局标注样本判断{because}{said}"])  # type: ignore[arg-type]
 
     def _deciding_words(self, found: set[str], kind: str, rule_kind: str) -> list[str]:
         """Readable tokens that pushed most toward ``kind`` over the rules' kind."""

@@ -4,7 +4,7 @@ tier and an emergency tie, each level with the reasons that raised it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 LEVEL_NAMES = {4: "Ⅳ级（一般）", 3: "Ⅲ级（较大）", 2: "Ⅱ级（重大）", 1: "Ⅰ级（特别重大）"}
@@ -66,7 +66,7 @@ def words_in(text: str, words: Iterable[str]) -> tuple[str, ...]:
     return tuple(word for word in dict.fromkeys(words) if word and word in text)
 
 
-def media_tier(author: str, tiers: dict[int, Sequence[str]]) -> int:
+def media_tier(author: str, tiers: Mapping[int, Sequence[str]]) -> int:
     """The best (lowest) tier whose outlet names occur in the author name; 0 when none."""
     for tier in sorted(tiers):
         if any(name and name in author for name in tiers[tier]):

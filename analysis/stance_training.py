@@ -54,7 +54,7 @@ class StanceRows:
 
     def subset(self, keep: Sequence[int]) -> StanceRows:
         """The rows at the positions ``keep``, in that order."""
-        return StanceRows(*([column[i] for i in keep] for column in
+        return StanceRows(*([column[i] for i in keep] for column in  # type: ignore[arg-type]
                             (self.texts, self.boards, self.stances, self.weights, self.real)))
 
     def add(self, text: str, board: bool, stance: str, weight: float, real: bool) -> None:

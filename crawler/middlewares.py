@@ -60,7 +60,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def _backoff(self, request: Request) -> float:
         return min(MAX_BACKOFF_SECONDS, self.backoff * 2 ** request.meta.get("retry_times", 0))
 
-    async def process_response(self, request: Request, response: Response, spider=None) -> Request | Response:
+    async def process_response(  # type: ignore[override]  # Scrapy 2.13 accepts coroutine middleware methods
+            self, request: Request, response: Response, spider=None) -> Request | Response:
         """Retry retryable statuses after the server's or our own delay."""
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
@@ -76,7 +77,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await _pause(asked if asked is not None else self._backoff(request))
         return retry
 
-    async def process_exception(self, request: Request, exception: Exception, spider=None) -> Request | None:
+    async def process_exception(  # type: ignore[override]  # as process_response
+            self, request: Request, exception: Exception, spider=None) -> Request | None:
         """Retry timeouts and connection errors after a backoff."""
         if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
             return None

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -79,7 +79,7 @@ def _due_ids(session: Session, now: datetime, limit: int) -> list[int]:
 
 def _claim(session: Session, notification_id: int, now: datetime) -> bool:
     """Take a lease on a row so a concurrent run does not send it too."""
-    result = session.execute(
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # an UPDATE returns a CursorResult
         update(Notification)
         .where(Notification.id == notification_id, Notification.status.in_(("pending", "sending")),
                Notification.next_attempt_at <= now)
@@ -125,7 +125,8 @@ def deliver_due(sessions: sessionmaker[Session], settings: Settings, now: dateti
                 environ: Mapping[str, str] | None = None, limit: int = 200) -> DeliveryReport:
     """Send every due alert once; failures are retried later with backoff, never dropped silently."""
     environ = os.environ if environ is None else environ
-    report, channels, down = DeliveryReport(), {}, set()
+    report, down = DeliveryReport(), set[str]()
+    channels: dict[str, Channel | Exception] = {}
     with sessions() as session:
         ids = _due_ids(session, now, limit)
     for notification_id in ids:
@@ -149,6 +150,7 @@ def retry_failed(sessions: sessionmaker[Session], now: datetime) -> int:
     """Put every notification given up on back in the outbox, due now (once its channel is fixed);
     returns how many."""
     with transaction(sessions) as session:
-        result = session.execute(update(Notification).where(Notification.status == "failed")
+        result: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # an UPDATE returns a CursorResult
+            update(Notification).where(Notification.status == "failed")
                                  .values(status="pending", attempts=0, next_attempt_at=now))
     return int(result.rowcount)

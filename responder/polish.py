@@ -61,7 +61,7 @@ def ask_model(config: Endpoint, environ: Mapping[str, str], prompt: str, payload
         raise PolishRejected(f"未设置环境变量 {config.url_env}")
     key = environ.get(config.api_key_env, "")
     model = environ.get(config.model_env, "") if config.model_env else ""
-    body = {"model": model or config.model, "temperature": 0, "messages": [
+    body: dict[str, Any] = {"model": model or config.model, "temperature": 0, "messages": [
         {"role": "system", "content": prompt}, {"role": "user", "content": json.dumps(payload, ensure_ascii=False)}]}
     try:
         response = requests.post(f"{base}/chat/completions", json=body, timeout=config.timeout_seconds,

@@ -44,7 +44,7 @@ def _templates(settings: Settings, kind: str, part: str, section: str) -> list[S
 
 def _policy_sentences(match: Match, budget: int) -> list[Sentence]:
     """The policy answer's leading sentences that fit the budget (whole sentences only)."""
-    source, kept = f"policy:{match.policy.key}", []
+    source, kept = f"policy:{match.policy.key}", list[Sentence]()
     for piece in (p for p in SENTENCE_END.split(match.policy.answer) if p.strip()):
         if sum(len(s.text) for s in kept) + len(piece) > budget:
             break

@@ -46,7 +46,7 @@ def _hats(case: Case, actor: str, settings: Settings) -> set[str]:
     person = find_member(settings, actor)
     if person is None:
         return set()
-    hats = {person.role}
+    hats: set[str] = {person.role}
     if person.role in MANAGER_ROLES:
         hats.add("manager")
     if actor == case.owner:

@@ -17,7 +17,7 @@ import tempfile
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import Connection, Engine, LargeBinary, Table, delete, func, select, text, update
 from sqlalchemy.engine import make_url
@@ -136,7 +136,7 @@ def _encode(value: Any) -> Any:
 
 
 def _decoder(table: Table) -> dict[str, Any]:
-    kinds = {}
+    kinds: dict[str, Callable[[Any], Any]] = {}
     for column in table.columns:
         if isinstance(column.type, UTCDateTime):
             kinds[column.name] = lambda v: v if v is None else datetime.fromisoformat(v)

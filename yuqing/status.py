@@ -73,7 +73,8 @@ def collect_status(session: Session, now: datetime, configured: Iterable[SourceB
             src.last_error, src.consecutive_failures, src.last_items,
         ))
     seen = {s.key for s in report.sources}
-    report.sources += [SourceStatus(c.key, c.kind, c.name, c.enabled, True, None, "", 0, 0, never_run=True)
+    report.sources += [SourceStatus(c.key, c.kind, c.name, c.enabled, True, None, "", 0, 0,  # type: ignore[attr-defined]
+                                    never_run=True)  # every kind of source declares its kind
                        for c in configured if c.key not in seen]
     report.sources.sort(key=lambda s: s.key)
     if store is not None:

@@ -61,7 +61,7 @@ class RecurrentWeights:
     def load(cls, path: str | Path) -> RecurrentWeights:
         """Read parameters written by ``save``."""
         with np.load(path, allow_pickle=False) as data:
-            return cls(
+            return cls(  # type: ignore[call-arg]  # the weight arrays are passed by *name
                 data["keys"], data["vectors"].astype(np.float32), *(data[name].astype(np.float32) for name in
                                                                     ("w_ih", "w_hh", "b_ih", "b_hh", "out_w")),
                 float(data["out_b"]), data["blend"], json.loads(str(data["info"])),

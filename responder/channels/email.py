@@ -46,7 +46,7 @@ def build_message(alert: Outgoing, sender: str) -> EmailMessage:
         message.add_alternative(alert.body_html, subtype="html")
         html_part = message.get_body(preferencelist=("html",))
     for item in alert.attachments:
-        _attach(message, html_part, item)
+        _attach(message, html_part, item)  # type: ignore[arg-type]  # get_body() of an EmailMessage is one
     return message
 
 

@@ -6,6 +6,7 @@ import importlib.util
 import io
 import logging
 import warnings
+from typing import Any
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -151,7 +152,7 @@ CHARTS = (
 def draw_charts(figures: Figures, font_path: str = "") -> list[ChartImage]:
     """All charts of the digest as PNG images, in the order the report shows them."""
     family = cjk_font(font_path)
-    rc = {"font.family": [family, "DejaVu Sans"] if family else ["DejaVu Sans"], "axes.unicode_minus": False}
+    rc: Any = {"font.family": [family, "DejaVu Sans"] if family else ["DejaVu Sans"], "axes.unicode_minus": False}
     with rc_context(rc), warnings.catch_warnings():
         if family is None:
             warnings.filterwarnings("ignore", message="Glyph .* missing from font")

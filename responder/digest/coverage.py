@@ -77,7 +77,7 @@ def _posts(session: Session, week: Week) -> dict[int, int]:
         .where(posted_between(week.start, week.end), Post.source_id.is_not(None))
         .group_by(Post.source_id)
     )
-    return dict(session.execute(query).all())
+    return {key: count for key, count in session.execute(query)}
 
 
 def outages(runs: list[Run], start: datetime, cutoff: datetime, interval: timedelta) -> list[tuple[datetime, datetime, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -22,8 +22,6 @@ from responder.digest.volume import VolumeFigures, gather_volume
 from responder.privacy import mask_personal
 from yuqing.config import Settings
 from yuqing.display import local_time
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -62,7 +60,7 @@ class Figures:
         return data
 
 
-def map_text(value: T, change: Callable[[str], str]) -> T:
+def map_text(value: Any, change: Callable[[str], str]) -> Any:
     """A copy of figures (or any part of them) with `change` applied to every string inside;
     mapping keys stay as they are, since they are labels the renderers look up."""
     if isinstance(value, str):

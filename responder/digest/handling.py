@@ -89,7 +89,7 @@ def _median(values: list[float | None]) -> float | None:
 def gather_handling(session: Session, week: Week, rows: list[CaseRow]) -> HandlingFigures:
     """Case counts against the week before, medians, clock compliance and the overdue list."""
     counts = _counts(session, week, week.shifted(-1))
-    figures = HandlingFigures(*counts[:3])
+    figures = HandlingFigures(*counts[:3])  # type: ignore[arg-type]  # the first three fields are the counts
     figures.previous = dict(zip(("opened", "responded", "closed"), counts[3:]))
     figures.median_response_hours = _median([r.response_hours for r in rows])
     figures.median_close_hours = _median([r.close_hours for r in rows])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -62,7 +63,7 @@ def sentiment_label() -> ColumnElement[str]:
 
 def posted_at() -> ColumnElement[datetime]:
     """When a post appeared, in SQL: `Post.when`, the one definition (publication time, else fetch time)."""
-    return Post.when
+    return cast(ColumnElement[datetime], Post.when)
 
 
 def posted_between(start: datetime, end: datetime) -> ColumnElement[bool]:

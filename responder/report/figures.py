@@ -108,7 +108,8 @@ def spread(posts: list[Post], tz: ZoneInfo) -> tuple[list[Bucket], str]:
     step, unit, fmt = (timedelta(hours=1), "小时", "%m-%d %H时") if hourly else (timedelta(days=1), "日", "%m-%d")
     start = first.astimezone(tz).replace(minute=0, second=0, microsecond=0)
     start = start if hourly else start.replace(hour=0)
-    counts, negative = Counter(), Counter()
+    counts: Counter[int] = Counter()
+    negative: Counter[int] = Counter()
     for post in posts:
         index = int((post.when.astimezone(tz) - start) / step)
         counts[index] += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from typing import Any
 from pathlib import Path
 
 from docx import Document
@@ -26,7 +27,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def spread_chart(figures: ReportFigures, font_path: str = "") -> bytes:
     """Posts per hour (or day) as bars, negative posts overlaid, as PNG."""
     family = cjk_font(font_path)
-    rc = {"font.family": [family, "DejaVu Sans"] if family else ["DejaVu Sans"], "axes.unicode_minus": False}
+    rc: Any = {"font.family": [family, "DejaVu Sans"] if family else ["DejaVu Sans"], "axes.unicode_minus": False}
     with rc_context(rc), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         figure = Figure(figsize=(7.2, 3.0), dpi=120)

@@ -84,7 +84,8 @@ class AppHolder:
     """Loads the App on first use so that `init` and `--help` need no valid profile."""
 
     def __init__(self, config_dir: str | None, overrides: dict):
-        self.config_dir, self.overrides, self._app = config_dir, overrides, None
+        self.config_dir, self.overrides = config_dir, overrides
+        self._app: App | None = None
 
     def get(self) -> App:
         """The loaded application (validates the profile)."""

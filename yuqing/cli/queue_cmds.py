@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 import click
 
@@ -193,7 +193,7 @@ def _suggestion_text(holder: AppHolder, case_id: int, use: int | None, text: str
     return suggestions[use - 1]["text"]
 
 
-def _simple(name: str, action: str, doc: str, *options: click.Option):
+def _simple(name: str, action: str, doc: str, *options: Callable[[Any], Any]) -> click.Command:
     @queue.command(name, help=doc)
     @click.argument("case_id", type=CASE_ID)
     @ACTOR

@@ -202,6 +202,6 @@ def load_settings(
         if name == "app":
             data = _merge(_merge(data, env_overrides(environ)), overrides or {})
         sections[name] = _validate(name, path, data)
-    settings = Settings(config_dir=directory, overrides=dict(overrides or {}), **sections)
+    settings = Settings(config_dir=directory, overrides=dict(overrides or {}), **sections)  # type: ignore[arg-type]
     _check_references(settings)
     return settings

@@ -63,7 +63,7 @@ class RoutingConfig(Section):
 
     reoffer_after_minutes: int = Field(default=60, ge=1)
     escalation_ladder: list[Literal["commentator", "section_head", "spokesperson", "leader", "director"]] = Field(
-        default_factory=lambda: ["commentator", "section_head", "spokesperson", "director"],
+        default_factory=lambda: ["commentator", "section_head", "spokesperson", "director"],  # type: ignore[arg-type]
         description="Rungs climbed on a breach; a rung nobody fills (e.g. the owner heads the section) is skipped",
     )
 

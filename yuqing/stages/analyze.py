@@ -279,7 +279,7 @@ def _analyze_batch(session: Session, posts: list[Post], settings: Settings, now:
 def analyze_pending(session_factory: sessionmaker[Session], settings: Settings, now: datetime,
                     batch: int = BATCH) -> AnalyzeReport:
     """Analyse every post that is new or changed since its last analysis, in batches."""
-    report, done = AnalyzeReport(), set()
+    report, done = AnalyzeReport(), set[int]()
     while True:
         with transaction(session_factory) as session:
             posts = [post for post in pending(session, batch) if post.id not in done]

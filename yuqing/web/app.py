@@ -91,9 +91,10 @@ def create_app(app: App, *, clock: Callable[[], datetime] | None = None, secret:
     web.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="yuqing_session",
                        max_age=SESSION_HOURS * 3600, same_site="lax", https_only=https_only, path=cookie_path)
     web.add_middleware(SecurityHeadersMiddleware, hsts=https_only)
-    web.add_exception_handler(NotSignedIn, _not_signed_in)
-    web.add_exception_handler(StarletteHTTPException, _http_error)
-    web.add_exception_handler(RequestValidationError, _invalid_request)
+    # Starlette types a handler as taking any Exception; each of these takes the one class it is registered for.
+    web.add_exception_handler(NotSignedIn, _not_signed_in)  # type: ignore[arg-type]
+    web.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    web.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
     web.add_exception_handler(Exception, _server_error)
     web.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (routes_auth, routes_pages, routes_case, routes_digest, routes_report, routes_admin, routes_api):

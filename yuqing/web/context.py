@@ -106,7 +106,7 @@ async def checked_form(request: Request) -> FormData:
     """The submitted form, refused with 403 unless it carries this session's CSRF token, and with 400
     when a field is too long or holds a NUL byte (see guards.check_fields)."""
     form = await request.form()
-    if not csrf_matches(request.session.get("csrf"), form.get("csrf_token")):
+    if not csrf_matches(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]  # a file is refused
         raise forbidden("表单安全令牌缺失或已失效，请刷新页面后重试。")
     check_fields({name: str(value) for name, value in form.multi_items()})
     return form

@@ -165,7 +165,7 @@ class DashboardOut(BaseModel):
 
 
 def _kpi(kpi: Kpi) -> KpiOut:
-    return KpiOut(**asdict(kpi), **kpi.rates())
+    return KpiOut(**asdict(kpi), **kpi.rates())  # type: ignore[arg-type]
 
 
 def _summary(case: Case) -> dict:
