@@ -57,8 +57,7 @@ def add_evidence(session: Session, case: Case, actor: str, now: datetime, *, sou
                  note: str | None, link: str | None, file_name: str | None) -> Evidence:
     """Attach one piece of evidence to the open verification: its source, and a note, link or file name."""
     task = current(case)
-    source, note, link, file_name = (source or "").strip(), (note or "").strip(), (link or "").strip(), \
-        (file_name or "").strip()
+    source, note, link, file_name = ((value or "").strip() for value in (source, note, link, file_name))
     if not source:
         raise WorkflowError("请填写证据来源（如 区民政局发放台账、当事人电话核实）", 400)
     if not (note or link or file_name):
@@ -131,7 +130,8 @@ def build_rebuttal(settings: Settings, case: Case, keys: list[str]) -> list[Sent
 def rebut(session: Session, settings: Settings, case: Case, actor: str, now: datetime, keys: list[str]) -> Draft:
     """Save the rebuttal built from approved templates and the verified finding as a new draft, every sentence cited."""
     sentences = build_rebuttal(settings, case, keys)
-    evidence = [e.id for e in verified(case).evidence]
+    task = verified(case)
+    evidence = [e.id for e in task.evidence]
     version = max((d.version for d in case.drafts), default=0) + 1
     draft = Draft(case=case, version=version, text="".join(s.text for s in sentences), platform=case.platform,
                   author=actor, status="draft", created_at=now,
@@ -140,7 +140,7 @@ def rebut(session: Session, settings: Settings, case: Case, actor: str, now: dat
     session.add(draft)
     move(session, case, "rebut", actor, now, "drafting", draft_version=version,
          data={"templates": [s.source.removeprefix("template:") for s in sentences if s.source.startswith("template:")],
-               "verification": verified(case).id})
+               "verification": task.id})
     return draft
 
 
