@@ -140,10 +140,12 @@ class LoginSessionMiddleware:
     and the account's session is marked expired when the source closes so."""
 
     def __init__(self, crawler: Crawler):
+        spider: Any = crawler.spider
         self.crawler = crawler
-        self.source = crawler.spider.source
+        self.source = spider.source
         self.store = SessionStore(crawler.settings.get("YUQING_DATA_DIR", "data"))
-        self.account, self.state = "", None
+        self.account = ""
+        self.state: dict[str, Any] | None = None
         if self.source.login is not None:
             self._take_session()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)

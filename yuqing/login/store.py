@@ -10,7 +10,7 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -44,7 +44,7 @@ class SessionInfo:
         return "valid"
 
 
-def cookie_expiry(state: dict[str, Any], cookie: str) -> datetime | None:
+def cookie_expiry(state: Mapping[str, Any], cookie: str) -> datetime | None:
     """When the named cookie of a storage state expires (None for a browser-session cookie or none)."""
     stamps = [c.get("expires", -1) for c in state.get("cookies", []) if c.get("name") == cookie]
     stamps = [s for s in stamps if isinstance(s, (int, float)) and s > 0]
@@ -83,7 +83,7 @@ class SessionStore:
         os.chmod(partial, 0o600)
         partial.replace(path)
 
-    def save(self, source: str, account: str, state: dict[str, Any], now: datetime, done_cookie: str) -> SessionInfo:
+    def save(self, source: str, account: str, state: Mapping[str, Any], now: datetime, done_cookie: str) -> SessionInfo:
         """Encrypt and keep a storage state as the source's session for `account` (replacing an older one)."""
         token = self._fernet().encrypt(json.dumps(state, ensure_ascii=False).encode("utf-8")).decode("ascii")
         expiry = cookie_expiry(state, done_cookie)
