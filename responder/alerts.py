@@ -154,6 +154,14 @@ def revisit_overdue(session: Session, settings: Settings, case: Case, now: datet
                   headline=f"回访已到期未完成（第 {round_} 次）：{shorten(case.title, 30)}")
 
 
+def verification_overdue(session: Session, settings: Settings, case: Case, now: datetime, verification_id: int,
+                          owner: str) -> int:
+    """The verification's owner and the spokesperson hear once that a rumour's 核实 is past due."""
+    return notify(session, settings, case, now, change=f"verify_overdue:{verification_id}",
+                  keys=[owner or case.owner, settings.spokesperson.key],
+                  headline=f"传闻核实已到期未完成：{shorten(case.title, 30)}")
+
+
 def revisit_unsatisfied(session: Session, settings: Settings, case: Case, now: datetime, round_: int,
                         outcome: str) -> int:
     """The owner and the spokesperson hear that a citizen was 不满意 and the case is open again."""

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from responder import alerts, deadlines, revisits
+from responder import alerts, deadlines, revisits, rumour
 from responder.audit import WorkflowError, record
 from responder.people import ladder_height
 from responder.states import FINISHED_STATES, SYSTEM
@@ -33,6 +33,7 @@ class ClockReport:
     reoffered: int = 0
     triage_alerts: int = 0
     revisits_overdue: int = 0
+    verifications_overdue: int = 0
 
 
 def _remind(session: Session, settings: Settings, case: Case, now: datetime, report: ClockReport) -> None:
@@ -109,6 +110,7 @@ def check_clocks(sessions: sessionmaker[Session], settings: Settings, now: datet
         except StaleDataError:
             log.info("case %s changed while its clocks were checked; next run will see it", case_id)
     report.revisits_overdue = revisits.remind_overdue(sessions, settings, now)
+    report.verifications_overdue = rumour.remind_overdue(sessions, settings, now)
     return report
 
 

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
+from responder import alerts
 from responder.audit import WorkflowError, move
 from responder.links import safe_url
 from responder.people import section_of
 from responder.review import latest, reply_limit
+from responder.states import FINISHED_STATES
 from responder.suggest import Sentence, fill_template
 from yuqing.config import Settings
 from yuqing.config.replies import ReplyTemplate
+from yuqing.storage.db import transaction
 from yuqing.storage.models import Case, Draft, Evidence, Transfer, Verification
 
 VERDICT_LABELS: dict[str, str] = {"false": "不实", "partly": "部分不实", "true": "属实"}
@@ -51,6 +55,15 @@ def open_verification(session: Session, settings: Settings, case: Case, actor: s
     move(session, case, "verify_open", actor, now, "verifying", reason=reason,
          data={"verification": task.id, "due": task.due_at.isoformat()})
     return task
+
+
+def remind_overdue(sessions: sessionmaker[Session], settings: Settings, now: datetime) -> int:
+    """Tell the owner and the spokesperson once about each open verification past its due time; returns how many."""
+    query = (select(Verification).join(Case).where(Verification.done_at.is_(None), Verification.due_at <= now,
+                                                   Case.state.not_in(FINISHED_STATES)).order_by(Verification.id))
+    with transaction(sessions) as session:
+        return sum(1 for task in session.scalars(query)
+                   if alerts.verification_overdue(session, settings, task.case, now, task.id, task.owner))
 
 
 def add_evidence(session: Session, case: Case, actor: str, now: datetime, *, source: str | None,

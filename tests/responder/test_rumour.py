@@ -7,12 +7,13 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from responder.clocks import check_clocks
 from responder.intake import open_cases
 from responder.report import build_report
 from responder.workflow import WorkflowError, allowed_actions, apply
 from responder.effect_query import rumour_spread
 from yuqing.storage.db import transaction
-from yuqing.storage.models import Case, Evidence, Transfer
+from yuqing.storage.models import Case, Evidence, Notification, Transfer
 
 FINDING = "殡仪馆基本殡葬服务收费标准今年未作调整"
 
@@ -169,3 +170,14 @@ def test_the_special_report_names_where_the_rumour_and_its_referrals_stand(sessi
     steps = build_report(sessions, settings, event, now, any_level=True).figures.next_steps
     assert any("经核实不实：请按核准模板生成辟谣稿" in step for step in steps)
     assert not any("请跟进其答复" in step for step in steps)
+
+
+def test_an_overdue_verification_alerts_its_owner_and_the_spokesperson_once(sessions, settings, now, rumour):
+    due = act(sessions, settings, rumour, "verify_open", "affairs-chief", now).verifications[0].due_at
+    assert check_clocks(sessions, settings, due - timedelta(minutes=1)).verifications_overdue == 0
+    assert check_clocks(sessions, settings, due).verifications_overdue == 1
+    assert check_clocks(sessions, settings, due + timedelta(hours=2)).verifications_overdue == 0
+    with sessions() as session:
+        keys = list(session.scalars(select(Notification.dedup_key).where(Notification.dedup_key.like("%verify_overdue%"))))
+    people = {settings.member(key).email for key in ("affairs-chief", settings.spokesperson.key)}
+    assert sorted(keys) == sorted(f"case:{rumour}:verify_overdue:1:email:{email}" for email in people)

@@ -313,7 +313,8 @@ def clocks(holder: AppHolder) -> None:
     app = _app(holder)
     report = check_clocks(app.sessions, app.settings, _now())
     click.echo(f"提醒 {report.reminders} 次，升级 {report.escalations} 次，改派 {report.reoffered} 个，"
-               f"研判超时提醒 {report.triage_alerts} 个，回访到期提醒 {report.revisits_overdue} 个。")
+               f"研判超时提醒 {report.triage_alerts} 个，回访到期提醒 {report.revisits_overdue} 个，"
+               f"核实到期提醒 {report.verifications_overdue} 个。")
 
 
 @queue.command("check-links")
