@@ -57,11 +57,14 @@ def as_text(value: Any) -> str:
 
 class JsonPosts(SourceSpider):
     """A spider whose answers are JSON mapped to posts by the source's JMESPath paths (`api` and
-    `browser` kinds): the list of items, a refusal, each post field; pages read twice are skipped."""
+    `browser` kinds): the list of items, a refusal, an expired login, each post field; pages read
+    twice are skipped."""
 
     def __init__(self, source: Any, extra_paths: dict[str, str] | None = None, **kwargs: Any):
         super().__init__(source, **kwargs)
-        paths = {"items": source.items, "error": source.error, **(extra_paths or {}), **source.fields.model_dump()}
+        expired = source.login.expired if source.login else ""
+        paths = {"items": source.items, "error": source.error, "expired": expired, **(extra_paths or {}),
+                 **source.fields.model_dump()}
         self.paths = {name: jmespath.compile(path) for name, path in paths.items() if path}
         self.pages_seen: dict[str, set[str]] = {}
 
@@ -93,7 +96,10 @@ class JsonPosts(SourceSpider):
 
     def posts_in(self, data: Any, stream: str, url: str) -> tuple[list[PostItem], bool] | None:
         """The posts of one answer and whether one of them was already seen; None for an answer
-        without a list or one already read; a refusal blocks the source."""
+        without a list or one already read; a refusal blocks the source, and so does an answer that
+        says the login session has expired (as 登录失效)."""
+        if self.search("expired", data):
+            self.session_expired("接口答复登录会话已过期")
         refusal = self.search("error", data)
         if refusal not in (None, "", [], {}):
             self.blocked(f"接口拒绝: {as_text(refusal)[:120]}")

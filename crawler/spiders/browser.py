@@ -60,8 +60,7 @@ class BrowserSpider(JsonPosts):
     kind = "browser"
 
     def __init__(self, source: Any, **kwargs: Any):
-        expired = source.login.expired if source.login else ""
-        super().__init__(source, {"expired": expired, "has_more": source.has_more}, **kwargs)
+        super().__init__(source, {"has_more": source.has_more}, **kwargs)
 
     def first_requests(self) -> list[Request]:
         """The page of every keyword; a login source without a valid session fails at once."""
@@ -107,9 +106,9 @@ class BrowserSpider(JsonPosts):
         posts: list[PostItem] = []
         fresh = False
         for url, status, text in answers:
-            data = self.answer_data(text or "", url) if status not in EXPIRED_STATUSES else None
-            if status in EXPIRED_STATUSES or (data is not None and self.search("expired", data)):
-                self.session_expired(f"接口答复会话已过期（HTTP {status}）")
+            if status in EXPIRED_STATUSES:
+                self.session_expired(f"接口答复 HTTP {status}")
+            data = self.answer_data(text or "", url)
             page = self.posts_in(data, stream, url) if data is not None else None
             if page is not None:
                 posts += page[0]
