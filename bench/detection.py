@@ -174,7 +174,7 @@ def weibo2018_and_speed(scorer_for: Callable) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Print every set's figures."""
-    from yuqing.cli.analysis_cmds import Scorer
+    from yuqing.stages.score import Scorer
     from yuqing.config import default_config_dir, load_settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
