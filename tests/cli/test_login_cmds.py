@@ -16,8 +16,10 @@ import yaml
 from click.testing import CliRunner
 from cryptography.fernet import Fernet
 
-from tests.crawler.fake_signed_site import QR_CONTENT, SESSION_COOKIE, SESSION_VALUE, SignedSearchSite
+from tests.crawler.fake_signed_site import (QR_CONTENT, RENEWED_QR_CONTENT, SESSION_COOKIE, SESSION_VALUE,
+                                            SignedSearchSite)
 from yuqing.cli import cli
+from yuqing.login.qr import decode
 from yuqing.login.store import KEY_ENV, SessionStore
 
 CHROMIUM = "/usr/bin/chromium"
@@ -49,11 +51,15 @@ def login_profile(profile_dir: Path, login_site) -> Path:
     return profile_dir
 
 
-def scan_when_shown(site: SignedSearchSite, picture: Path) -> threading.Thread:
-    """The phone: scans once the QR code is waiting (its picture exists for the admin page)."""
+def scan_when_shown(site: SignedSearchSite, picture: Path, content: str | None = None) -> threading.Thread:
+    """The phone: scans once the QR code is waiting (its picture exists for the admin page), or once
+    the picture shows `content`."""
+    def ready() -> bool:
+        return picture.exists() and (content is None or decode(picture.read_bytes()) == content)
+
     def scan() -> None:
         deadline = time.monotonic() + 120
-        while not picture.exists() and time.monotonic() < deadline:
+        while not ready() and time.monotonic() < deadline:
             time.sleep(0.05)
         urllib.request.urlopen(f"{site.url}/scan", timeout=30).read()
 
@@ -85,6 +91,19 @@ def test_login_prints_the_qr_waits_for_the_scan_and_saves_the_session_encrypted(
     assert "登录会话: a1 有效，Cookie 有效期至" in status.output
     sessions = json.loads(CliRunner().invoke(cli, [*base, "status", "--json"], env=env).output)["sources"][0]["sessions"]
     assert sessions[0]["account"] == "a1" and sessions[0]["state"] == "valid"
+
+
+@pytest.mark.browser
+def test_a_renewed_qr_code_is_shown_again(login_site, login_profile, tmp_path):
+    login_site.qr_renewed_after = 2
+    data_dir = tmp_path / "data"
+    env = {KEY_ENV: Fernet.generate_key().decode(), "YUQING_DATA_DIR": str(data_dir)}
+    scanner = scan_when_shown(login_site, data_dir / "sessions" / "notes" / "default.qr.png", RENEWED_QR_CONTENT)
+    result = CliRunner().invoke(cli, ["--config", str(login_profile), "login", "notes"], env=env)
+    scanner.join(timeout=60)
+    assert result.exit_code == 0, result.output
+    first, renewed = result.output.index(f"二维码内容：{QR_CONTENT}"), result.output.index(f"二维码内容：{RENEWED_QR_CONTENT}")
+    assert first < renewed and "登录成功" in result.output
 
 
 def test_login_without_a_key_says_how_to_make_one(login_profile, tmp_path):

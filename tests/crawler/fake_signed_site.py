@@ -11,7 +11,9 @@ second says ``{"code": 40101, "msg": "登录已过期"}`` (the session expired m
 
 ``/login`` is a QR login page like the platforms': an image of a QR code (``/qr.png``) and a script
 that polls ``/login/poll``; once the phone has scanned (``/scan``, the test's simulated scan) the
-page goes to ``/login/done``, which sets the ``sid`` cookie for a day."""
+page goes to ``/login/done``, which sets the ``sid`` cookie for a day. The page reloads its QR image
+every half second; with ``qr_renewed_after=N`` the code changes after N images (an expired code
+replaced, as platforms do every few minutes)."""
 
 from __future__ import annotations
 
@@ -88,9 +90,12 @@ for (const note of %(notes)s) {
 
 
 QR_CONTENT = "https://qr.example.test/login?code=yq-7f3a"
+RENEWED_QR_CONTENT = "https://qr.example.test/login?code=yq-9b21"
 LOGIN_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>扫码登录</title></head><body>
 <p>请使用手机 App 扫码登录</p><img id="qr" src="/qr.png" alt="二维码">
 <script>
+let shown = 0;
+setInterval(() => { document.getElementById("qr").src = "/qr.png?n=" + (++shown); }, 500);
 async function poll() {
   const answer = await fetch("/login/poll");
   const state = await answer.json();
@@ -127,10 +132,12 @@ def _json(body: object, status: int = 200) -> Reply:
 class SignedSearchSite(SampleSite):
     """The search page and its signed API on one loopback server."""
 
-    def __init__(self, session: bool = False, later_pages_delay: float = 0.0) -> None:
+    def __init__(self, session: bool = False, later_pages_delay: float = 0.0, qr_renewed_after: int = 0) -> None:
         super().__init__()
         self.session = session
         self.later_pages_delay = later_pages_delay
+        self.qr_renewed_after = qr_renewed_after
+        self.qr_served = 0
         self.scanned = False
 
     def answer(self, call: Call) -> Reply:
@@ -154,7 +161,9 @@ class SignedSearchSite(SampleSite):
     def login(self, call: Call) -> Reply:
         """The QR login page, its image, its poll, the simulated scan and the page that sets the cookie."""
         if call.path == "/qr.png":
-            return Reply(qr_png(), content_type="image/png")
+            self.qr_served += 1
+            renewed = self.qr_renewed_after and self.qr_served > self.qr_renewed_after
+            return Reply(qr_png(RENEWED_QR_CONTENT if renewed else QR_CONTENT), content_type="image/png")
         if call.path == "/scan":
             self.scanned = True
             return _json({"ok": True})

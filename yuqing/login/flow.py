@@ -21,6 +21,7 @@ from yuqing.login.qr import ShownQr, shown
 from yuqing.login.store import SAFE_NAME, SessionInfo, SessionStore
 
 POLL_SECONDS = 0.5
+REFRESH_SECONDS = 2.0  # how often the QR code is looked at again while the scan is awaited
 
 
 @dataclass
@@ -58,28 +59,50 @@ async def _cookie(context: Any, name: str) -> str:
     return next((c["value"] for c in await context.cookies() if c["name"] == name), "")
 
 
-async def _show_qr(page: Any, request: LoginRequest, on_qr: Callable[[ShownQr], None]) -> None:
-    """Open the login page (clicking the opening selector when given), screenshot the QR code."""
+async def _open(page: Any, request: LoginRequest) -> None:
+    """Open the login page (clicking the opening selector when given) until the QR code shows."""
     profile, timeout = request.profile, request.browser.navigation_timeout_seconds * 1000
     await page.goto(profile.url, timeout=timeout)
     if profile.open_selector:
         await page.click(profile.open_selector, timeout=timeout)
-    code = page.locator(profile.qr_selector).first
-    await code.wait_for(state="visible", timeout=timeout)
-    png = await code.screenshot(timeout=timeout)
+    await page.locator(profile.qr_selector).first.wait_for(state="visible", timeout=timeout)
+
+
+async def _capture(page: Any, request: LoginRequest, on_qr: Callable[[ShownQr], None],
+                   last: ShownQr | None) -> ShownQr | None:
+    """Screenshot the QR code and show it when it is new: the first, or one the page put in place of
+    an expired code (platforms renew theirs every few minutes)."""
+    code = page.locator(request.profile.qr_selector).first
+    if not await code.is_visible():
+        return last
+    qr = shown(await code.screenshot(timeout=request.browser.navigation_timeout_seconds * 1000))
+    if last is not None and ((qr.content or qr.png) == (last.content or last.png)):
+        return last
     path = qr_path(request.store, request.source, request.account)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(png)
-    on_qr(shown(png))
+    path.write_bytes(qr.png)
+    on_qr(qr)
+    return qr
 
 
-async def _wait_for_scan(context: Any, request: LoginRequest, before: str) -> None:
-    """Until the done cookie appears or changes; a scan that does not come in time is an error."""
+async def _wait_for_scan(page: Any, context: Any, request: LoginRequest, on_qr: Callable[[ShownQr], None],
+                         shown_qr: ShownQr | None, before: str) -> None:
+    """Until the done cookie appears or changes, showing a renewed QR code; a scan that does not
+    come in time is an error."""
+    from playwright.async_api import Error as PlaywrightError
+
     deadline = time.monotonic() + request.profile.wait_seconds
+    next_look = time.monotonic() + REFRESH_SECONDS
     while time.monotonic() < deadline:
         value = await _cookie(context, request.profile.done_cookie)
         if value and value != before:
             return
+        if time.monotonic() >= next_look:
+            next_look = time.monotonic() + REFRESH_SECONDS
+            try:
+                shown_qr = await _capture(page, request, on_qr, shown_qr)
+            except PlaywrightError:  # the page is moving on after the scan
+                pass
         await asyncio.sleep(POLL_SECONDS)
     raise YuqingError(f"{request.profile.wait_seconds:.0f} 秒内没有扫码登录；请重新运行 yuqing login {request.source}")
 
@@ -97,9 +120,10 @@ async def run_login(request: LoginRequest, on_qr: Callable[[ShownQr], None], now
             try:
                 context = await browser.new_context()
                 page = await context.new_page()
-                await _show_qr(page, request, on_qr)
+                await _open(page, request)
+                first = await _capture(page, request, on_qr, None)
                 before = await _cookie(context, request.profile.done_cookie)
-                await _wait_for_scan(context, request, before)
+                await _wait_for_scan(page, context, request, on_qr, first, before)
                 state = await context.storage_state()
             finally:
                 await browser.close()
