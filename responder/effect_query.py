@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from responder.effect import AFTER, BEFORE, Effect, PostPoint, measure
+from responder.privacy import headline
 from responder.rumour import is_rebuttal
 from responder.rumour_spread import RumourSpread, measure_spread
 from responder.sighting import reply_share
@@ -38,7 +39,7 @@ def _points(session: Session, case: Case, start: datetime, end: datetime) -> lis
                     Post.title, Post.clean_text, Post.url, Post.platform)
              .select_from(Post).outerjoin(Assessment, Assessment.post_id == Post.id)
              .where(own, Post.own.is_(False), posted_between(start, end)))
-    return [PostPoint(pid, at, label, int(eng or 0), title or text[:40], url, platform)
+    return [PostPoint(pid, at, label, int(eng or 0), headline(title, text), url, platform)
             for pid, at, label, eng, title, text, url, platform in session.execute(query)]
 
 
@@ -64,7 +65,7 @@ def _repeats(session: Session, rebuttal: str, start: datetime, end: datetime, mi
     query = (select(Post.id, posted_at(), Post.reposts + Post.comments + Post.likes, Post.title, Post.clean_text,
                     Post.url, Post.platform)
              .where(Post.own.is_(False), posted_between(start, end)))
-    return [PostPoint(pid, at, "none", int(eng or 0), title or text[:40], url, platform)
+    return [PostPoint(pid, at, "none", int(eng or 0), headline(title, text), url, platform)
             for pid, at, eng, title, text, url, platform in session.execute(query)
             if reply_share(text, rebuttal) >= min_share]
 
