@@ -193,6 +193,11 @@ class LoginSessionMiddleware:
         return response
 
     def spider_closed(self, spider, reason: str) -> None:
-        """Mark the account's session expired when the source closed as 登录失效."""
-        if self.account and EXPIRED in reason:
+        """Mark the account's session expired when the source closed as 登录失效; otherwise keep the
+        cookies its browser ended with, when the spider read them."""
+        if not self.account:
+            return
+        if EXPIRED in reason:
             self.store.mark_expired(self.source.key, self.account, datetime.now(timezone.utc), reason)
+        elif getattr(spider, "session_state", None):
+            self.store.refresh(self.source.key, self.account, spider.session_state, self.source.login.done_cookie)

@@ -55,12 +55,14 @@ class Capture:
 
 class BrowserSpider(JsonPosts):
     """One page per keyword (or one); its captured answers, then scrolls or "next" clicks until an
-    answer brings nothing new, a post not newer than the last run, or the page budget."""
+    answer brings nothing new, a post not newer than the last run, or the page budget. A login
+    source's cookies as the page ended with them are left in `session_state` for the session store."""
 
     kind = "browser"
 
     def __init__(self, source: Any, **kwargs: Any):
         super().__init__(source, {"has_more": source.has_more}, **kwargs)
+        self.session_state: dict[str, Any] | None = None
 
     def first_requests(self) -> list[Request]:
         """The page of every keyword; a login source without a valid session fails at once."""
@@ -93,6 +95,8 @@ class BrowserSpider(JsonPosts):
                 if not more or index == self.page_budget or self.source.next == "none":
                     break
                 await self.advance(page)
+            if self.source.login is not None:
+                self.session_state = dict(await page.context.storage_state())
         except Exception as exc:
             detail = browser_error(exc)
             if detail is None:

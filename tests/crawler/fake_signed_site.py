@@ -7,7 +7,8 @@ next page; ``has_more`` is false on the last one. ``/list`` is a list page whose
 script writes (for `render: browser` on an `html` source), each leading to a plain ``/note/<id>`` page.
 
 With ``session=True`` the API also wants the login cookie ``sid``: the first page is answered, the
-second says ``{"code": 40101, "msg": "登录已过期"}`` (the session expired mid-run).
+second (``expires_on_page``, 0: never) says ``{"code": 40101, "msg": "登录已过期"}`` (the session
+expired mid-run); each answer sets the cookie ``renewed``.
 
 ``/login`` is a QR login page like the platforms': an image of a QR code (``/qr.png``) and a script
 that polls ``/login/poll``; once the phone has scanned (``/scan``, the test's simulated scan) the
@@ -27,6 +28,7 @@ from yuqing.demo.sites import JSON_TYPE, Call, Reply, SampleSite
 SALT = "yq-salt-7f3a"
 SESSION_COOKIE = "sid"
 SESSION_VALUE = "session-abc123"
+RENEWED_COOKIE = "renewed"  # set by every answer of the session site, as platforms renew their cookies
 PAGE_SIZE = 2
 PUBLISHED = datetime(2026, 11, 17, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 NOTES = [
@@ -132,9 +134,11 @@ def _json(body: object, status: int = 200) -> Reply:
 class SignedSearchSite(SampleSite):
     """The search page and its signed API on one loopback server."""
 
-    def __init__(self, session: bool = False, later_pages_delay: float = 0.0, qr_renewed_after: int = 0) -> None:
+    def __init__(self, session: bool = False, later_pages_delay: float = 0.0, qr_renewed_after: int = 0,
+                 expires_on_page: int = 2) -> None:
         super().__init__()
         self.session = session
+        self.expires_on_page = expires_on_page
         self.later_pages_delay = later_pages_delay
         self.qr_renewed_after = qr_renewed_after
         self.qr_served = 0
@@ -185,8 +189,11 @@ class SignedSearchSite(SampleSite):
         if self.session:
             if f"{SESSION_COOKIE}={SESSION_VALUE}" not in call.headers.get("cookie", ""):
                 return _json({"code": 40100, "msg": "请先登录"})
-            if page > 1:
+            if self.expires_on_page and page >= self.expires_on_page:
                 return _json({"code": 40101, "msg": "登录已过期"})
         start = (page - 1) * PAGE_SIZE
         items = NOTES[start:start + PAGE_SIZE]
-        return _json({"code": 0, "data": {"items": items, "has_more": start + PAGE_SIZE < len(NOTES)}})
+        answer = _json({"code": 0, "data": {"items": items, "has_more": start + PAGE_SIZE < len(NOTES)}})
+        if self.session:
+            answer.headers["Set-Cookie"] = f"{RENEWED_COOKIE}=page{page}; Max-Age=86400; Path=/"
+        return answer

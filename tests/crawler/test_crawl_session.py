@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from email.header import decode_header, make_header
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +16,7 @@ from sqlalchemy import select
 
 from responder.outbox import deliver_due
 from tests.crawler.crawlkit import make_profile, read_posts, read_sources, report_of, run_crawl_process
-from tests.crawler.fake_signed_site import SESSION_COOKIE, SESSION_VALUE, SignedSearchSite
+from tests.crawler.fake_signed_site import NOTES, RENEWED_COOKIE, SESSION_COOKIE, SESSION_VALUE, SignedSearchSite
 from tests.crawler.test_crawl_browser import CHROMIUM, browser_source
 from tests.smtp import smtp_server
 from yuqing.cli import cli
@@ -26,6 +27,12 @@ from yuqing.storage.models import Notification
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 KEY = "notes-login"
+
+
+def need_chromium() -> None:
+    """Skip where Debian's Chromium is not installed (CI installs it)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
 
 
 def login_source(base: str) -> dict:
@@ -45,10 +52,7 @@ def saved_state(value: str) -> dict:
 @pytest.fixture(scope="module")
 def expiring(tmp_path_factory):
     """Two crawls of the source with two saved accounts; the site expires the session on page 2."""
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    need_chromium()
     site = SignedSearchSite(session=True).start()
     folder = tmp_path_factory.mktemp("session")
     key, data_dir, url = Fernet.generate_key().decode(), folder / "data", f"sqlite:///{folder / 'crawl.db'}"
@@ -108,3 +112,21 @@ def test_status_shows_each_accounts_session_state(expiring):
     result = CliRunner().invoke(cli, [*base, "status"], env=expiring["env"])
     assert result.exit_code == 0, result.output
     assert "登录会话: a1 已失效，有效期未知；a2 已失效，有效期未知" in result.output
+
+
+def test_a_clean_run_keeps_the_cookies_the_platform_renewed(tmp_path, monkeypatch):
+    need_chromium()
+    site = SignedSearchSite(session=True, expires_on_page=0).start()
+    try:
+        key, url = Fernet.generate_key().decode(), f"sqlite:///{tmp_path / 'crawl.db'}"
+        store = SessionStore(tmp_path / "data", key)
+        store.save(KEY, "a1", saved_state(SESSION_VALUE), datetime.now(timezone.utc), SESSION_COOKIE)
+        monkeypatch.setenv(KEY_ENV, key)
+        monkeypatch.setenv("YUQING_DATA_DIR", str(tmp_path / "data"))
+        report = report_of(run_crawl_process(make_profile(tmp_path / "config", [login_source(site.url)]), url)[1])
+    finally:
+        site.stop()
+    assert report[KEY]["status"] == "ok" and report[KEY]["new_posts"] == len(NOTES)
+    info, state = store.take(KEY, datetime.now(timezone.utc))
+    cookies = {c["name"]: c["value"] for c in state["cookies"]}
+    assert cookies[SESSION_COOKIE] == SESSION_VALUE and cookies[RENEWED_COOKIE] == "page3"

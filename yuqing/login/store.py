@@ -91,6 +91,17 @@ class SessionStore:
         self._write(self._path(source, account), {**asdict(info), "token": token})
         return info
 
+    def refresh(self, source: str, account: str, state: Mapping[str, Any], done_cookie: str) -> None:
+        """Keep the cookies a crawl's browser ended with (platforms renew them as they are used)."""
+        path = self._path(source, account)
+        if not path.exists():
+            return
+        record = self._read(path)
+        record["token"] = self._fernet().encrypt(json.dumps(state, ensure_ascii=False).encode("utf-8")).decode("ascii")
+        expiry = cookie_expiry(state, done_cookie)
+        record["expires_at"] = expiry.isoformat() if expiry else record.get("expires_at")
+        self._write(path, record)
+
     def sessions(self, source: str) -> list[SessionInfo]:
         """Every saved session of a source, valid or not, by account."""
         folder = self.root / source
