@@ -18,6 +18,7 @@ from yuqing.storage.models import Case, CasePost, Post, User, Verification
 from yuqing.web import casework, queries
 from yuqing.web.context import Desk, checked_form, current_user, db_session, get_desk, render, require_roles, root_path
 from yuqing.web.labels import time_left
+from yuqing.web.threads import case_threads
 
 router = APIRouter(include_in_schema=False)
 FORM_FIELDS = ("reason", "text", "url", "to", "unit", "label", "method", "satisfaction", "version", "source",
@@ -45,12 +46,14 @@ def _editor_text(case: Case, use: int | None) -> str:
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: int, use: int | None = None, user: User = Depends(current_user),
               session: Session = Depends(db_session), desk: Desk = Depends(get_desk)) -> Response:
-    """Posts, analysis, spread, the response effect, suggestions, the reply editor, allowed actions and the audit trail."""
+    """Posts, the thread under the bureau's own post they comment on, analysis, spread, the response
+    effect, suggestions, the reply editor, allowed actions and the audit trail."""
     case, settings = load_case(session, case_id), desk.app.settings
     posts = queries.case_posts(case)
     actions = casework.allowed(case, user.staff_key, settings)
     return render(request, "case.html", {
         "user": user, "case": case, "posts": posts, "spread": queries.spread(posts),
+        "threads": case_threads(session, posts),
         "suggestions": [(s, casework.citations(settings, s)) for s in case.suggestions],
         "limit": casework.reply_limit(settings, case.platform), "editor_text": _editor_text(case, use),
         "text_actions": casework.text_actions(case, actions), "forms": casework.action_forms(actions),
