@@ -1,10 +1,12 @@
 """A crawl killed mid-way with the bureau's own Weibo account (timeline, comments, replies, each paged
-by its cursor), comments under a hot search result and a browser-driven source in the mix: the rerun
-stores every post and comment exactly once, with its thread.
+by its cursor), comments under a hot search result and browser-driven sources (the `browser` kind and
+`render: browser` on a list site) in the mix: the rerun stores every post and comment exactly once,
+with its thread.
 
-The kill lands at a known point: the second page of a comment's replies and the browser's second
-page of results are held by the sites until the test lets them through, and the crawl is killed once
-both are waiting (so replies, comments and notes are stored in part, and some wait in batches)."""
+The kill lands at a known point: the second page of a comment's replies, the browser's second page
+of results and one page of the rendered list are held by the sites until the test lets them through,
+and the crawl is killed once all three are waiting (so replies, comments and notes are stored in
+part, and some wait in batches)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from sqlalchemy import select
 
 from tests.crawler.crawlkit import ROOT, FaultSite, crawl_command, make_profile, read_posts, run_crawl_process
 from tests.crawler.fake_signed_site import NOTES, SignedSearchSite
-from tests.crawler.test_crawl_browser import CHROMIUM, browser_source
+from tests.crawler.test_crawl_browser import CHROMIUM, browser_source, list_source
 from tests.crawler.test_crawl_comments import ACCOUNTS, COMMENTS_5302, COMMENTS_5303, OWN_POSTS, sources_for, thread_of
 from tests.crawler.test_crawl_resume import safe_posts
 from yuqing.storage.db import make_engine, session_factory
@@ -30,6 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 HELD_REPLIES = "max_id=90010001"
 HOT_COMMENTS = {"weibo:comment:9201", "weibo:comment:9202"}
 NOTE_KEYS = {f"notes-test:{note['note_id']}" for note in NOTES}
+HELD_NOTE = "/note/n3"
 THREADS = {
     "weibo:comment:9001": ("weibo:5302", None),
     "weibo:comment:9102": ("weibo:5302", "weibo:comment:9001"),
@@ -70,7 +73,8 @@ class HeldFaultSite(FaultSite):
 
 
 class HeldSearchSite(SignedSearchSite):
-    """The signed search site whose pages after the first pass through `gate`."""
+    """The signed search site whose result pages after the first, and the page of one note, pass
+    through `gate`."""
 
     def __init__(self, gate: Gate) -> None:
         super().__init__()
@@ -82,13 +86,20 @@ class HeldSearchSite(SignedSearchSite):
             self.gate.hold()
         return super().search(call)
 
+    def answer(self, call):
+        """The page asked for, once the gate lets the held note through."""
+        if call.path == HELD_NOTE:
+            self.gate.hold()
+        return super().answer(call)
 
-def all_rows(url: str) -> list[tuple[str, str, str]]:
-    """Every stored post as (dedup key, platform, platform id), duplicates included."""
+
+def all_rows(url: str) -> list[tuple[str, str]]:
+    """Every stored post as (platform, its id there: the platform's id, else its address), duplicates included."""
     engine = make_engine(url)
     try:
         with session_factory(engine)() as session:
-            return list(session.execute(select(Post.dedup_key, Post.platform, Post.platform_id)).tuples())
+            rows = session.execute(select(Post.platform, Post.platform_id, Post.canonical_url)).tuples()
+            return [(platform, platform_id or address) for platform, platform_id, address in rows]
     finally:
         engine.dispose()
 
@@ -131,24 +142,28 @@ def test_killed_crawl_with_comments_and_a_browser_source_stores_each_item_once_w
         sites, tmp_path, monkeypatch):
     weibo, notes, gate = sites
     monkeypatch.setenv("YUQING_DATA_DIR", str(tmp_path / "data"))
-    sources = [*sources_for(f"{weibo.url}/fault/hold/{HELD_REPLIES}"), browser_source(notes.url)]
-    profile = make_profile(tmp_path / "config", sources, ACCOUNTS, batch_size=2, timeout_seconds=120.0)
+    sources = [*sources_for(f"{weibo.url}/fault/hold/{HELD_REPLIES}"), browser_source(notes.url),
+               list_source(notes.url, "list-browser", "browser")]
+    profile = make_profile(tmp_path / "config", sources, ACCOUNTS, batch_size=2, timeout_seconds=120.0,
+                           browser={"navigation_timeout_seconds": 180.0})
     clean_url, killed_url = f"sqlite:///{tmp_path / 'clean.db'}", f"sqlite:///{tmp_path / 'killed.db'}"
     run_crawl_process(profile, clean_url)
     clean = read_posts(clean_url)
+    rendered = {key for key, post in clean.items() if post.platform == "list-browser-test"}
     expected = OWN_POSTS | COMMENTS_5302 | COMMENTS_5303 | HOT_COMMENTS | NOTE_KEYS
-    assert expected <= set(clean)
+    assert expected <= set(clean) and len(rendered) == len(NOTES)
 
-    killed = kill_when_held(profile, killed_url, gate, held=2)
+    killed = kill_when_held(profile, killed_url, gate, held=3)
     assert "weibo:comment:9001" in killed and "weibo:comment:9103" not in killed
     assert NOTE_KEYS & set(killed) and not NOTE_KEYS <= set(killed)
+    assert not rendered <= set(killed)
 
     run_crawl_process(profile, killed_url)
     resumed = read_posts(killed_url)
     assert set(resumed) == set(clean)
     rows = all_rows(killed_url)
     assert len(rows) == len(resumed)
-    assert len({(platform, platform_id) for _, platform, platform_id in rows}) == len(rows)
+    assert len(set(rows)) == len(rows)
     assert {key: thread_of(resumed, key) for key in THREADS} == THREADS
     assert {key: thread_of(resumed, key) for key in resumed} == {key: thread_of(clean, key) for key in clean}
     assert {key for key, post in resumed.items() if post.own} == {key for key, post in clean.items() if post.own}
