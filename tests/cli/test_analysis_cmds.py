@@ -66,7 +66,7 @@ def test_score_joins_titles_and_counts_a_named_source_as_a_crawl_would(profile_d
     result = CliRunner().invoke(cli, ["--config", str(profile_dir), "score", str(source), "-o", str(out)])
     assert result.exit_code == 0, result.output
     board, open_web, housing = read_csv(out)
-    assert board["mention"] == "true" and board["mention_rule"] == "local+event:低保"
+    assert board["mention"] == "true" and board["mention_rule"] == "local+event:低保申请"
     assert board["topic"] == "subsistence" and board["actionable"] == "true" and board["stance"] != "positive"
     assert open_web["mention"] == "false"
     assert housing["mention"] == "false" and housing["department"] == "住建" and housing["actionable"] == "true"
