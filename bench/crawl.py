@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis.normalize import traditional_chars  # noqa: E402
-from yuqing.demo.sites import Call, Reply, SampleSite  # noqa: E402
+from yuqing.shell.demo.sites import Call, Reply, SampleSite  # noqa: E402
 
 LINKS_PER_LIST = 100
 _CHARS = random.Random(7)
@@ -98,9 +98,9 @@ def pipeline_rate(list_urls: list[str], folder: Path) -> float:
     """Pages per second of the full yuqing pipeline over the same pages (SQLite storage)."""
     import yaml
 
-    from yuqing.config import default_config_dir
-    from yuqing.storage.db import make_engine, session_factory
-    from yuqing.storage.models import SourceRun
+    from yuqing.core.config import default_config_dir
+    from yuqing.core.storage.db import make_engine, session_factory
+    from yuqing.core.storage.models import SourceRun
 
     profile = folder / "config"
     profile.mkdir()

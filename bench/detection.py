@@ -175,7 +175,7 @@ def weibo2018_and_speed(scorer_for: Callable) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Print every set's figures."""
     from yuqing.stages.score import Scorer
-    from yuqing.config import default_config_dir, load_settings
+    from yuqing.core.config import default_config_dir, load_settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-lowo", action="store_true", help="skip the leave-one-writer-out pass (slow)")

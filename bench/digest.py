@@ -28,9 +28,9 @@ from sqlalchemy import Table, event  # noqa: E402
 
 from responder import deadlines  # noqa: E402
 from responder.digest import build_digest  # noqa: E402
-from yuqing.config import Settings, default_config_dir, load_settings  # noqa: E402
-from yuqing.storage.db import make_engine, session_factory, upgrade  # noqa: E402
-from yuqing.storage.models import Assessment, Case, Event, Post, Source, SourceRun  # noqa: E402
+from yuqing.core.config import Settings, default_config_dir, load_settings  # noqa: E402
+from yuqing.core.storage.db import make_engine, session_factory, upgrade  # noqa: E402
+from yuqing.core.storage.models import Assessment, Case, Event, Post, Source, SourceRun  # noqa: E402
 
 WEEK = "2026-W47"
 END = datetime(2026, 11, 22, 16, 0, tzinfo=timezone.utc)  # Monday 23 Nov 00:00 in Shanghai

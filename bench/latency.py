@@ -40,10 +40,10 @@ from aiosmtpd.controller import Controller
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from yuqing.demo.mailsink import free_port  # noqa: E402
-from yuqing.demo.profile import write_demo_profile  # noqa: E402
-from yuqing.demo.robot import RobotReceiver  # noqa: E402
-from yuqing.demo.sites import JSON_TYPE, Call, Reply, SampleSite  # noqa: E402
+from yuqing.shell.demo.mailsink import free_port  # noqa: E402
+from yuqing.shell.demo.profile import write_demo_profile  # noqa: E402
+from yuqing.shell.demo.robot import RobotReceiver  # noqa: E402
+from yuqing.shell.demo.sites import JSON_TYPE, Call, Reply, SampleSite  # noqa: E402
 
 CST = timezone(timedelta(hours=8))
 PLACES = ["榆东区", "榆西区", "川北区", "新港区", "白石县", "人民街道", "东湖街道", "北关街道", "川口镇", "白石镇", "柳河乡"]
@@ -199,7 +199,7 @@ def write_profile(folder: Path, sources: list[dict], database_url: str, smtp_por
 
 def yuqing_command(config: Path, *args: str) -> list[str]:
     """`yuqing --config DIR ARGS...`, through this interpreter (the checkout's code comes first on its path)."""
-    return [sys.executable, "-c", "import sys; from yuqing.cli import main; sys.exit(main())", "--config", str(config),
+    return [sys.executable, "-c", "import sys; from yuqing.shell.cli import main; sys.exit(main())", "--config", str(config),
             *args]
 
 
@@ -239,8 +239,8 @@ def stage_times(database_url: str, published: list[Published], arrivals: Arrival
     """For each published post (by key): when it was stored, analysed, put on a case, and alerted."""
     from sqlalchemy import select
 
-    from yuqing.storage.db import make_engine, session_factory
-    from yuqing.storage.models import Case, CasePost, Post
+    from yuqing.core.storage.db import make_engine, session_factory
+    from yuqing.core.storage.models import Case, CasePost, Post
 
     engine = make_engine(database_url)
     times: dict[str, dict[str, datetime]] = {p.key: {} for p in published}

@@ -59,9 +59,9 @@ from bench.latency import (  # noqa: E402
     yuqing_command,
 )
 from crawler.settings import REDIS_PREFIX  # noqa: E402
-from yuqing.demo.mailsink import free_port  # noqa: E402
-from yuqing.demo.robot import RobotReceiver  # noqa: E402
-from yuqing.demo.sites import Call, Reply  # noqa: E402
+from yuqing.shell.demo.mailsink import free_port  # noqa: E402
+from yuqing.shell.demo.robot import RobotReceiver  # noqa: E402
+from yuqing.shell.demo.sites import Call, Reply  # noqa: E402
 
 WORD = "榆川市民政局"
 SERVICES = ["婚姻登记", "低保申请", "养老服务补贴", "殡葬服务", "社区服务中心", "慈善超市", "居家养老", "残疾人两项补贴",
@@ -159,7 +159,7 @@ class Sampler:
     """Reads the queue depths every `every` seconds from a thread until stopped."""
 
     def __init__(self, database_url: str, server: redis.Redis, published: list[Published], every: float):
-        from yuqing.storage.db import make_engine
+        from yuqing.core.storage.db import make_engine
 
         self.engine, self.server, self.published, self.every = make_engine(database_url), server, published, every
         self.samples: list[Sample] = []
@@ -169,7 +169,7 @@ class Sampler:
 
     def sample(self) -> Sample:
         """One reading now."""
-        from yuqing.storage.models import Notification, Post
+        from yuqing.core.storage.models import Notification, Post
 
         queued = in_process = 0
         for key in self.server.scan_iter(match=f"{REDIS_PREFIX}:*"):

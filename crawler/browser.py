@@ -22,8 +22,8 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.spiders.base import EXPIRED
-from yuqing.config.sources import BrowserConfig
-from yuqing.login.store import SessionStore
+from yuqing.core.config.sources import BrowserConfig
+from yuqing.core.login.store import SessionStore
 
 logger = logging.getLogger(__name__)
 HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"

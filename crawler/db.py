@@ -7,7 +7,7 @@ from functools import lru_cache
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from yuqing.storage.db import make_engine, session_factory
+from yuqing.core.storage.db import make_engine, session_factory
 
 
 @lru_cache(maxsize=4)

@@ -21,7 +21,7 @@ failed when a request or callback fails; the next round's push moves a clean rou
 cursors (a failed round's are dropped, so its unread pages are read again next time).
 
 Each batch a worker stores with new or changed posts pushes a signal to ``<prefix>:stored``; the
-daemon (`yuqing.scheduler.relay`) waits on that list and runs its analysis at once, so the event-driven
+daemon (`yuqing.shell.scheduler.relay`) waits on that list and runs its analysis at once, so the event-driven
 chain fires for posts the workers store as it does for its own crawls.
 
 The heartbeat is refreshed from a thread, not from the crawl's event loop: the loop of a live
@@ -475,7 +475,7 @@ def worker_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m crawler.distributed --config DIR [--database-url URL] [--redis-url URL]``: one worker."""
-    from yuqing.config import ConfigError, load_settings
+    from yuqing.core.config import ConfigError, load_settings
 
     args = worker_parser().parse_args(argv)
     try:

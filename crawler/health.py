@@ -13,8 +13,8 @@ from sqlalchemy import select, update
 from crawler.db import sessions_for
 from crawler.items import PostItem
 from crawler.spiders.base import BLOCKED, FAILED
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Source, SourceRun
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Source, SourceRun
 
 ERROR_LABELS = {
     "timeout": "超时", "too_large": "页面超过大小上限", "redirect_loop": "重定向次数过多", "malformed": "页面格式异常",

@@ -19,9 +19,9 @@ from sqlalchemy.exc import IntegrityError
 
 from crawler.db import engine_for, sessions_for
 from crawler.settings import BASE_SETTINGS, source_settings
-from yuqing.config import ConfigError, Settings, load_settings
-from yuqing.storage.db import transaction, upgrade
-from yuqing.storage.models import Source, SourceRun
+from yuqing.core.config import ConfigError, Settings, load_settings
+from yuqing.core.storage.db import transaction, upgrade
+from yuqing.core.storage.models import Source, SourceRun
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -42,7 +42,7 @@ def mention_lists(settings: Settings, config: Any) -> dict[str, Any]:
     """Plain values for the mention filter of one source: the monitoring scheme, the business
     vocabulary, whether the source is the city's own (region given) or addressed to government, and
     the bureau's own accounts by platform (user id to name)."""
-    from yuqing.config.scheme import business_lists, scheme_lists
+    from yuqing.core.config.scheme import business_lists, scheme_lists
 
     own = {a.platform: settings.bureau.own_ids(a.platform) for a in settings.bureau.accounts if a.uid}
     return {"scheme": scheme_lists(settings), "business": business_lists(settings), "local": config.is_local,
@@ -109,20 +109,12 @@ def run_report(database_url: str, run_ids: dict[str, int | None]) -> list[dict[s
             run = session.get(SourceRun, run_id) if run_id else None
             if run is None:
                 rows.append({"key": key, "status": "failed", "reason": "抓取没有启动", "items": 0, "new_posts": 0,
-                             "updated_posts": 0, "errors": 1, "pages": 0})
+                             "updated_posts": 0, "errors": 1, "pages": 0, "run_id": None})
                 continue
             rows.append({"key": key, "status": run.status, "reason": run.error_reason, "items": run.items,
                          "new_posts": run.new_posts, "updated_posts": (run.stats or {}).get("updated_posts", 0),
-                         "errors": run.errors, "pages": run.pages})
+                         "errors": run.errors, "pages": run.pages, "run_id": run.id})
     return rows
-
-
-def alert_lost_sessions(settings: Settings, rows: list[dict[str, Any]], run_ids: dict[str, int | None]) -> None:
-    """Tell the admin now about every source whose login session expired in this run."""
-    from yuqing.login.alerts import alert_expired_sessions
-
-    with transaction(sessions_for(settings.app.database_url)) as session:
-        alert_expired_sessions(session, settings, rows, run_ids, datetime.now(timezone.utc))
 
 
 def _merged(values: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -199,7 +191,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_ids = crawl(settings, sources, args) if sources else {}
     link_pending(settings.app.database_url)
     rows = run_report(settings.app.database_url, run_ids)
-    alert_lost_sessions(settings, rows, run_ids)
     emit({"event": "report", "sources": rows})
     return 0
 

@@ -1,14 +1,14 @@
 """Scrapy settings for one source, layered: these defaults < sources.yaml politeness < the source's own.
 
 The YUQING_* values have no defaults in the components that read them: the crawl's are the fields of
-`yuqing.config.sources.SourcesConfig`, which `source_settings` always sets; a worker's Redis prefix and
+`yuqing.core.config.sources.SourcesConfig`, which `source_settings` always sets; a worker's Redis prefix and
 heartbeat interval are the two constants below, which `crawler.distributed.redis_settings` always sets."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from yuqing.config.sources import SourcesConfig
+from yuqing.core.config.sources import SourcesConfig
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings

@@ -14,10 +14,10 @@ from responder.outbox import enqueue
 from responder.people import find_member, leaders_for
 from responder.privacy import shorten
 from responder.states import level_label, state_label
-from yuqing.config import Settings
-from yuqing.display import local_time
-from yuqing.storage.case_data import case_data
-from yuqing.storage.models import Case
+from yuqing.core.config import Settings
+from yuqing.core.display import local_time
+from yuqing.core.storage.case_data import case_data
+from yuqing.core.storage.models import Case
 
 URGENT_LEVEL = 2
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from yuqing.storage.models import Case, CaseAction
+from yuqing.core.storage.models import Case, CaseAction
 
 
 class WorkflowError(Exception):

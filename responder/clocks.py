@@ -15,10 +15,10 @@ from responder.audit import WorkflowError, record
 from responder.people import ladder_height
 from responder.states import FINISHED_STATES, SYSTEM
 from responder.workflow import apply, escalate
-from yuqing.config import Settings
-from yuqing.storage.db import transaction
-from yuqing.storage.case_data import case_data, update_case_data
-from yuqing.storage.models import Case
+from yuqing.core.config import Settings
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.case_data import case_data, update_case_data
+from yuqing.core.storage.models import Case
 
 log = logging.getLogger(__name__)
 WATCHED_OUT = FINISHED_STATES | {"transferred"}

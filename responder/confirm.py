@@ -18,10 +18,10 @@ from responder.audit import WorkflowError, move, record
 from responder.sighting import Fetcher, Sighting, http_fetcher, look, reply_share
 from responder.states import PUBLISHED, SYSTEM
 from responder.workflow import apply
-from yuqing.config import Settings
-from yuqing.storage.db import transaction
-from yuqing.storage.case_data import case_data, update_case_data
-from yuqing.storage.models import Case, Post
+from yuqing.core.config import Settings
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.case_data import case_data, update_case_data
+from yuqing.core.storage.models import Case, Post
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from responder.workdays import add_working_days
-from yuqing.config import Settings
-from yuqing.config.response import Clock
-from yuqing.storage.case_data import case_data, update_case_data
-from yuqing.storage.models import Case
+from yuqing.core.config import Settings
+from yuqing.core.config.response import Clock
+from yuqing.core.storage.case_data import case_data, update_case_data
+from yuqing.core.storage.models import Case
 
 CONSULTATION_ANSWER = "consultation_answer"
 

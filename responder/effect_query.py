@@ -14,8 +14,8 @@ from responder.privacy import headline
 from responder.rumour import is_rebuttal
 from responder.rumour_spread import RumourSpread, measure_spread
 from responder.sighting import reply_share
-from yuqing.config import Settings
-from yuqing.storage.models import Assessment, CaseAction, CasePost, Case, Post
+from yuqing.core.config import Settings
+from yuqing.core.storage.models import Assessment, CaseAction, CasePost, Case, Post
 
 
 def response_times(session: Session, case_ids: Iterable[int]) -> dict[int, datetime]:

@@ -22,10 +22,10 @@ from responder.privacy import headline
 from responder.states import FINISHED_STATES, SYSTEM
 from responder.suggest import suggest
 from responder.workflow import apply, change_level
-from yuqing.config import Settings
-from yuqing.storage.db import transaction
-from yuqing.storage.case_data import CaseData
-from yuqing.storage.models import Assessment, Case, CasePost, Event, Post
+from yuqing.core.config import Settings
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.case_data import CaseData
+from yuqing.core.storage.models import Assessment, Case, CasePost, Event, Post
 
 log = logging.getLogger(__name__)
 KIND_PRIORITY = ("rumour", "complaint", "consultation", "request", "praise", "other")

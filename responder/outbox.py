@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from responder.channels import Channel, DeliveryError, build_channel
-from yuqing.config import Settings
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Notification, NotificationAttachment
+from yuqing.core.config import Settings
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Notification, NotificationAttachment
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)

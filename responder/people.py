@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from yuqing.config import Settings
-from yuqing.config.staff import StaffMember
+from yuqing.core.config import Settings
+from yuqing.core.config.staff import StaffMember
 
 MANAGER_ROLES = frozenset({"spokesperson", "leader", "director"})
 NO_SECTION = "相关科室"
@@ -78,3 +78,17 @@ def _rung_keys(settings: Settings, owner: str, rung: str) -> list[str]:
             return []
         return [p.key for p in settings.staff.members if p.section == person.section and p.section_head]
     return [cover_for(settings, p.key) or p.key for p in settings.with_role(rung)]
+
+
+def admin_addresses(settings: Settings) -> list[tuple[StaffMember, str, str]]:
+    """(admin, channel, recipient) for every enabled channel of every admin."""
+    found = []
+    for admin in settings.with_role("admin"):
+        for name in admin.channels:
+            config = settings.response.channels.get(name)
+            if config is None or not config.enabled:
+                continue
+            recipient = admin.email if config.type == "email" else name
+            if recipient:
+                found.append((admin, name, recipient))
+    return found

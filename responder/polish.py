@@ -16,8 +16,8 @@ from typing import Any
 
 import requests
 
-from yuqing.config import Settings
-from yuqing.config.replies import Endpoint
+from yuqing.core.config import Settings
+from yuqing.core.config.replies import Endpoint
 
 log = logging.getLogger(__name__)
 FACT = re.compile(r"\d+(?:[.\-]\d+)*|《[^》]*》|“[^”]*”|\"[^\"]*\"")

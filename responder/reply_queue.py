@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from responder.states import FINISHED_STATES
-from yuqing.storage.models import Case
+from yuqing.core.storage.models import Case
 
 
 @dataclass(frozen=True)

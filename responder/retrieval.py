@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import jieba
 
-from yuqing.config.replies import PolicyAnswer
+from yuqing.core.config.replies import PolicyAnswer
 
 jieba.setLogLevel(logging.WARNING)
 WORD = re.compile(r"[\w\u4e00-\u9fff]")

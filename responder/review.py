@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from responder import alerts, deadlines
 from responder.audit import WorkflowError, move
 from responder.people import leaders_for
-from yuqing.config import Settings
-from yuqing.storage.case_data import case_data, update_case_data
-from yuqing.storage.models import Case, CaseAction, Draft
+from yuqing.core.config import Settings
+from yuqing.core.storage.case_data import case_data, update_case_data
+from yuqing.core.storage.models import Case, CaseAction, Draft
 
 
 def reply_limit(settings: Settings, platform: str) -> int:

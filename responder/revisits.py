@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from responder import alerts, deadlines
 from responder.audit import WorkflowError, move
 from responder.workdays import add_working_days
-from yuqing.config import Settings
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Case, Revisit
+from yuqing.core.config import Settings
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Case, Revisit
 
 SATISFACTION_LABELS: dict[str, str] = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 CONTENT = frozenset({"satisfied", "basic"})

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from responder.people import cover_for
 from responder.states import FINISHED_STATES
-from yuqing.config import Settings
-from yuqing.storage.models import Case
+from yuqing.core.config import Settings
+from yuqing.core.storage.models import Case
 
 
 def open_load(session: Session) -> dict[str, int]:

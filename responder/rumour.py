@@ -16,10 +16,10 @@ from responder.people import section_of
 from responder.review import latest, reply_limit
 from responder.states import FINISHED_STATES
 from responder.suggest import Sentence, fill_template
-from yuqing.config import Settings
-from yuqing.config.replies import ReplyTemplate
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Case, Draft, Evidence, Transfer, Verification
+from yuqing.core.config import Settings
+from yuqing.core.config.replies import ReplyTemplate
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Case, Draft, Evidence, Transfer, Verification
 
 VERDICT_LABELS: dict[str, str] = {"false": "不实", "partly": "部分不实", "true": "属实"}
 REBUTTABLE = frozenset({"false", "partly"})

@@ -8,8 +8,8 @@ from typing import Any
 
 from responder.people import section_of
 from responder.retrieval import Match, PolicyIndex, key_terms
-from yuqing.config import Settings
-from yuqing.config.replies import ReplyTemplate
+from yuqing.core.config import Settings
+from yuqing.core.config.replies import ReplyTemplate
 
 KINDS = ("consultation", "request", "rumour", "complaint", "praise", "other")
 NEEDS_FACTS = frozenset({"consultation", "request", "rumour", "complaint"})

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from yuqing.config.response import ClocksConfig
+from yuqing.core.config.response import ClocksConfig
 
 
 @lru_cache(maxsize=8)

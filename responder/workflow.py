@@ -16,10 +16,10 @@ from responder.states import (
     ALIASES, BEFORE_REPLY, NEEDS_REASON, RUMOUR_ACTIONS, SYSTEM, SYSTEM_ACTIONS, TRANSITIONS, WHO, action_label,
     parse_level, state_label,
 )
-from yuqing.config import Settings
-from yuqing.display import SENTIMENT_NAMES
-from yuqing.storage.case_data import case_data, update_case_data
-from yuqing.storage.models import Case
+from yuqing.core.config import Settings
+from yuqing.core.display import SENTIMENT_NAMES
+from yuqing.core.storage.case_data import case_data, update_case_data
+from yuqing.core.storage.models import Case
 
 __all__ = ["WorkflowError", "allowed_actions", "apply", "change_level", "escalate", "record"]
 

@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.hypothesis_count import pytest_runtest_teardown, pytest_terminal_summary  # noqa: F401 (hooks)
-from yuqing.config import Settings, default_config_dir, load_settings
-from yuqing.storage.db import make_engine, session_factory, upgrade
+from yuqing.core.config import Settings, default_config_dir, load_settings
+from yuqing.core.storage.db import make_engine, session_factory, upgrade
 
 POSTGRES_URL = os.environ.get("YUQING_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 FROZEN_NOW = datetime(2026, 11, 18, 10, 0, tzinfo=timezone.utc)

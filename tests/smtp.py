@@ -9,7 +9,7 @@ from typing import Any, Iterator
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from yuqing.demo.mailsink import free_port
+from yuqing.shell.demo.mailsink import free_port
 
 
 class Inbox(Message):

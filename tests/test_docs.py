@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from yuqing.cli import COMMANDS
-from yuqing.config.loader import FILES
+from yuqing.shell.cli import COMMANDS
+from yuqing.core.config.loader import FILES
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -12,7 +12,7 @@ from analysis.normalize import post_text
 from crawler.db import sessions_for
 from crawler.items import PostItem
 from crawler.settings import configured
-from yuqing.storage.models import Post
+from yuqing.core.storage.models import Post
 
 MIN_CHARS = 20
 _SHARED: dict[str, tuple[MinHashIndex, set[str]]] = {}

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from crawler.db import sessions_for
 from crawler.items import PostItem
 from crawler.settings import configured
-from yuqing.storage.db import transaction
-from yuqing.storage.models import EngagementSnapshot, Post, Source
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import EngagementSnapshot, Post, Source
 
 logger = logging.getLogger(__name__)
 COUNT_FIELDS = ("reposts", "comments", "likes")

@@ -18,7 +18,7 @@ import scrapy
 from scrapy.exceptions import CloseSpider
 from twisted.python.failure import Failure
 
-from yuqing.login import EXPIRED
+from yuqing.core.login import EXPIRED
 
 BLOCKED = "blocked: "
 FAILED = "failed: "

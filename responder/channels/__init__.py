@@ -9,7 +9,7 @@ from responder.channels.base import Channel, DeliveryError
 from responder.channels.email import EmailChannel
 from responder.channels.robots import DingTalkChannel, FeishuChannel, WeComChannel
 from responder.channels.webhook import WebhookChannel
-from yuqing.config import Settings
+from yuqing.core.config import Settings
 
 CHANNEL_TYPES: dict[str, type[Channel]] = {
     cls.type_name: cls for cls in (EmailChannel, WeComChannel, DingTalkChannel, FeishuChannel, WebhookChannel)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from responder.privacy import mask_personal
-from yuqing.config import Settings
-from yuqing.config.response import ChannelConfig
-from yuqing.storage.models import Notification, NotificationAttachment
+from yuqing.core.config import Settings
+from yuqing.core.config.response import ChannelConfig
+from yuqing.core.storage.models import Notification, NotificationAttachment
 
 
 class DeliveryError(Exception):

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from responder.channels.base import Channel, DeliveryError, Outgoing
-from yuqing.storage.models import NotificationAttachment
+from yuqing.core.storage.models import NotificationAttachment
 
 CAFILE_ENV = "YUQING_SMTP_CAFILE"
 

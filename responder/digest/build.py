@@ -17,7 +17,7 @@ from responder.digest.document import render_docx
 from responder.digest.figures import Figures, gather_figures
 from responder.digest.period import Week, resolve_week
 from responder.digest.render import embed_images, render_html, render_text
-from yuqing.config import Settings
+from yuqing.core.config import Settings
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -16,9 +16,9 @@ from responder.clocks import case_metrics
 from responder.links import safe_url
 from responder.people import section_of
 from responder.states import level_label, state_label
-from yuqing.config import Settings
-from yuqing.display import kind_name, local_time
-from yuqing.storage.models import Case
+from yuqing.core.config import Settings
+from yuqing.core.display import kind_name, local_time
+from yuqing.core.storage.models import Case
 
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from responder.digest.caserows import local_text
 from responder.digest.period import Week
 from responder.digest.volume import posted_between
-from yuqing.config import Settings
-from yuqing.storage.models import Post, Source, SourceRun
+from yuqing.core.config import Settings
+from yuqing.core.storage.models import Post, Source, SourceRun
 
 GOOD_RUNS = ("ok", "partial", "running")  # crawler.health: ok and partial runs count as a success
 SILENCE_FACTOR = 3

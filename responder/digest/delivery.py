@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from responder.digest.build import DOCX_MIME, RenderedDigest, build_digest
 from responder.digest.period import resolve_week
 from responder.outbox import Attachment, enqueue
-from yuqing.config import Settings
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Digest, Notification
+from yuqing.core.config import Settings
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Digest, Notification
 
 log = logging.getLogger(__name__)
 SENT_OR_QUEUED = ("queued", "sent")

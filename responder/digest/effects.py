@@ -14,7 +14,7 @@ from responder.effect import EffectLine
 from responder.effect_query import case_effects
 from responder.links import safe_url
 from responder.states import level_label
-from yuqing.storage.models import Case
+from yuqing.core.storage.models import Case
 
 
 @dataclass

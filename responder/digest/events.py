@@ -13,8 +13,8 @@ from responder.digest.volume import posted_between, sentiment_label
 from responder.links import safe_url
 from responder.privacy import headline
 from responder.states import level_label, state_label
-from yuqing.config import Settings
-from yuqing.storage.models import Assessment, Case, Event, Post
+from yuqing.core.config import Settings
+from yuqing.core.storage.models import Assessment, Case, Event, Post
 
 LINKS_PER_EVENT = 3
 

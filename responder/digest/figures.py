@@ -20,8 +20,8 @@ from responder.digest.people import ConsultationFigures, Load, commentator_load,
 from responder.digest.period import Week
 from responder.digest.volume import VolumeFigures, gather_volume
 from responder.privacy import mask_personal
-from yuqing.config import Settings
-from yuqing.display import local_time
+from yuqing.core.config import Settings
+from yuqing.core.display import local_time
 
 
 @dataclass

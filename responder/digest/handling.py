@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from responder.digest.caserows import CaseRow
 from responder.digest.labels import LEVEL_SHORT
 from responder.digest.period import Week
-from yuqing.storage.models import Case
+from yuqing.core.storage.models import Case
 
 
 @dataclass

@@ -18,8 +18,8 @@ from responder.clocks import case_metrics
 from responder.digest.labels import staff_name
 from responder.people import section_of
 from responder.revisits import CONTENT
-from yuqing.config import Settings
-from yuqing.storage.models import Case, Revisit
+from yuqing.core.config import Settings
+from yuqing.core.storage.models import Case, Revisit
 
 NOT_OURS = frozenset({"no_response", "transferred"})
 

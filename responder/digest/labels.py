@@ -1,10 +1,10 @@
-"""The digest's names and colours for stored codes (the shared words come from yuqing.display)."""
+"""The digest's names and colours for stored codes (the shared words come from yuqing.core.display)."""
 
 from __future__ import annotations
 
 from responder.states import LEVEL_NUMERALS
-from yuqing.config import Settings
-from yuqing.display import NOT_ANALYSED, SENTIMENT_NAMES
+from yuqing.core.config import Settings
+from yuqing.core.display import NOT_ANALYSED, SENTIMENT_NAMES
 
 LEVEL_SHORT = {number: f"{numeral}级" for number, numeral in LEVEL_NUMERALS.items()}
 LEVEL_COLOURS = {1: "#c0392b", 2: "#e67e22", 3: "#d4ac0d", 4: "#2e86c1"}

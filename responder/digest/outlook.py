@@ -9,7 +9,7 @@ from responder.digest.formatting import change_text, percent
 from responder.digest.handling import HandlingFigures
 from responder.digest.labels import LEVEL_SHORT
 from responder.digest.volume import VolumeFigures
-from yuqing.config import Settings
+from yuqing.core.config import Settings
 
 RISING_TOPIC_MIN = 5
 WATCH_LIMIT = 10

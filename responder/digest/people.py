@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from responder.digest.caserows import CaseRow
-from yuqing.config import Settings
-from yuqing.storage.models import Draft
+from yuqing.core.config import Settings
+from yuqing.core.storage.models import Draft
 
 ANSWER_STATUSES = ("approved", "published", "sent")
 

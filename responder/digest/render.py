@@ -13,7 +13,7 @@ from responder.digest.figures import Figures
 from responder.digest.formatting import FILTERS
 from responder.digest.labels import LEVEL_COLOURS, SENTIMENTS
 from responder.digest.volume import negative_share
-from yuqing.config import Settings
+from yuqing.core.config import Settings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

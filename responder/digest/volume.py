@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from responder.digest.labels import SENTIMENTS, platform_name
 from responder.digest.period import Week
-from yuqing.config import Settings
-from yuqing.storage.models import Assessment, Post
+from yuqing.core.config import Settings
+from yuqing.core.storage.models import Assessment, Post
 
 
 @dataclass

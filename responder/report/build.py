@@ -18,7 +18,7 @@ from responder.privacy import mask_personal
 from responder.report.figures import ReportFigures, gather, load_event
 from responder.report.render import render_docx, render_html, spread_chart
 from responder.report.steps import next_steps
-from yuqing.config import Settings
+from yuqing.core.config import Settings
 
 SEVERE_LEVEL = 2
 

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, selectinload
 from responder.confirm import tracking
 from responder.revisits import SATISFACTION_LABELS
 from responder.states import action_label, level_label, state_label
-from yuqing.config import Settings
-from yuqing.display import local_time, sentiment_name
-from yuqing.storage.models import Case, Event, Post
+from yuqing.core.config import Settings
+from yuqing.core.display import local_time, sentiment_name
+from yuqing.core.storage.models import Case, Event, Post
 
 KEY_POSTS = 8
 HOURLY_UP_TO = timedelta(hours=72)

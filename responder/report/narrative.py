@@ -15,7 +15,7 @@ from typing import Any
 from responder.polish import PolishRejected, ask_model, facts, protected_names
 from responder.sighting import compact
 from responder.report.figures import ReportFigures
-from yuqing.config import Settings
+from yuqing.core.config import Settings
 
 log = logging.getLogger(__name__)
 MAX_SENTENCES = 8

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from responder import deadlines
 from responder.confirm import tracking
 from responder.report.figures import ReportFigures
-from yuqing.config import Settings
-from yuqing.display import local_time
-from yuqing.storage.models import Case
+from yuqing.core.config import Settings
+from yuqing.core.display import local_time
+from yuqing.core.storage.models import Case
 
 NEGATIVE_SHARE_ALERT = 0.5
 

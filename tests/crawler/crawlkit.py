@@ -16,10 +16,10 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
-from yuqing.config import default_config_dir
-from yuqing.demo.sites import JSON_TYPE, Call, Reply, SampleSite
-from yuqing.storage.db import make_engine, session_factory
-from yuqing.storage.models import Post, Source
+from yuqing.core.config import default_config_dir
+from yuqing.shell.demo.sites import JSON_TYPE, Call, Reply, SampleSite
+from yuqing.core.storage.db import make_engine, session_factory
+from yuqing.core.storage.models import Post, Source
 
 ROOT = Path(__file__).resolve().parents[2]
 FAULT = re.compile(r"^/fault/(\w+)/([^/]+)")

@@ -14,7 +14,7 @@ import base64
 import json
 from datetime import datetime, timedelta, timezone
 
-from yuqing.demo.sites import JSON_TYPE, Call, Reply, SampleSite
+from yuqing.shell.demo.sites import JSON_TYPE, Call, Reply, SampleSite
 
 TOKEN = "test-token-12345"
 VENDOR_KEY = "vendor-key-abc"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from yuqing.demo.sites import JSON_TYPE, Call, Reply, SampleSite
+from yuqing.shell.demo.sites import JSON_TYPE, Call, Reply, SampleSite
 
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 FEEDS = {

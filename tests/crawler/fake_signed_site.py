@@ -23,7 +23,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
-from yuqing.demo.sites import JSON_TYPE, Call, Reply, SampleSite
+from yuqing.shell.demo.sites import JSON_TYPE, Call, Reply, SampleSite
 
 SALT = "yq-salt-7f3a"
 SESSION_COOKIE = "sid"

@@ -11,7 +11,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.health import judge
 from crawler.spiders.browser import BrowserSpider, Capture
-from yuqing.config.sources import BrowserSource
+from yuqing.core.config.sources import BrowserSource
 
 SOURCE = BrowserSource.model_validate({"key": "notes", "name": "笔记搜索", "kind": "browser", "page_url": "http://x.test/s",
                                        "capture": "/api/", "items": "data", "fields": {"id": "id", "text": "t"}})

@@ -10,8 +10,8 @@ from scrapy.utils.test import get_crawler
 
 from crawler.browser import LoginSessionMiddleware, cookie_header
 from crawler.spiders.browser import BrowserSpider
-from yuqing.config.sources import BrowserSource
-from yuqing.login.store import SessionStore
+from yuqing.core.config.sources import BrowserSource
+from yuqing.core.login.store import SessionStore
 
 STATE = {"cookies": [
     {"name": "SUB", "value": "saved", "domain": ".weibo.cn"},

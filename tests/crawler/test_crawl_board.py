@@ -10,7 +10,7 @@ import pytest
 
 from crawler.spiders.board import board_body, board_signature
 from tests.crawler.crawlkit import make_profile, read_posts, report_of, run_crawl_process
-from yuqing.demo.sites import demo_sources
+from yuqing.shell.demo.sites import demo_sources
 
 APP_CODE = "PC42ce3bfa4980a9"
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.crawler.crawlkit import make_profile, read_posts, report_of, run_crawl_process
 from tests.crawler.test_crawl_resume import kill_after_posts, links, slowed
-from yuqing.demo.sites import DEMO_ACCOUNT, demo_sources, own_account_source
+from yuqing.shell.demo.sites import DEMO_ACCOUNT, demo_sources, own_account_source
 
 ACCOUNTS = [DEMO_ACCOUNT, "榆川市民政局"]
 OWN_POSTS = {f"weibo:{mid}" for mid in (5301, 5302, 5303, 5305, 5306)}

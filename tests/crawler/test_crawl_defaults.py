@@ -14,12 +14,12 @@ from pathlib import Path
 import yaml
 
 from tests.crawler.crawlkit import FROZEN_NOW, ROOT, FaultSite, make_profile, report_of
-from yuqing.demo.sites import demo_sources
+from yuqing.shell.demo.sites import demo_sources
 
 # The crawl process's own main, after one default is changed where it lives.
 CRAWL_WITH_DEFAULT = """
 import json, sys
-from yuqing.config.sources import SourcesConfig
+from yuqing.core.config.sources import SourcesConfig
 for name, value in json.loads(sys.argv[1]).items():
     SourcesConfig.model_fields[name].default = value
 SourcesConfig.model_rebuild(force=True)

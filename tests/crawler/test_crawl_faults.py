@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.crawler.crawlkit import make_profile, read_posts, read_sources, report_of, run_crawl_process
-from yuqing.demo.sites import demo_sources
+from yuqing.shell.demo.sites import demo_sources
 
 
 def sources_with_faults(base: str) -> list[dict]:

@@ -9,7 +9,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.run import mention_lists
 from crawler.spiders import spider_for
-from yuqing.config.sources import ApiSource, BoardSource, TiebaSource, WeiboSource
+from yuqing.core.config.sources import ApiSource, BoardSource, TiebaSource, WeiboSource
 
 VENDOR = {"kind": "api", "key": "a", "name": "数据商搜索", "url": "https://vendor.example/search?q={keyword}&p={page}",
           "items": "data.list", "fields": {"text": "content"}}

@@ -5,7 +5,7 @@ their crawlers from `source_settings`)."""
 from __future__ import annotations
 
 from crawler.settings import source_settings
-from yuqing.config.sources import SourcesConfig
+from yuqing.core.config.sources import SourcesConfig
 
 FAST = {"key": "weibo-fast", "kind": "weibo", "name": "微博实时搜索", "keywords": ["榆川市民政局"], "interval_minutes": 1}
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from crawler.db import engine_for
 from crawler.run import prepare_sources
 from tests.conftest import _fresh_postgres_url
-from yuqing.storage.db import transaction, upgrade
-from yuqing.storage.models import Source
+from yuqing.core.storage.db import transaction, upgrade
+from yuqing.core.storage.models import Source
 
 pytestmark = pytest.mark.postgres
 

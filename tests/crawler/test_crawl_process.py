@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from yuqing.storage.db import make_engine, upgrade
+from yuqing.core.storage.db import make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 # Changes defaults where they live (the fields of SourcesConfig, the worker's constants in crawler.settings),
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BUILD = """
 import json, sys
 import crawler.settings
-from yuqing.config.sources import SourcesConfig
+from yuqing.core.config.sources import SourcesConfig
 for name, value in json.loads(sys.argv[3]).items():
     SourcesConfig.model_fields[name].default = value
 SourcesConfig.model_rebuild(force=True)
@@ -30,7 +30,7 @@ for name, value in json.loads(sys.argv[4]).items():
 from crawler.distributed import WorkerHeartbeat, worker_process
 from crawler.middlewares import BackoffRetryMiddleware
 from crawler.run import crawl_process, select_sources
-from yuqing.config import load_settings
+from yuqing.core.config import load_settings
 
 settings = load_settings(sys.argv[1], overrides={"database_url": sys.argv[2], "redis_url": "redis://127.0.0.1:1/0"})
 built = {"crawl": crawl_process(settings, select_sources(settings, []), "WARNING")[1],

@@ -9,7 +9,7 @@ import time
 from datetime import datetime, timezone
 
 from tests.crawler.crawlkit import ROOT, crawl_command, make_profile, read_posts, report_of, run_crawl_process
-from yuqing.demo.sites import demo_sources
+from yuqing.shell.demo.sites import demo_sources
 
 
 def slowed(base: str) -> list[dict]:
@@ -79,8 +79,8 @@ def test_incremental_run_stops_at_seen_posts_and_since_backfills(site, tmp_path)
 def test_a_reply_given_since_the_last_run_updates_the_message(site, tmp_path):
     from sqlalchemy import update
 
-    from yuqing.storage.db import make_engine
-    from yuqing.storage.models import Post
+    from yuqing.core.storage.db import make_engine
+    from yuqing.core.storage.models import Post
 
     board = {**demo_sources(site.url)[4], "key": "b-replies"}
     url = f"sqlite:///{tmp_path / 'crawl.db'}"

@@ -25,8 +25,8 @@ from tests.crawler.fake_signed_site import NOTES, SignedSearchSite
 from tests.crawler.test_crawl_browser import CHROMIUM, browser_source, list_source
 from tests.crawler.test_crawl_comments import ACCOUNTS, COMMENTS_5302, COMMENTS_5303, OWN_POSTS, sources_for, thread_of
 from tests.crawler.test_crawl_resume import safe_posts
-from yuqing.storage.db import make_engine, session_factory
-from yuqing.storage.models import Post
+from yuqing.core.storage.db import make_engine, session_factory
+from yuqing.core.storage.models import Post
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 HELD_REPLIES = "max_id=90010001"

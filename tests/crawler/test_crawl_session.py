@@ -5,6 +5,7 @@ by email, and `yuqing status` shows each account's session state."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -19,11 +20,13 @@ from tests.crawler.crawlkit import make_profile, read_posts, read_sources, repor
 from tests.crawler.fake_signed_site import NOTES, RENEWED_COOKIE, SESSION_COOKIE, SESSION_VALUE, SignedSearchSite
 from tests.crawler.test_crawl_browser import CHROMIUM, browser_source
 from tests.smtp import smtp_server
-from yuqing.cli import cli
-from yuqing.config import load_settings
-from yuqing.login.store import KEY_ENV, SessionStore
-from yuqing.storage.db import make_engine, session_factory
-from yuqing.storage.models import Notification
+from yuqing.shell.cli import cli
+from yuqing.core.app import App
+from yuqing.core.config import load_settings
+from yuqing.core.login.store import KEY_ENV, SessionStore
+from yuqing.core.storage.db import make_engine, session_factory
+from yuqing.core.storage.models import Notification
+from yuqing.stages.crawl import run_crawl
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 KEY = "notes-login"
@@ -65,12 +68,18 @@ def expiring(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():
             patch.setenv(name, value)
-        first = report_of(run_crawl_process(profile, url)[1])
+        first = stage_report(profile, url)
         after_first = {s.account: s.state_at(datetime.now(timezone.utc)) for s in store.sessions(KEY)}
-        second = report_of(run_crawl_process(profile, url)[1])
+        second = stage_report(profile, url)
     site.stop()
     yield {"first": first, "second": second, "after_first": after_first, "store": store, "url": url,
            "profile": profile, "env": env, "posts": read_posts(url), "sources": read_sources(url)}
+
+
+def stage_report(profile: Path, url: str) -> dict[str, dict]:
+    """Crawl through the crawl stage (as the CLI and the scheduler do, alerts included); rows by source key."""
+    report = run_crawl(App.load(profile, {"database_url": url}))
+    return {row.key: asdict(row) for row in report.sources}
 
 
 def test_the_source_is_blocked_as_login_expired_in_the_same_run(expiring):

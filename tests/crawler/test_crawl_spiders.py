@@ -8,7 +8,7 @@ import pytest
 
 from analysis.neardup import decode_signature
 from tests.crawler.crawlkit import make_profile, read_posts, read_sources, report_of, run_crawl_process
-from yuqing.demo.sites import demo_sources
+from yuqing.shell.demo.sites import demo_sources
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=timezone.utc)
 
@@ -103,8 +103,8 @@ def test_board_messages_carry_reply_state_addressee_and_reply(crawled):
 def test_new_posts_wait_for_analysis_and_have_a_snapshot(crawled):
     from sqlalchemy import func, select
 
-    from yuqing.storage.db import make_engine
-    from yuqing.storage.models import EngagementSnapshot
+    from yuqing.core.storage.db import make_engine
+    from yuqing.core.storage.models import EngagementSnapshot
 
     assert all(post.analyzed_at is None for post in crawled["posts"].values())
     engine = make_engine(crawled["url"])

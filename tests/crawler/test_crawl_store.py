@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from crawler.items import PostItem
 from crawler.pipelines.store import resolve_pending_links, write_batch
-from yuqing.storage.db import transaction
-from yuqing.storage.models import EngagementSnapshot, Post
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import EngagementSnapshot, Post
 
 T0 = datetime(2026, 11, 18, 10, 0, tzinfo=timezone.utc)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from tests.crawler.crawlkit import make_profile, report_of, run_crawl_process
-from yuqing.demo.sites import demo_sources
+from yuqing.shell.demo.sites import demo_sources
 
 
 def searched(site, since: int) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.crawler.crawlkit import make_profile, read_posts, report_of, run_crawl_process
-from yuqing.demo.sites import DEMO_ACCOUNT, own_account_source
+from yuqing.shell.demo.sites import DEMO_ACCOUNT, own_account_source
 
 ACCOUNTS = [DEMO_ACCOUNT, "榆川市民政局"]
 COOKIE_ENV = "YQ_TEST_WEIBO_WEB_COOKIE"

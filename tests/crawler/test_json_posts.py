@@ -6,7 +6,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.utils.test import get_crawler
 
 from crawler.spiders.api import ApiSpider
-from yuqing.config.sources import ApiSource
+from yuqing.core.config.sources import ApiSource
 
 SOURCE = ApiSource.model_validate({
     "key": "letters", "name": "问政", "kind": "api", "url": "https://wz.example.cn/api?page={page}",

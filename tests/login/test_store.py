@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from cryptography.fernet import Fernet
 
-from yuqing.app import YuqingError
-from yuqing.login.store import KEY_ENV, SessionStore, cookie_expiry
+from yuqing.core.app import YuqingError
+from yuqing.core.login.store import KEY_ENV, SessionStore, cookie_expiry
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=timezone.utc)
 

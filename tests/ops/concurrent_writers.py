@@ -15,9 +15,9 @@ from pathlib import Path
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from yuqing.app import App
-from yuqing.storage.db import make_engine, session_factory
-from yuqing.storage.models import Case
+from yuqing.core.app import App
+from yuqing.core.storage.db import make_engine, session_factory
+from yuqing.core.storage.models import Case
 
 
 def wait_for_go(path: str) -> None:

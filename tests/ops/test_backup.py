@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from yuqing.app import App
-from yuqing.cli import cli
-from yuqing.storage.models import Case, Notification, NotificationAttachment, Post, Source
+from yuqing.core.app import App
+from yuqing.shell.cli import cli
+from yuqing.core.storage.models import Case, Notification, NotificationAttachment, Post, Source
 
 
 @pytest.fixture

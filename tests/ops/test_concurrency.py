@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from yuqing.app import App
-from yuqing.storage.models import Case, Notification
+from yuqing.core.app import App
+from yuqing.core.storage.models import Case, Notification
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from yuqing.cli import cli
-from yuqing.config import load_settings
-from yuqing.config.loader import env_overrides
+from yuqing.shell.cli import cli
+from yuqing.core.config import load_settings
+from yuqing.core.config.loader import env_overrides
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 UNITS = sorted((DEPLOY / "systemd").glob("*.service"))

@@ -34,12 +34,12 @@ from crawler.distributed import (
     stored_key,
 )
 from tests.ops.mocksite import Forum, MockForumServer, forum_source_yaml
-from tests.scheduler.stepping import RecordingScheduler
-from yuqing.app import App
-from yuqing.scheduler.chain import StageChain
-from yuqing.scheduler.clock import utc_now
-from yuqing.scheduler.relay import StoredRelay
-from yuqing.storage.models import Post
+from tests.shell.scheduler.stepping import RecordingScheduler
+from yuqing.core.app import App
+from yuqing.shell.scheduler.chain import StageChain
+from yuqing.shell.scheduler.clock import utc_now
+from yuqing.shell.scheduler.relay import StoredRelay
+from yuqing.core.storage.models import Post
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 REDIS_URL = os.environ.get("YUQING_TEST_REDIS", "redis://127.0.0.1:6379/0")

@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.ops.mocksite import Forum, MockForumServer, forum_source_yaml
-from yuqing.app import App
-from yuqing.storage.models import Post
+from yuqing.core.app import App
+from yuqing.core.storage.models import Post
 
 pytestmark = pytest.mark.slow
 TOTAL = 30
@@ -41,7 +41,7 @@ def forum_app(profile_dir: Path, database_url: str, tmp_path: Path):
 
 def start_daemon(profile_dir: Path, app: App, tmp_path: Path) -> subprocess.Popen:
     env = dict(os.environ, YUQING_DATA_DIR=str(tmp_path / "data"), YUQING_LOG_DIR=str(tmp_path / "logs"))
-    return subprocess.Popen([sys.executable, "-c", "from yuqing.cli import main; main()", "--config",
+    return subprocess.Popen([sys.executable, "-c", "from yuqing.shell.cli import main; main()", "--config",
                              str(profile_dir), "--database-url", app.settings.app.database_url, "run"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)

@@ -24,11 +24,11 @@ from sqlalchemy import func, select
 
 from tests.ops.mocksite import Forum, MockForumServer, forum_source_yaml
 from tests.smtp import smtp_server
-from tests.scheduler.stepping import SteppedScheduler
-from yuqing.app import App
-from yuqing.config import default_config_dir
-from yuqing.scheduler.daemon import Daemon
-from yuqing.storage.models import Case, Digest, Notification, Post
+from tests.shell.scheduler.stepping import SteppedScheduler
+from yuqing.core.app import App
+from yuqing.core.config import default_config_dir
+from yuqing.shell.scheduler.daemon import Daemon
+from yuqing.core.storage.models import Case, Digest, Notification, Post
 
 pytestmark = pytest.mark.slow
 TZ = ZoneInfo("Asia/Shanghai")

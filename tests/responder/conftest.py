@@ -14,9 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.smtp import smtp_server as running_smtp_server
-from yuqing.demo.mailsink import free_port
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Assessment, Event, Post
+from yuqing.shell.demo.mailsink import free_port
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Assessment, Event, Post
 
 _ids = itertools.count(1)
 
@@ -124,7 +124,7 @@ def smtp_server():
 
 def with_channels(settings, *, smtp_port: int | None = None, security: str = "none", **channels):
     """The settings with these alert channels (name → ChannelConfig kwargs), SMTP port and security."""
-    from yuqing.config.response import ChannelConfig
+    from yuqing.core.config.response import ChannelConfig
 
     response = settings.response.model_copy(
         update={"channels": {name: ChannelConfig(**kw) for name, kw in channels.items()}})

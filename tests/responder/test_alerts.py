@@ -10,8 +10,8 @@ from responder.intake import open_cases
 from responder.outbox import deliver_due
 from responder.workflow import apply
 from tests.responder.conftest import with_channels
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Notification
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Notification
 
 SPOKESPERSON = "wangjing@mzj.yuchuan.example.gov.cn"
 RELIEF = "chenzhiqiang@mzj.yuchuan.example.gov.cn"

@@ -12,8 +12,8 @@ import pytest
 from responder.channels import channel_class
 from responder.outbox import Attachment, deliver_due, enqueue
 from tests.responder.conftest import with_channels
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Notification
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Notification
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQ"
                        "AAAABJRU5ErkJggg==")

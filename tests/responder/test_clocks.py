@@ -10,8 +10,8 @@ from responder.clocks import case_metrics, check_clocks, overdue
 from responder.deadlines import add_working_days
 from responder.intake import open_cases
 from responder.workflow import apply
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Case
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Case
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from yuqing.config import ConfigError, load_settings
+from yuqing.core.config import ConfigError, load_settings
 
 
 @pytest.mark.parametrize("file,old,new,key", [

@@ -16,8 +16,8 @@ from responder.digest import build_digest
 from responder.intake import open_cases
 from responder.sighting import Page, find_reply, page_text
 from responder.workflow import apply
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Case, Notification
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Case, Notification
 
 REPLY = "您好，您反映的低保金发放问题我局已收到。经核实，补发款项将于本周内到账。如有疑问请拨打12345热线。"
 ORIGINAL = "<p>低保金三个月没发了，民政局管不管？</p>"
@@ -182,7 +182,7 @@ def test_a_reply_quoted_by_someone_else_is_not_confirmed_and_watching_stops_afte
 
 
 def test_a_reply_collected_by_the_own_account_crawl_confirms_without_fetching(sessions, settings, now, factory, site):
-    from yuqing.storage.models import Post
+    from yuqing.core.storage.models import Post
 
     case_id = published_case(sessions, settings, now, factory, site.url("/weibo/4"))
     published = now + timedelta(hours=1)

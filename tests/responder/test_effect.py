@@ -11,8 +11,8 @@ from responder.effect import Effect, PostPoint, measure, percent_points
 from responder.effect_query import case_effect, case_effects
 from responder.intake import open_cases
 from responder.workflow import apply
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Assessment, Post
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Assessment, Post
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc)
 REPLY = "您好，您反映的低保金发放问题我局已收到，正在核实办理，结果将及时告知。"

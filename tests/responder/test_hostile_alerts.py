@@ -17,8 +17,8 @@ from responder.intake import open_cases
 from responder.outbox import deliver_due
 from tests.hostile import SLOW, HostilePost, assert_masked, hostile_posts, storable
 from tests.responder.conftest import Receiver, with_channels
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Assessment, Post
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Assessment, Post
 
 ROBOTS = ("wecom", "dingtalk", "feishu", "webhook")
 SERIAL = itertools.count(1)

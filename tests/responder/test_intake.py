@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from responder.intake import open_cases
 from responder.privacy import headline
-from yuqing.storage.models import Case, Notification
+from yuqing.core.storage.models import Case, Notification
 
 
 def _case(sessions, case_id):
@@ -84,7 +84,7 @@ def test_emergency_level_two_gets_five_hour_clock_and_leader(sessions, settings,
 
 
 def test_deputy_covers_an_away_topic_owner(sessions, profile_dir, now, factory):
-    from yuqing.config import load_settings
+    from yuqing.core.config import load_settings
 
     text = (profile_dir / "staff.yaml").read_text(encoding="utf-8")
     away_text = text.replace("    deputy: affairs-chief\n", "    deputy: affairs-chief\n    away: true\n")
@@ -96,8 +96,8 @@ def test_deputy_covers_an_away_topic_owner(sessions, profile_dir, now, factory):
 
 
 def test_an_event_graded_higher_later_raises_its_open_case(sessions, settings, now, factory):
-    from yuqing.storage.db import transaction
-    from yuqing.storage.models import Event
+    from yuqing.core.storage.db import transaction
+    from yuqing.core.storage.models import Event
 
     event = factory.event()
     factory.post("低保金没发", event_id=event)

@@ -166,7 +166,7 @@ def test_the_special_report_carries_the_accepted_draft_or_else_the_data_only_tex
 
 def test_the_report_command_says_in_one_line_that_a_dead_model_was_not_used(
         profile_dir, database_url, engine, factory, tmp_path):
-    from yuqing.cli import cli
+    from yuqing.shell.cli import cli
 
     digest = profile_dir / "digest.yaml"
     digest.write_text(digest.read_text(encoding="utf-8").replace("narrative:\n  enabled: false",

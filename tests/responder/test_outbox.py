@@ -9,8 +9,8 @@ from responder import alerts
 from responder.intake import open_cases
 from responder.outbox import deliver_due, enqueue, retry_failed
 from tests.responder.conftest import with_channels
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Case, Notification
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Case, Notification
 
 
 def _rows(sessions):

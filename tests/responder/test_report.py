@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from responder.intake import open_cases
 from responder.report import ReportError, build_report
 from responder.workflow import apply
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Assessment, CaseAction, Post
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Assessment, CaseAction, Post
 
 PHONE = "13912345678"
 
@@ -96,7 +96,7 @@ def test_a_minor_event_is_refused_and_an_unknown_one_named(sessions, settings, n
 
 
 def test_the_command_writes_html_and_docx(profile_dir, database_url, engine, event_id, tmp_path):
-    from yuqing.cli import cli
+    from yuqing.shell.cli import cli
 
     result = CliRunner().invoke(cli, ["--config", str(profile_dir), "--database-url", database_url, "report",
                                       str(event_id), "--out", str(tmp_path / "out")])

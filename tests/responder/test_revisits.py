@@ -14,8 +14,8 @@ from responder.digest import build_digest
 from responder.digest.kpis import scorecard
 from responder.intake import open_cases
 from responder.workflow import WorkflowError, allowed_actions, apply
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Case, Notification, Revisit
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Case, Notification, Revisit
 
 REPLY = "您好，您反映的情况榆川市民政局已收到，正在核实办理。"
 TZ = ZoneInfo("Asia/Shanghai")

@@ -12,8 +12,8 @@ from responder.intake import open_cases
 from responder.report import build_report
 from responder.workflow import WorkflowError, allowed_actions, apply
 from responder.effect_query import rumour_spread
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Case, Evidence, Notification, Transfer
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Case, Evidence, Notification, Transfer
 
 FINDING = "殡仪馆基本殡葬服务收费标准今年未作调整"
 

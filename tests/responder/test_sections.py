@@ -11,8 +11,8 @@ from responder.digest.caserows import week_cases
 from responder.digest.period import week_of
 from responder.people import NO_SECTION, section_of
 from responder.suggest import suggest
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Case
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Case
 
 # (topic, owner): the topic's own section, a case owned outside its topic's section, no topic, an owner
 # without a section, an unknown topic and owner, nothing at all.

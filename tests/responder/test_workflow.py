@@ -7,8 +7,8 @@ import pytest
 from responder.clocks import case_metrics, check_clocks
 from responder.intake import open_cases
 from responder.workflow import WorkflowError, allowed_actions, apply
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Case
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Case
 
 REPLY = "您好，您反映的情况榆川市民政局已收到，正在核实办理。"
 
@@ -99,7 +99,7 @@ def test_illegal_transitions_and_strangers_are_refused(sessions, settings, now, 
 
 
 def test_transfer_relabel_and_manual_assignment_to_an_away_person(sessions, profile_dir, now, factory):
-    from yuqing.config import load_settings
+    from yuqing.core.config import load_settings
 
     path = profile_dir / "staff.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("    deputy: elderly-chief\n",

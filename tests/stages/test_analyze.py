@@ -8,8 +8,8 @@ import pytest
 
 from sqlalchemy import func, select
 
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Assessment, EngagementSnapshot, Event, Post
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Assessment, EngagementSnapshot, Event, Post
 from yuqing.stages.analyze import analyze_pending, event_title
 
 ABUSE = "榆东区敬老院护工殴打老人的视频传开了，民政局到现在没有任何说法{}"

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from analysis.normalize import clean_text
 from responder.intake import open_cases
 from tests.hostile import SLOW, HostilePost, hostile_posts, storable
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Assessment, Case, Event, Post
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Assessment, Case, Event, Post
 from yuqing.stages.analyze import analyze_pending
 
 SERIAL = itertools.count(1)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from responder.intake import open_cases
 from yuqing.stages.analyze import analyze_pending
-from yuqing.storage.db import transaction
-from yuqing.storage.models import CasePost, Post
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import CasePost, Post
 
 COMPLAINT = "榆东区敬老院护工殴打老人的视频传开了，民政局到现在没有任何说法，太让人气愤了！"
 NOTICE = "【寒潮提醒】今晚起我市将迎来强降温，救助管理站24小时开门。"

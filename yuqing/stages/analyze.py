@@ -30,10 +30,10 @@ from analysis.levels import Level, LevelRules, Signals, assess_level, media_tier
 from analysis.normalize import kept_title
 from analysis.sentiment import SentimentModel, get_sentiment_model
 from responder.privacy import headline
-from yuqing.config import Settings
-from yuqing.config.scheme import business_lists, scheme_lists
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Assessment, Event, Post, Source
+from yuqing.core.config import Settings
+from yuqing.core.config.scheme import business_lists, scheme_lists
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Assessment, Event, Post, Source
 
 log = logging.getLogger(__name__)
 BATCH = 500

@@ -7,7 +7,7 @@ from typing import Any
 from analysis.assess import SourceContext, assess_texts
 from analysis.neardup import MinHashIndex, matching_text, signature
 from analysis.normalize import clean_text, post_text
-from yuqing.config import Settings
+from yuqing.core.config import Settings
 from yuqing.stages.analyze import judges
 
 SCORE_COLUMNS = ["clean_text", "mention", "mention_rule", "duplicate_of", "sentiment", "label", "stance",

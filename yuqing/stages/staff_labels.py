@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.sentiment.datasets import Labelled
-from yuqing.storage.models import Assessment, CaseAction, CasePost, Post
+from yuqing.core.storage.models import Assessment, CaseAction, CasePost, Post
 
 
 def staff_labelled(sessions: sessionmaker[Session]) -> Labelled:

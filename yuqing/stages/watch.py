@@ -19,10 +19,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from responder.digest.volume import sentiment_label
 from responder.states import FINISHED_STATES
-from yuqing.config.sources import WatchConfig
-from yuqing.storage.db import transaction
-from yuqing.storage.case_data import case_data, update_case_data
-from yuqing.storage.models import Assessment, Case, Event, Post
+from yuqing.core.config.sources import WatchConfig
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.case_data import case_data, update_case_data
+from yuqing.core.storage.models import Assessment, Case, Event, Post
 
 log = logging.getLogger(__name__)
 MAX_POINTS = 500
@@ -154,7 +154,7 @@ def watch_round(app, now: datetime, event_ids: list[int]) -> WatchReport:
     """One round of the watch: record each event's spread, then search the keywords of those still
     hot (at most `watch.max_words`, the newest events' first) on the real-time sources in one crawl,
     `watch.max_pages` pages each (a search also stops at the first post already seen)."""
-    from crawler.runner import run_crawl
+    from yuqing.stages.crawl import run_crawl
 
     config = app.settings.sources.watch
     report = WatchReport([_observe_or_skip(app.sessions, config, event_id, now) for event_id in event_ids])

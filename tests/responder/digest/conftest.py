@@ -8,8 +8,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.responder.digest.world import World, build_world, local
-from yuqing.demo.mailsink import free_port
-from yuqing.config import load_settings
+from yuqing.shell.demo.mailsink import free_port
+from yuqing.core.config import load_settings
 
 
 @pytest.fixture

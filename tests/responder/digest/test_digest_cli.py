@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from tests.responder.digest.world import WEEK
-from yuqing.demo.mailsink import free_port
-from yuqing.cli import cli, digest_cmds
-from yuqing.storage.models import Digest, Notification
+from yuqing.shell.demo.mailsink import free_port
+from yuqing.shell.cli import cli, digest_cmds
+from yuqing.core.storage.models import Digest, Notification
 
 
 @pytest.fixture

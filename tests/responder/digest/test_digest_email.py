@@ -17,9 +17,9 @@ from responder.digest.delivery import digest_status
 from responder.digest.period import parse_week
 from responder.outbox import deliver_due
 from tests.responder.digest.world import ID_CARD, PHONE, SHANGHAI, WEEK
-from yuqing.demo.mailsink import free_port
-from yuqing.config import load_settings
-from yuqing.storage.models import Digest, Notification, Post
+from yuqing.shell.demo.mailsink import free_port
+from yuqing.core.config import load_settings
+from yuqing.core.storage.models import Digest, Notification, Post
 
 SUBJECT = "榆川市民政局网络舆情周报（2026年11月16日—11月22日）"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from responder.digest.figures import gather_figures
 from responder.digest.period import parse_week
 from tests.responder.digest.world import ID_CARD, PHONE, SHANGHAI, WEEK, local
-from yuqing.storage.models import Assessment, Post, Source, SourceRun
+from yuqing.core.storage.models import Assessment, Post, Source, SourceRun
 
 
 def _figures(sessions, settings, now):
@@ -56,8 +56,8 @@ def test_week_table_holds_cases_open_during_the_week(sessions, settings, world, 
 
 
 def test_a_case_for_another_department_says_so_in_the_week_table(sessions, settings, world, digest_now):
-    from yuqing.storage.db import transaction
-    from yuqing.storage.models import Case
+    from yuqing.core.storage.db import transaction
+    from yuqing.core.storage.models import Case
 
     with transaction(sessions) as session:
         session.get(Case, world.cases["care"]).department = "住建"

@@ -15,7 +15,7 @@ from responder.digest.coverage import Run, outages
 from responder.digest.labels import SENTIMENTS
 from responder.digest.period import WeekError, last_complete_week, parse_week, week_of
 from responder.states import level_label
-from yuqing.config.digest import DEFAULT_PLATFORMS
+from yuqing.core.config.digest import DEFAULT_PLATFORMS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WEEK_START = datetime(2026, 11, 15, 16, tzinfo=timezone.utc)

@@ -15,8 +15,8 @@ from responder.digest.document import render_docx
 from responder.digest.figures import map_text
 from tests.hostile import SLOW, HostilePost, assert_masked, assert_safe_html, hostile_posts, storable
 from tests.responder.digest.world import WEEK, WorldBuilder, local
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Assessment, Case, Draft, Event, Post
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Assessment, Case, Draft, Event, Post
 
 SERIAL = itertools.count(10_000)  # post numbers clear of the world's
 

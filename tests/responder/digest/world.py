@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 
 from responder import deadlines
-from yuqing.storage.db import transaction
-from yuqing.storage.models import Assessment, Case, Draft, Event, Post, Source, SourceRun
+from yuqing.core.storage.db import transaction
+from yuqing.core.storage.models import Assessment, Case, Draft, Event, Post, Source, SourceRun
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WEEK = "2026-W47"
