@@ -1,4 +1,4 @@
-"""Shared fixtures: the default profile, and databases on SQLite and PostgreSQL."""
+"""Shared fixtures: the default profile, databases on SQLite and PostgreSQL, and Redis."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -15,6 +16,7 @@ from tests.hypothesis_count import pytest_runtest_teardown, pytest_terminal_summ
 from yuqing.core.config import Settings, default_config_dir, load_settings
 from yuqing.core.storage.db import make_engine, session_factory, upgrade
 
+REDIS_URL = os.environ.get("YUQING_TEST_REDIS", "redis://127.0.0.1:6379/0")
 POSTGRES_URL = os.environ.get("YUQING_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 FROZEN_NOW = datetime(2026, 11, 18, 10, 0, tzinfo=timezone.utc)
 
@@ -90,3 +92,17 @@ def profile_dir(tmp_path: Path) -> Path:
     for path in default_config_dir().glob("*.yaml"):
         (target / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     return target
+
+
+@pytest.fixture
+def redis_server():
+    """A client of the test Redis; skipped when it is not running, failed when it is not in CI."""
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        server.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}")
+        pytest.skip("Redis not reachable")
+    yield server
+    server.close()

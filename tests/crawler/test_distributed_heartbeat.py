@@ -5,34 +5,24 @@ stalled for STALLED_AFTER_SECONDS, and a worker whose heartbeat had expired says
 from __future__ import annotations
 
 import logging
-import os
 import time
 import uuid
 
 import pytest
-import redis
 from scrapy.utils.test import get_crawler
 
 from crawler.distributed import LEASE_BEATS, STALLED_AFTER_SECONDS, WorkerHeartbeat, heartbeat_key, processing_key
+from tests.conftest import REDIS_URL
 
 pytestmark = pytest.mark.redis
-REDIS_URL = os.environ.get("YUQING_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture
-def server():
-    """A Redis client; the test's keys (unique prefix) are removed afterwards."""
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}")
-        pytest.skip("Redis not reachable")
-    yield client
-    for key in client.scan_iter(match="yqbeat-*"):
-        client.delete(key)
-    client.close()
+def server(redis_server):
+    """The test Redis; the heartbeats' keys are removed afterwards."""
+    yield redis_server
+    for key in redis_server.scan_iter(match="yqbeat-*"):
+        redis_server.delete(key)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ after LEASE_BEATS missed heartbeats.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from crawler.distributed import (
     start_round,
     stored_key,
 )
+from tests.conftest import REDIS_URL
 from tests.ops.mocksite import Forum, MockForumServer, forum_source_yaml
 from tests.shell.scheduler.stepping import RecordingScheduler
 from yuqing.core.app import App
@@ -42,21 +42,7 @@ from yuqing.shell.scheduler.relay import StoredRelay
 from yuqing.core.storage.models import Post
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
-REDIS_URL = os.environ.get("YUQING_TEST_REDIS", "redis://127.0.0.1:6379/0")
 SOURCE = "mock-forum"
-
-
-@pytest.fixture
-def redis_server():
-    server = redis.Redis.from_url(REDIS_URL)
-    try:
-        server.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}")
-        pytest.skip("Redis not reachable")
-    yield server
-    server.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import uuid
@@ -16,6 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.distributed import STORED_KEPT, announce_stored, stored_key
 from crawler.settings import REDIS_PREFIX
+from tests.conftest import REDIS_URL
 from tests.shell.scheduler.stepping import RecordingScheduler, SteppedScheduler
 from yuqing.core.app import App
 from yuqing.shell.scheduler.chain import StageChain
@@ -24,21 +24,12 @@ from yuqing.shell.scheduler.plan import JobSpec
 from yuqing.shell.scheduler.relay import StoredRelay
 
 pytestmark = pytest.mark.redis
-REDIS_URL = os.environ.get("YUQING_TEST_REDIS", "redis://127.0.0.1:6379/0")
 NOW = datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def server():
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}")
-        pytest.skip("Redis not reachable")
-    yield client
-    client.close()
+def server(redis_server):
+    return redis_server
 
 
 @pytest.fixture
