@@ -62,11 +62,16 @@ def factory(sessions, now) -> PostFactory:
 
 
 class Receiver:
-    """A local HTTP receiver that records JSON posts; it can be stopped and started on the same port."""
+    """A local HTTP receiver that records JSON posts; it can be stopped and started on the same port.
+    It answers with the next of `replies` while any are queued, else with `reply`; `hang` makes it wait
+    (until stopped) instead of answering."""
 
     def __init__(self, reply: dict | None = None):
         self.requests: list[dict] = []
         self.reply = reply or {"errcode": 0, "errmsg": "ok"}
+        self.replies: list[dict] = []
+        self.hang = False
+        self.release = threading.Event()
         self.port = free_port()
         self.server: ThreadingHTTPServer | None = None
 
@@ -84,7 +89,10 @@ class Receiver:
                 raw = self.rfile.read(int(self.headers["Content-Length"]))
                 owner.requests.append({"path": self.path, "headers": dict(self.headers), "raw": raw,
                                        "json": json.loads(raw)})
-                body = json.dumps(owner.reply).encode()
+                if owner.hang:
+                    owner.release.wait(60)
+                    return
+                body = json.dumps(owner.replies.pop(0) if owner.replies else owner.reply).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -99,7 +107,8 @@ class Receiver:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
-        """Stop listening: connections are refused until start()."""
+        """Let a hanging request go and stop listening: connections are refused until start()."""
+        self.release.set()
         if self.server:
             self.server.shutdown()
             self.server.server_close()

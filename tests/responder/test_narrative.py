@@ -7,8 +7,6 @@ import dataclasses
 import json
 import logging
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
@@ -17,53 +15,25 @@ from responder.report import build_report
 from responder.report.figures import ActionRow, KeyPost, PlatformRow, ReportFigures
 from responder.report.narrative import event_summary, report_narrative
 from responder.report.render import render_html
+from tests.responder.conftest import Receiver
 
 ENV = {"YUQING_LLM_URL": "", "YUQING_LLM_MODEL": "bureau-local"}
 
 
-class FakeModel:
-    """A chat-completions endpoint on port 0 answering each request with the next queued content;
-    `hang` makes it wait (until the test ends) instead of answering."""
+class FakeModel(Receiver):
+    """A chat-completions endpoint: `answer` queues the content of its next replies."""
 
-    def __init__(self):
-        self.answers: list = []
-        self.requests: list[dict] = []
-        self.hang = False
-        self.release = threading.Event()
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server API)
-                owner.requests.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-                if owner.hang:
-                    owner.release.wait(60)
-                    return
-                content = json.dumps(owner.answers.pop(0), ensure_ascii=False)
-                body = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        """Let a hanging request go and stop listening."""
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, *contents) -> None:
+        """Queue one reply per content, each the assistant's message holding the content as JSON."""
+        self.replies += [{"choices": [{"message": {"role": "assistant", "content": json.dumps(c, ensure_ascii=False)}}]}
+                         for c in contents]
 
 
 @pytest.fixture
 def model():
     """A running fake model, stopped at the end."""
     fake = FakeModel()
+    fake.start()
     yield fake
     fake.stop()
 
@@ -98,12 +68,12 @@ def test_switched_off_nothing_is_asked_and_the_data_only_text_stands(settings, f
 
 
 def test_a_good_draft_is_kept_with_its_citations(on, figures, model):
-    model.answers.append([{"text": "“殡仪馆涨价传闻”于11-18 08:00首发，至今共12条信息、负面5条。", "cite": "record:overview"},
-                          {"text": "微博用户“川北小李”的帖子互动40次，传播最广。", "cite": "post:31"}])
+    model.answer([{"text": "“殡仪馆涨价传闻”于11-18 08:00首发，至今共12条信息、负面5条。", "cite": "record:overview"},
+                    {"text": "微博用户“川北小李”的帖子互动40次，传播最广。", "cite": "post:31"}])
     summary = event_summary(on, figures, {**ENV, "YUQING_LLM_URL": model.url})
     assert summary.drafted and summary.note == ""
     assert summary.text.startswith("“殡仪馆涨价传闻”于11-18 08:00首发")
-    asked = model.requests[0]
+    asked = model.requests[0]["json"]
     assert asked["model"] == "bureau-local"
     assert {r["id"] for r in json.loads(asked["messages"][1]["content"])["records"]} >= {"record:overview", "post:31"}
     html = render_html(figures, "", summary, report_narrative(on, figures, {}))
@@ -119,7 +89,7 @@ def test_a_good_draft_is_kept_with_its_citations(on, figures, model):
 def test_an_invented_sentence_or_wrong_number_is_refused_and_the_data_only_text_used(
         on, figures, model, caplog, invented, reason):
     good = {"text": "事件共12条信息，负面5条。", "cite": "record:overview"}
-    model.answers.append([good, invented])
+    model.answer([good, invented])
     with caplog.at_level(logging.WARNING, logger="responder.report.narrative"):
         narrative = report_narrative(on, figures, {**ENV, "YUQING_LLM_URL": model.url})
     assert not narrative.drafted and reason in narrative.note
@@ -155,12 +125,12 @@ def test_the_special_report_carries_the_accepted_draft_or_else_the_data_only_tex
     plain = build_report(sessions, settings, event, now, any_level=True, environ={})
     assert not plain.summary.drafted and 'data-drafted="data"' in plain.html and "13812345678" not in plain.html
     overview = plain.summary.lines[0].text
-    model.answers += [[{"text": overview, "cite": "record:overview"}], [{"text": "已约谈相关责任人。", "cite": "record:overview"}]]
+    model.answer([{"text": overview, "cite": "record:overview"}], [{"text": "已约谈相关责任人。", "cite": "record:overview"}])
     built = build_report(sessions, _with_model(settings), event, now, any_level=True,
                          environ={**ENV, "YUQING_LLM_URL": model.url})
     assert built.summary.drafted and not built.narrative.drafted and "内容大多不见于" in built.narrative.note
     assert built.narrative.lines == plain.narrative.lines and "语言模型起草" in built.html
-    sent = json.dumps(model.requests, ensure_ascii=False)
+    sent = json.dumps([r["json"] for r in model.requests], ensure_ascii=False)
     assert "13812345678" not in sent and "138****5678" in sent
 
 
