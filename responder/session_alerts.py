@@ -24,13 +24,18 @@ def expired_text(key: str, name: str, reason: str) -> tuple[str, str]:
     return subject, body
 
 
+def session_expired(report: Any) -> bool:
+    """Whether a source's crawl report (``status``, ``reason``) says its login session expired."""
+    return report.status == "blocked" and report.reason.startswith(EXPIRED)
+
+
 def alert_expired_sessions(session: Session, settings: Settings, reports: Iterable[Any], now: datetime) -> int:
     """Queue one alert per source whose run ended as 登录失效 (``reports``: a crawl's per-source reports,
     with ``key``, ``status``, ``reason`` and ``run_id``), for each admin address; returns rows written."""
     names = {s.key: s.name for s in settings.sources.sources}
     written = 0
     for report in reports:
-        if report.status != "blocked" or not report.reason.startswith(EXPIRED):
+        if not session_expired(report):
             continue
         subject, body = expired_text(report.key, names.get(report.key, report.key), report.reason)
         for _, channel, recipient in admin_addresses(settings):

@@ -17,7 +17,6 @@ from typing import Callable, Sequence
 
 from yuqing.core.app import App, YuqingError
 from yuqing.core.config import ConfigError
-from yuqing.core.login import EXPIRED
 from yuqing.core.storage.db import transaction
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -129,7 +128,7 @@ def alert_expired_sessions(app: App, report: CrawlReport) -> None:
     """Tell the admins now about every source whose login session expired in this run."""
     from responder import session_alerts
 
-    if any(s.status == "blocked" and s.reason.startswith(EXPIRED) for s in report.sources):
+    if any(session_alerts.session_expired(source) for source in report.sources):
         with transaction(app.sessions) as session:
             session_alerts.alert_expired_sessions(session, app.settings, report.sources, datetime.now(timezone.utc))
 
