@@ -3,8 +3,8 @@
 The vocabulary in ``analysis.department`` decides whether a post is the bureau's business (it
 tells civil affairs apart well, and its words are the reasons). Among the other departments it
 is weaker, because real letters name a housing estate, a road and a shop in one breath; here a
-multinomial logistic regression over the vocabulary's scores and the title's and opening's words,
-trained on the hand-labelled real board letters and Weibo posts (``train`` split), picks the
+linear support-vector classifier (one against the rest) over the vocabulary's scores and the
+title's and opening's words and character n-grams, trained on the hand-labelled real board letters and Weibo posts (``train`` split), picks the
 department to suggest for transfer (转办). Train with ``yuqing train-department`` (the profile gives
 the vocabulary).
 """
@@ -17,23 +17,32 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.feature_extraction import FeatureHasher
-from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 
 from analysis.department import CIVIL_AFFAIRS, BusinessVocabulary, DepartmentMatch, judge_department
 from analysis.kind_model import KindWeights
 from analysis.sentiment.features import prepare, words
 
 DEFAULT_DEPARTMENT_MODEL = Path(__file__).parent / "model" / "department.npz"
-DEPARTMENT_FEATURES = 2**17
+DEPARTMENT_FEATURES = 2**18
 OPENING_CHARS = 300
-SHIPPED_C = 1.0
+SHIPPED_C = 0.1
+
+
+def _grams(text: str, sizes: tuple[int, ...]) -> set[str]:
+    return {text[i:i + n] for n in sizes for i in range(len(text) - n + 1)}
 
 
 def department_features(text: str, title: str, match: DepartmentMatch) -> dict[str, float]:
-    """Features: the vocabulary's verdict and scores, the title's words and the opening's words (half weight)."""
+    """Features: the vocabulary's verdict and scores, the title's words and character 1–3-grams, and
+    the opening's words and character 2–3-grams (half weight). Character grams catch the names of
+    places and things jieba cuts apart (垃圾站, 架空层) and the parts of words it never met."""
+    opening, heading = prepare(text[:OPENING_CHARS]), prepare(title)
     found = {f"top:{match.department}": 1.0, **{f"lex:{name}": float(score) for name, score in match.scores}}
-    found.update({"b:" + word: 0.5 for word in words(prepare(text[:OPENING_CHARS])) if len(word) > 1})
-    found.update({"t:" + word: 1.0 for word in words(prepare(title)) if len(word) > 1})
+    found.update({"b:" + word: 0.5 for word in words(opening) if len(word) > 1})
+    found.update({"t:" + word: 1.0 for word in words(heading) if len(word) > 1})
+    found.update({"bc:" + gram: 0.5 for gram in _grams(opening, (2, 3))})
+    found.update({"tc:" + gram: 1.0 for gram in _grams(heading, (1, 2, 3))})
     return found
 
 
@@ -78,10 +87,12 @@ def train_department(texts: Sequence[str], titles: Sequence[str], departments: S
     """Fit the model on posts, their titles and their hand-labelled departments."""
     rows = [department_features(text, title, judge_department(text, vocab, title)) for text, title in zip(texts, titles)]
     matrix = _matrix(rows, DEPARTMENT_FEATURES)
-    model = LogisticRegression(C=c, max_iter=5000).fit(matrix, list(departments))
-    weights = np.asarray(model.coef_, dtype=np.float32)
+    model = LinearSVC(C=c, max_iter=20000).fit(matrix, list(departments))
+    weights, intercepts = np.asarray(model.coef_, dtype=np.float32), np.asarray(model.intercept_)
+    if len(model.classes_) == 2:
+        weights, intercepts = np.vstack([-weights, weights]), np.concatenate([-intercepts, intercepts])
     weights[:, np.asarray(matrix.sum(axis=0)).ravel() == 0] = 0.0
-    return KindWeights(tuple(model.classes_), weights, np.asarray(model.intercept_),
+    return KindWeights(tuple(model.classes_), weights, intercepts,
                        {"c": c, "rows": len(rows), **(info or {})})
 
 

@@ -55,3 +55,15 @@ def test_what_a_letter_asks_to_have_done_weighs_twice(vocab):
     asked = judge_department("社保和退休金都在外地，想在这里办理低保，需要什么材料？", vocab)
     assert asked.topic.key == "subsistence"
     assert judge_department("社保和退休金都在外地，这里的低保标准是多少？", vocab).department == "人社"
+
+
+def test_learned_choice_reads_character_grams_of_words_it_never_met(vocab, tmp_path):
+    from analysis.department_model import DepartmentModel, train_department
+
+    letters = [(f"{place}楼下的{thing}{n}号又坏了", department)
+               for n, place in enumerate(["东苑", "西苑", "南苑", "北苑", "中苑"])
+               for thing, department in (("架空层", "住建"), ("垃圾站", "城管"))]
+    weights = train_department([t for t, _ in letters], [t for t, _ in letters], [d for _, d in letters], vocab)
+    model = DepartmentModel(weights.save(tmp_path / "d.npz"))
+    for title, department in (("新苑架空层面漏水", "住建"), ("新苑垃圾站点太臭", "城管")):
+        assert model.refine("", title, judge_department("", vocab, title)).department == department
