@@ -1,7 +1,7 @@
 """Benchmark: the judgements the spokesperson acts on, measured on text held out from training.
 
 For each untouched set it prints mention precision and recall, negative precision and recall,
-actionable recall, the share of actionable posts called positive, department accuracy (civil
+actionable recall and precision, the share of actionable posts called positive, department accuracy (civil
 affairs or not; which department for the others), topic accuracy on civil-affairs posts:
 - real board messages labelled by hand, ``test`` split, scored as messages on the city's own
   board (the profile's first ``board`` source), and the ``random`` sample alone;
@@ -73,6 +73,7 @@ def measure(truths: Sequence[Truth], rows: Sequence[dict[str, str]]) -> list[tup
     said_negative = pairs(lambda t, r: r["stance"] == "negative")
     real_negative = pairs(lambda t, r: t.negative)
     actionable = pairs(lambda t, r: t.actionable)
+    said_actionable = pairs(lambda t, r: r["actionable"] == "true")
     departed = pairs(lambda t, r: bool(t.department))
     others = pairs(lambda t, r: t.department not in ("", "民政"))
     civil = pairs(lambda t, r: t.department == "民政" and bool(t.topic))
@@ -82,6 +83,7 @@ def measure(truths: Sequence[Truth], rows: Sequence[dict[str, str]]) -> list[tup
         ("负面 精确率", _ratio(sum(t.negative for t, _ in said_negative), len(said_negative))),
         ("负面 召回", _ratio(sum(r["stance"] == "negative" for _, r in real_negative), len(real_negative))),
         ("需回应 召回", _ratio(sum(r["actionable"] == "true" for _, r in actionable), len(actionable))),
+        ("需回应 精确率", _ratio(sum(t.actionable for t, _ in said_actionable), len(said_actionable))),
         ("需回应判正面", _ratio(sum(r["stance"] == "positive" for _, r in actionable), len(actionable))),
         ("民政/非民政", _ratio(sum((t.department == "民政") == (r["department"] == "民政") for t, r in departed),
                                len(departed))),
