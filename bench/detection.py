@@ -2,7 +2,7 @@
 
 For each untouched set it prints mention precision and recall, negative precision and recall,
 actionable recall and precision, the share of actionable posts called positive, department accuracy (civil
-affairs or not; which department for the others), topic accuracy on civil-affairs posts:
+affairs or not; which department for the others), topic accuracy on civil-affairs posts, kind accuracy:
 - real board messages labelled by hand, ``test`` split, scored as messages on the city's own
   board (the profile's first ``board`` source), and the ``random`` sample alone;
 - real Weibo posts labelled by hand, ``test`` split, scored as open-web posts;
@@ -57,6 +57,7 @@ class Truth:
     actionable: bool
     department: str
     topic: str
+    kind: str
 
 
 def _ratio(hits: int, total: int) -> str:
@@ -89,19 +90,20 @@ def measure(truths: Sequence[Truth], rows: Sequence[dict[str, str]]) -> list[tup
                                len(departed))),
         ("其他部门建议", _ratio(sum(t.department == r["department"] for t, r in others), len(others))),
         ("民政主题", _ratio(sum(t.topic == r["topic"] for t, r in civil), len(civil))),
+        ("类别", _ratio(sum(t.kind == r["kind"] for t, r in zip(truths, rows)), len(truths))),
     ]
 
 
 def real_truths(posts: Sequence[LabelledPost], source: str) -> list[Truth]:
     """Hand-labelled real posts as truths."""
-    return [Truth(p.title, p.text, source, p.mention, p.stance == "negative", p.actionable, p.department, p.topic)
-            for p in posts]
+    return [Truth(p.title, p.text, source, p.mention, p.stance == "negative", p.actionable, p.department, p.topic,
+                  p.kind) for p in posts]
 
 
 def domain_truths(rows: Sequence[dict[str, str]], source: str) -> list[Truth]:
     """Domain rows as truths: local scope is a mention, a topic makes it civil-affairs business."""
     return [Truth("", row["text"], source, row["scope"] == "local", domain_stance(row) == "negative",
-                  row["kind"] in ACTIONABLE_DOMAIN_KINDS, "民政" if row["topic"] else "", row["topic"])
+                  row["kind"] in ACTIONABLE_DOMAIN_KINDS, "民政" if row["topic"] else "", row["topic"], row["kind"])
             for row in rows]
 
 
