@@ -154,17 +154,16 @@ not to drown the other kinds."""
 
 def training_set() -> tuple[list[str], list[str], list[float], list[str]]:
     """Texts, kinds, row weights and sources of the shipped kind model: the domain train split and
-    the real labels' train split. A real ``request`` trains as ``complaint`` (the domain set's
-    convention); ``settle_kind`` tells a calm request apart once the stance is known."""
+    the real labels' train split, ``request`` (asks for an action without a grievance) included."""
     from analysis.real_labels import board_posts, weibo_posts
 
     domain = read_rows(DOMAIN_CSV, "train")
     texts = [clean_text(row["text"]) for row in domain]
-    kinds = ["complaint" if row["kind"] == "request" else row["kind"] for row in domain]
+    kinds = [row["kind"] for row in domain]
     weights = [1.0] * len(domain)
     for name, posts in (("weibo", weibo_posts("train")), ("board", board_posts("train"))):
         texts += [clean_text(post_text(p.title, p.text)) for p in posts]
-        kinds += ["complaint" if p.kind == "request" else p.kind for p in posts]
+        kinds += [p.kind for p in posts]
         weights += [REAL_WEIGHTS[name]] * len(posts)
     sources = ["analysis/data/domain.csv split=train",
                *(f"analysis/data/labels/{name}.csv split=train weight={w:g}" for name, w in REAL_WEIGHTS.items())]
@@ -174,7 +173,7 @@ def training_set() -> tuple[list[str], list[str], list[float], list[str]]:
 def main(argv: list[str] | None = None) -> None:
     """Train the shipped kind model on the domain and real train splits, read by the shipped
     sentiment model with the pipeline's label split."""
-    parser = argparse.ArgumentParser(description="训练随包发布的类别模型（投诉/咨询/传闻/表扬/其他）")
+    parser = argparse.ArgumentParser(description="训练随包发布的类别模型（投诉/诉求/咨询/传闻/表扬/其他）")
     parser.add_argument("-o", "--out", type=Path, default=DEFAULT_KIND_MODEL)
     args = parser.parse_args(argv)
     texts, kinds, row_weights, sources = training_set()
