@@ -2,8 +2,8 @@
 
 The project keeps only ids and labels (``analysis/data/labels/``, guideline beside them); the
 texts stay in the shared data folder (``../shared/data/real`` beside the checkout, or
-``YUQING_SHARED_DATA``), whose terms allow training and measuring only. Used by the stance
-recipe and ``bench/detection.py``, never at run time.
+``YUQING_SHARED_DATA``), whose terms allow training and measuring only. Used by the stance,
+kind and department recipes and ``bench/detection.py``, never at run time.
 """
 
 from __future__ import annotations
