@@ -60,6 +60,9 @@ def test_weights_round_trip(desk_model, tmp_path):
     ("低保材料交了三个月，打电话一直没人接", SORE, "complaint"),
     ("感谢民政局的工作人员，临时救助两天就批下来了", SentimentResult(0.9, "positive", []), "praise"),
     ("网传市民政局把救灾款挪去盖办公楼了，是真的吗", SORE, "rumour"),
+    ("建议在小区附近增设一个老年助餐点，方便老人就近吃饭", CALM, "request"),
+    ("今天心情好差，什么都不想干", SORE, "other"),
+    ("希望疫情早点过去，大家都平平安安", SentimentResult(0.9, "positive", []), "other"),
 ])
 def test_the_shipped_model_reads_plain_cases(text, sentiment, kind):
     assert shipped_kind_model().classify(text, sentiment).kind == kind
