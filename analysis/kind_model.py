@@ -72,13 +72,13 @@ class KindWeights:
 
 def train_kind(texts: Sequence[str], kinds: Sequence[str], sentiments: Sequence[SentimentResult],
                c: float = SHIPPED_C, info: dict | None = None,
-               weights: Sequence[float] | None = None) -> KindWeights:
+               row_weights: Sequence[float] | None = None) -> KindWeights:
     """Fit the kind model on cleaned texts, their labelled kinds and their sentiment results
-    (``weights``: each row's weight, 1 when not given)."""
+    (``row_weights``: each row's weight, 1 when not given)."""
     token_sets = [kind_tokens(text, classify_kind(text, result).kind, result.positive)
                   for text, result in zip(texts, sentiments)]
     matrix = hash_tokens(token_sets, KIND_FEATURES)
-    model = LogisticRegression(C=c, max_iter=5000).fit(matrix, list(kinds), sample_weight=weights)
+    model = LogisticRegression(C=c, max_iter=5000).fit(matrix, list(kinds), sample_weight=row_weights)
     weights = np.asarray(model.coef_, dtype=np.float32)
     weights[:, np.asarray(matrix.sum(axis=0)).ravel() == 0] = 0.0
     details = {"c": c, "rows": len(token_sets)}
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     texts, kinds, row_weights, sources = training_set()
     sentiments = get_sentiment_model("yuqing", **PIPELINE_THRESHOLDS).predict(texts)
-    weights = train_kind(texts, kinds, sentiments, weights=row_weights,
+    weights = train_kind(texts, kinds, sentiments, row_weights=row_weights,
                          info={"trained": training_stamp(), "sources": sources})
     args.out.parent.mkdir(parents=True, exist_ok=True)
     print(f"已保存 {weights.save(args.out)}：{weights.info}")
