@@ -17,6 +17,7 @@ from analysis.levels import Level, LevelRules, Signals, assess_level, media_tier
 from analysis.mention import MentionMatch, MonitoringScheme, find_mention
 from analysis.normalize import post_text, title_end
 from analysis.sentiment.base import SentimentModel, SentimentResult
+from analysis.sentiment.features import load_dictionary
 from analysis.stance import STANCE_NAMES, StanceModel, StanceResult, shipped_stance_model
 from analysis.topics import TopicMatch
 
@@ -58,6 +59,7 @@ class Judges:
 
     def prepare(self) -> None:
         """Load the word cutters now (seconds of jieba dictionary), before the first text waits on them."""
+        load_dictionary()
         self.business.vocabulary.prepare()
         if self.scheme is not None:
             self.scheme.vocabulary.prepare()

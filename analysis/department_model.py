@@ -21,7 +21,7 @@ from sklearn.svm import LinearSVC
 
 from analysis.department import CIVIL_AFFAIRS, BusinessVocabulary, DepartmentMatch, judge_department
 from analysis.kind_model import KindWeights
-from analysis.sentiment.features import prepare, words
+from analysis.sentiment.features import prepare, token_index, words
 
 DEFAULT_DEPARTMENT_MODEL = Path(__file__).parent / "model" / "department.npz"
 DEPARTMENT_FEATURES = 2**18
@@ -61,8 +61,10 @@ class DepartmentModel:
         """The vocabulary's match, with the other department replaced by the model's choice."""
         if match.ours or not match.department:
             return match
-        row = _matrix([department_features(text, title, match)], self._params.weights.shape[1])
-        scores = self._params.weights[:, row.indices] @ row.data + self._params.intercepts
+        found = department_features(text, title, match)
+        columns = [token_index(name, self._params.weights.shape[1]) for name in found]
+        scores = self._params.weights[:, columns] @ np.fromiter(found.values(), np.float32, len(found)) \
+            + self._params.intercepts
         name = self._params.kinds[int(np.argmax(np.where(self._allowed, scores, -np.inf)))]
         if name == match.department:
             return match

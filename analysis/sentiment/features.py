@@ -37,6 +37,11 @@ def prepare(text: str) -> str:
     return _MARKUP.sub(" ", text).lower().strip()
 
 
+def load_dictionary() -> None:
+    """Load jieba's own dictionary now (a second or more), not when the first text is cut."""
+    jieba.initialize()
+
+
 def words(text: str) -> list[str]:
     """jieba words of a prepared text, without punctuation and spaces."""
     return list(_cut(text))
