@@ -12,7 +12,8 @@ import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.hypothesis_count import pytest_runtest_teardown, pytest_terminal_summary  # noqa: F401 (hooks)
+from tests.hypothesis_count import (  # noqa: F401 (hooks)
+    pytest_runtest_teardown, pytest_sessionfinish, pytest_terminal_summary, pytest_testnodedown)
 from yuqing.core.config import Settings, default_config_dir, load_settings
 from yuqing.core.storage.db import make_engine, session_factory, upgrade
 
