@@ -90,12 +90,7 @@ def train_department(texts: Sequence[str], titles: Sequence[str], departments: S
     rows = [department_features(text, title, judge_department(text, vocab, title)) for text, title in zip(texts, titles)]
     matrix = _matrix(rows, DEPARTMENT_FEATURES)
     model = LinearSVC(C=c, max_iter=20000).fit(matrix, list(departments))
-    weights, intercepts = np.asarray(model.coef_, dtype=np.float32), np.asarray(model.intercept_)
-    if len(model.classes_) == 2:
-        weights, intercepts = np.vstack([-weights, weights]), np.concatenate([-intercepts, intercepts])
-    weights[:, np.asarray(matrix.sum(axis=0)).ravel() == 0] = 0.0
-    return KindWeights(tuple(model.classes_), weights, intercepts,
-                       {"c": c, "rows": len(rows), **(info or {})})
+    return KindWeights.fitted(model, matrix, {"c": c, "rows": len(rows), **(info or {})})
 
 
 def train_shipped(vocab: BusinessVocabulary, out: Path = DEFAULT_DEPARTMENT_MODEL) -> Path:

@@ -50,6 +50,16 @@ class KindWeights:
     intercepts: np.ndarray
     info: dict = field(default_factory=dict)
 
+    @classmethod
+    def fitted(cls, model, matrix, info: dict) -> KindWeights:
+        """The parameters of a fitted linear classifier, one row per class (a two-class fit's
+        single row mirrored), with columns no training row used set to zero."""
+        weights, intercepts = np.asarray(model.coef_, dtype=np.float32), np.asarray(model.intercept_)
+        if len(model.classes_) == 2:
+            weights, intercepts = np.vstack([-weights, weights]), np.concatenate([-intercepts, intercepts])
+        weights[:, np.asarray(matrix.sum(axis=0)).ravel() == 0] = 0.0
+        return cls(tuple(model.classes_), weights, intercepts, info)
+
     def save(self, path: str | Path) -> Path:
         """Write the non-zero weights to a compressed ``.npz`` file."""
         rows, columns = np.nonzero(self.weights)
@@ -79,10 +89,7 @@ def train_kind(texts: Sequence[str], kinds: Sequence[str], sentiments: Sequence[
                   for text, result in zip(texts, sentiments)]
     matrix = hash_tokens(token_sets, KIND_FEATURES)
     model = LogisticRegression(C=c, max_iter=5000).fit(matrix, list(kinds), sample_weight=row_weights)
-    weights = np.asarray(model.coef_, dtype=np.float32)
-    weights[:, np.asarray(matrix.sum(axis=0)).ravel() == 0] = 0.0
-    details = {"c": c, "rows": len(token_sets)}
-    return KindWeights(tuple(model.classes_), weights, np.asarray(model.intercept_), {**details, **(info or {})})
+    return KindWeights.fitted(model, matrix, {"c": c, "rows": len(token_sets), **(info or {})})
 
 
 class KindModel:
