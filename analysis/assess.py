@@ -62,7 +62,7 @@ class Judges:
         load_dictionary()
         self.business.vocabulary.prepare()
         if self.scheme is not None:
-            self.scheme.vocabulary.prepare()
+            self.scheme.prepare()
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from analysis.department import DepartmentMatch
 from analysis.vocabulary import Hit, Vocabulary, mask
@@ -105,6 +105,11 @@ class MonitoringScheme:
         return Vocabulary([*self.names, *self.aliases, *self.regions, *self.subjects, *self.weak, *self.evasive, *self.vague,
                            *self.exclusions])
 
+    def prepare(self) -> None:
+        """Load the word cutter and jieba's part-of-speech tags now, before the first post waits on them."""
+        self.vocabulary.prepare()
+        _word_tags()
+
     def search_keywords(self, events: Iterable[str] = (), limit: int = 10) -> list[str]:
         """Search keywords a platform can take: names first, then the city (the first region word)
         with subject and event words."""
@@ -141,8 +146,29 @@ def _same_sentence(text: str, hit: Hit, regions: list[Hit]) -> bool:
 
 
 _FUNCTION_CHARS = frozenset("了的在去到和是给找向跟对从把被让说个这那些此其每各与及或而也都就还又")
-_NOT_PLACE_CHARS = _FUNCTION_CHARS | frozenset("下转问打请来往回催联系报送交经由")
+_NOT_PLACE_CHARS = _FUNCTION_CHARS | frozenset("下转问打请来往回催联系报送交经由们局委")
 """Characters that end a phrase before 市/县 (问一下市民政局, 转县民政局), never a place's name."""
+
+
+_NOT_PLACE_TAGS = frozenset("v vn vd p r m mq f c u d a ad an q".split())
+"""jieba's part-of-speech tags of words that never name a place (希望 v, 通过 p, 广大 a, 最近 f)."""
+_ASKING_NOUNS = ("建议", "办理")
+"""Verbs jieba's dictionary tags as nouns, often right before 市民政局 (建议市民政局公布 ...)."""
+_NOT_CITY_WORDS = ("市场", "市民", "市面", "市值", "市井", "市容", "市委", "市政府")
+"""Words that 市 begins, where the characters before it are no city (地产市场, 广大市民, 希望市政府)."""
+
+
+@cache
+def _word_tags() -> dict[str, str]:
+    import jieba.posseg
+    return jieba.posseg.dt.word_tag_tab
+
+
+def _place_stem(stem: str) -> bool:
+    """Whether two characters before 市/县 can name a place: neither a phrase's end (问一下, 转交) nor
+    a word jieba's dictionary knows as anything but a name (希望市民政局, 感谢县殡仪馆)."""
+    return not (set(stem) & _NOT_PLACE_CHARS or set(stem) & set("市县") or stem in _ASKING_NOUNS
+                or _word_tags().get(stem) in _NOT_PLACE_TAGS)
 
 
 def other_places(text: str, regions: tuple[str, ...]) -> list[str]:
@@ -151,7 +177,10 @@ def other_places(text: str, regions: tuple[str, ...]) -> list[str]:
     found = []
     for match in _PLACE.finditer(text):
         stem, name = match.group(1), match.group(0)
-        if stem[1:] + match.group(2) in _NOT_PLACES or name in _NOT_PLACES or set(stem) & _NOT_PLACE_CHARS:
+        if stem[1:] + match.group(2) in _NOT_PLACES or name in _NOT_PLACES or not _place_stem(stem):
+            continue
+        following = text[match.start(2):match.start(2) + 3]
+        if following.startswith(_NOT_CITY_WORDS) and not following.startswith("市民政"):
             continue
         if not any(name in region or region.startswith(stem) or stem in region for region in regions):
             found.append(name)
@@ -171,7 +200,7 @@ def _foreign(text: str, hit: Hit, regions: tuple[str, ...]) -> bool:
         return False
     stem = before[-2:-1]
     return bool(stem) and (stem.isascii() and stem.isalnum() or "\u4e00" <= stem <= "\u9fff"
-                           and stem not in _NOT_PLACE_CHARS)
+                           and stem not in _NOT_PLACE_CHARS and _place_stem(before[-3:-1]))
 
 
 def find_mention(text: str, scheme: MonitoringScheme, business: DepartmentMatch | None = None,

@@ -34,7 +34,7 @@ class MentionPipeline:
 
     def open_spider(self) -> None:
         """Load the word cutters before the first request, so no download waits on them."""
-        self.scheme.vocabulary.prepare()
+        self.scheme.prepare()
         self.business.vocabulary.prepare()
 
     def process_item(self, item: PostItem) -> PostItem:

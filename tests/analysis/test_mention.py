@@ -79,9 +79,17 @@ def test_another_citys_bureau_does_not_count_on_our_own_forum_either(scheme, voc
     assert mention("河口市的低保三个月没批", scheme, vocab, local=True, addressed=True).label == "local+event:低保"
 
 
-@pytest.mark.parametrize("text", ["想问一下市民政局，这个补贴什么时候发", "材料转县民政局了，一直没回音", "本市民政局的电话打不通"])
+@pytest.mark.parametrize("text", ["想问一下市民政局，这个补贴什么时候发", "材料转县民政局了，一直没回音", "本市民政局的电话打不通",
+                                  "希望市民政局早点公布低保名单", "建议市民政局把办事指南印大一点",
+                                  "广大市民都在问，市民政局什么时候回应低保的事", "感谢县殡仪馆的师傅们"])
 def test_a_bare_level_before_the_bureau_is_ours_on_our_own_forum(scheme, vocab, text):
     assert mention(text, scheme, vocab, local=True).rule == "local+subject"
+
+
+def test_words_before_the_city_level_are_not_other_cities():
+    from analysis.mention import other_places
+    assert other_places("希望市政府重视，广大市民和农贸市场的商户都在等，建议市民政局回应", ("榆川",)) == []
+    assert other_places("河口市和青岚县的民政局也这样", ("榆川",)) == ["河口市", "青岚县"]
 
 
 def test_a_unit_named_in_passing_on_the_board_does_not_count(scheme, vocab):
