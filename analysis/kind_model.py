@@ -154,7 +154,7 @@ def shipped_kind_model() -> KindModel:
 
 REAL_WEIGHTS = {"weibo": 3.0, "board": 0.5}
 """Weight of a hand-labelled real row in the kind model's training, a domain row weighing 1: the
-166 real Weibo training posts teach that a sad or angry post about one's own life, or a wish (加油,
+441 real Weibo training posts teach that a sad or angry post about one's own life, or a wish (加油,
 希望早日…), needs nobody's answer; the 1,648 board letters, nearly all complaints, weigh less so as
 not to drown the other kinds."""
 
