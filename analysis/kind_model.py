@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,7 +21,7 @@ from analysis.kind import KIND_NAMES, KindResult, classify_kind
 from analysis.normalize import clean_text, post_text
 from analysis.sentiment.base import SentimentResult
 from analysis.sentiment.datasets import DOMAIN_CSV, read_rows
-from analysis.sentiment.features import CONTEXT_PREFIX, hash_tokens, readable_columns, tokens
+from analysis.sentiment.features import hash_tokens, readable_columns, tokens
 from analysis.sentiment.registry import get_sentiment_model
 from analysis.sentiment.training import training_stamp
 
@@ -33,11 +34,10 @@ PIPELINE_THRESHOLDS = {"negative_below": 0.4, "positive_above": 0.6}
 SENTIMENT_BINS = 5
 
 
-def kind_tokens(text: str, rule: str, positive: float) -> set[str]:
+def kind_tokens(text: str, rule: str, positive: float) -> frozenset[str]:
     """The feature tokens of a text for the kind model: its words and n-grams, the rules'
     verdict and which fifth of the probability-of-positive range its sentiment falls in."""
-    found = {token for token in tokens(text) if not token.startswith(CONTEXT_PREFIX)}
-    return found | {f"rule:{rule}", f"sent:{min(int(positive * SENTIMENT_BINS), SENTIMENT_BINS - 1)}"}
+    return tokens(text).plain | {f"rule:{rule}", f"sent:{min(int(positive * SENTIMENT_BINS), SENTIMENT_BINS - 1)}"}
 
 
 @dataclass
@@ -115,7 +115,7 @@ class KindModel:
         return [self._settle(rule, tokens_, row + self._params.intercepts)
                 for rule, tokens_, row in zip(rules, found, scores)]
 
-    def _settle(self, rule: KindResult, found: set[str], scores: np.ndarray) -> KindResult:
+    def _settle(self, rule: KindResult, found: AbstractSet[str], scores: np.ndarray) -> KindResult:
         if rule.kind not in self._params.kinds:
             return rule
         kind = self._params.kinds[int(np.argmax(scores))]
@@ -126,7 +126,7 @@ class KindModel:
         said = f"（规则原判为{'；'.join(rule.reasons)}）"
         return KindResult(kind, [f"{KIND_NAMES[kind]}：类别模型据本局标注样本判断{because}{said}"])  # type: ignore[arg-type]
 
-    def _deciding_words(self, found: set[str], kind: str, rule_kind: str) -> list[str]:
+    def _deciding_words(self, found: AbstractSet[str], kind: str, rule_kind: str) -> list[str]:
         """Readable tokens that pushed most toward ``kind`` over the rules' kind."""
         weights, kinds = self._params.weights, self._params.kinds
         toward, away = weights[kinds.index(kind)], weights[kinds.index(rule_kind)]

@@ -13,6 +13,7 @@ sarcasm and rhetorical questions read as negative, because that is what the labe
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,7 @@ import numpy as np
 
 from analysis.kind_model import KindWeights
 from analysis.sentiment.base import SentimentResult
-from analysis.sentiment.features import CONTEXT_PREFIX, hash_tokens, tokens
+from analysis.sentiment.features import hash_tokens, tokens
 
 DEFAULT_STANCE_MODEL = Path(__file__).parent / "model" / "stance.npz"
 STANCE_FEATURES = 2**18
@@ -45,14 +46,13 @@ class StanceResult:
         return STANCE_NAMES[self.stance]
 
 
-def stance_tokens(text: str, sentiment: SentimentResult, rule_kind: str, board: bool) -> set[str]:
+def stance_tokens(text: str, sentiment: SentimentResult, rule_kind: str, board: bool) -> frozenset[str]:
     """The stance model's feature tokens for a cleaned text."""
-    found = {token for token in tokens(text) if not token.startswith(CONTEXT_PREFIX)}
     tenth = min(int(sentiment.positive * SENTIMENT_BINS), SENTIMENT_BINS - 1)
-    found |= {f"sent:{tenth}", f"rule:{rule_kind}"}
+    extra = {f"sent:{tenth}", f"rule:{rule_kind}"}
     if board:
-        found |= {"src:board", f"src:board:{rule_kind}"}
-    return found
+        extra |= {"src:board", f"src:board:{rule_kind}"}
+    return tokens(text).plain | extra
 
 
 class StanceModel:
@@ -67,7 +67,7 @@ class StanceModel:
         self.negative_at_board = float(self._params.info.get("negative_at_board", self.negative_at))
         self._order = [self._params.kinds.index(stance) for stance in STANCES]
 
-    def probabilities(self, token_sets: Sequence[set[str]]) -> np.ndarray:
+    def probabilities(self, token_sets: Sequence[AbstractSet[str]]) -> np.ndarray:
         """Rows of (negative, neutral, positive) probabilities."""
         matrix = hash_tokens(token_sets, self._params.weights.shape[1])
         scores = np.asarray(matrix @ self._params.weights.T) + self._params.intercepts

@@ -60,26 +60,44 @@ def forget_cuts() -> None:
         cached.cache_clear()
 
 
-def tokens(text: str) -> set[str]:
+class TokenSet(frozenset):
+    """A text's feature tokens, knowing which of them are words, pairs, emoticons or cues
+    (``named``: the tokens a reason can show) and which carry no context prefix (``plain``)."""
+
+    __slots__ = ("named", "plain")
+
+    named: frozenset[str]
+    plain: frozenset[str]
+
+    def __new__(cls, found: Iterable[str], named: frozenset[str], plain: frozenset[str]) -> TokenSet:
+        made = super().__new__(cls, found)
+        made.named, made.plain = named, plain
+        return made
+
+
+def tokens(text: str) -> TokenSet:
     """The distinct feature tokens of a raw text. Remembered for recent texts: sentiment, kind
     and stance each read every post's tokens."""
-    return set(_tokens(text))
+    return _tokens(text)
 
 
 @lru_cache(maxsize=CUT_CACHE)
-def _tokens(text: str) -> frozenset[str]:
+def _tokens(text: str) -> TokenSet:
     prepared = prepare(text)
-    found = {"c:" + prepared[i:i + n] for n in CHAR_NGRAMS for i in range(len(prepared) - n + 1)}
+    grams = {"c:" + prepared[i:i + n] for n in CHAR_NGRAMS for i in range(len(prepared) - n + 1)}
     word_list = words(prepared)
-    found.update("w:" + word for word in word_list)
-    found.update(f"b:{first} {second}" for first, second in zip(word_list, word_list[1:]))
-    found.update("e:" + emoticon for emoticon in _EMOTICON.findall(prepared))
+    named = {"w:" + word for word in word_list}
+    named.update(f"b:{first} {second}" for first, second in zip(word_list, word_list[1:]))
+    named.update("e:" + emoticon for emoticon in _EMOTICON.findall(prepared))
     cues = find_cues(prepared)
-    found.update(cue.token for cue in cues)
-    found.update(summary_tokens(cues))
-    if in_context(prepared):
-        found.update([CONTEXT_PREFIX + token for token in found] + [CONTEXT_TOKEN])
-    return frozenset(found)
+    named.update(cue.token for cue in cues)
+    named.update(summary_tokens(cues))
+    plain = frozenset(grams | named)
+    if not in_context(prepared):
+        return TokenSet(plain, frozenset(named), plain)
+    plain |= {CONTEXT_TOKEN}
+    named.update([CONTEXT_PREFIX + token for token in named])
+    return TokenSet(plain | {CONTEXT_PREFIX + token for token in grams} | named, frozenset(named), plain)
 
 
 @lru_cache(maxsize=TOKEN_CACHE)
@@ -123,5 +141,6 @@ _NGRAMS = ("c:", CONTEXT_PREFIX + "c:")
 
 def readable_columns(found: Iterable[str], n_features: int = N_FEATURES) -> list[tuple[int, str]]:
     """The column and the readable text of each token that can be shown as a reason."""
-    shown = ((token, readable(token)) for token in found if not token.startswith(_NGRAMS))
+    candidates = found.named if isinstance(found, TokenSet) else (t for t in found if not t.startswith(_NGRAMS))
+    shown = ((token, readable(token)) for token in candidates)
     return [(token_index(token, n_features), text) for token, text in shown if text]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from functools import cached_property
 from pathlib import Path
 
@@ -39,7 +40,7 @@ class LinearSentiment(SentimentModel):
         """The loaded weights."""
         return self._params
 
-    def results(self, token_sets: Sequence[set[str]], log_odds: np.ndarray) -> list[SentimentResult]:
+    def results(self, token_sets: Sequence[AbstractSet[str]], log_odds: np.ndarray) -> list[SentimentResult]:
         """Results for final log-odds, with this model's cues as reasons."""
         positives = 1.0 / (1.0 + np.exp(-log_odds))
         return [
@@ -47,7 +48,7 @@ class LinearSentiment(SentimentModel):
             for p, found in zip(positives, token_sets)
         ]
 
-    def _cues(self, found: set[str], positive: float) -> list[str]:
+    def _cues(self, found: AbstractSet[str], positive: float) -> list[str]:
         """The readable tokens whose weights pushed most toward the side the text landed on, none
         repeating part of another."""
         sign = 1.0 if positive >= 0.5 else -1.0

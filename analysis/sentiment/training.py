@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -53,13 +54,13 @@ class LinearWeights:
         )
         return Path(path)
 
-    def log_odds(self, token_sets: Sequence[set[str]], shifted: bool = True) -> np.ndarray:
+    def log_odds(self, token_sets: Sequence[AbstractSet[str]], shifted: bool = True) -> np.ndarray:
         """Log-odds of positive for texts given as token sets, with the context shift unless
         ``shifted`` is false."""
         scores = hash_tokens(token_sets, self.weights.size) @ self.weights + self.intercept
         return scores - self.context_shift(token_sets) if shifted else scores
 
-    def context_shift(self, token_sets: Sequence[set[str]]) -> np.ndarray:
+    def context_shift(self, token_sets: Sequence[AbstractSet[str]]) -> np.ndarray:
         """``context_bias`` for texts in the civil-affairs context, 0 for the others."""
         return self.context_bias * np.array([CONTEXT_TOKEN in found for found in token_sets], dtype=float)
 

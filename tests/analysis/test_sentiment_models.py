@@ -90,7 +90,15 @@ def test_readable_columns_are_the_readable_tokens_where_the_hasher_puts_them():
     found = tokens("低保金还没到账")
     expected = sorted((token_index(token, 2**12), readable(token)) for token in found if readable(token))
     assert sorted(readable_columns(found, 2**12)) == expected
+    assert sorted(readable_columns(set(found), 2**12)) == expected
     assert "低保金" in {text for _, text in expected}
+
+
+def test_a_texts_tokens_know_their_words_and_their_context_free_part():
+    found = tokens("低保金还没到账")
+    assert found.named <= found and found.plain <= found and not found.named & {"c:低", "x|c:低"}
+    assert {"w:低保金", "x|w:低保金"} <= found.named
+    assert found.plain == {token for token in found if not token.startswith("x|")}
 
 
 def test_context_bias_moves_only_service_texts_toward_negative(tmp_path):
