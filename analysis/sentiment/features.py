@@ -69,7 +69,8 @@ class TokenSet(frozenset):
     named: frozenset[str]
     plain: frozenset[str]
 
-    def __new__(cls, found: Iterable[str], named: frozenset[str], plain: frozenset[str]) -> TokenSet:
+    def __new__(cls, found: Iterable[str] = (), named: frozenset[str] = frozenset(),
+                plain: frozenset[str] = frozenset()) -> TokenSet:
         made = super().__new__(cls, found)
         made.named, made.plain = named, plain
         return made

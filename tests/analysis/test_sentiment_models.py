@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import numpy as np
 import pytest
 
@@ -99,6 +100,8 @@ def test_a_texts_tokens_know_their_words_and_their_context_free_part():
     assert found.named <= found and found.plain <= found and not found.named & {"c:低", "x|c:低"}
     assert {"w:低保金", "x|w:低保金"} <= found.named
     assert found.plain == {token for token in found if not token.startswith("x|")}
+    copied = pickle.loads(pickle.dumps(found))
+    assert copied == found and copied.named == found.named and copied.plain == found.plain
 
 
 def test_context_bias_moves_only_service_texts_toward_negative(tmp_path):
