@@ -112,16 +112,17 @@ class KindModel:
             rules = [classify_kind(text, sentiment) for text, sentiment in zip(texts, sentiments)]
         found = [kind_tokens(text, rule.kind, sentiment.positive) for text, rule, sentiment in zip(texts, rules, sentiments)]
         scores = np.asarray(hash_tokens(found, self._params.weights.shape[1]) @ self._params.weights.T)
-        return [self._settle(rule, tokens_, row + self._params.intercepts)
-                for rule, tokens_, row in zip(rules, found, scores)]
+        return [self._settle(rule, text, row + self._params.intercepts)
+                for rule, text, row in zip(rules, texts, scores)]
 
-    def _settle(self, rule: KindResult, found: AbstractSet[str], scores: np.ndarray) -> KindResult:
+    def _settle(self, rule: KindResult, text: str, scores: np.ndarray) -> KindResult:
         if rule.kind not in self._params.kinds:
             return rule
         kind = self._params.kinds[int(np.argmax(scores))]
         if kind == rule.kind:
             return rule
-        words = self._deciding_words(found, kind, rule.kind)
+        found = tokens(text)
+        words = self._deciding_words(found.named & found.plain, kind, rule.kind)
         because = f"，依据“{'、'.join(words)}”" if words else ""
         said = f"（规则原判为{'；'.join(rule.reasons)}）"
         return KindResult(kind, [f"{KIND_NAMES[kind]}：类别模型据本局标注样本判断{because}{said}"])  # type: ignore[arg-type]
