@@ -17,7 +17,7 @@ from analysis.levels import Level, LevelRules, Signals, assess_level, media_tier
 from analysis.mention import MentionMatch, MonitoringScheme, find_mention
 from analysis.normalize import post_text, title_end
 from analysis.sentiment.base import SentimentModel, SentimentResult
-from analysis.sentiment.features import load_dictionary
+from analysis.sentiment.features import load_dictionary, plain_matrix
 from analysis.stance import STANCE_NAMES, StanceModel, StanceResult, shipped_stance_model
 from analysis.topics import TopicMatch
 
@@ -153,9 +153,10 @@ def assess_texts(texts: Sequence[str], judges: Judges, contexts: Sequence[Source
     results = judges.sentiment.predict(joined)
     kinds = judges.kinds or shipped_kind_model()
     rules = [classify_kind(text, result) for text, result in zip(joined, results)]
-    first = kinds.classify_all(joined, results, rules)
+    plain = plain_matrix(joined, kinds.width)
+    first = kinds.classify_all(joined, results, rules, plain)
     stances = (judges.stance or shipped_stance_model()).predict(
-        joined, results, [rule.kind for rule in rules], [c.addressed for c in contexts])
+        joined, results, [rule.kind for rule in rules], [c.addressed for c in contexts], plain)
     out = []
     for i, (text, context) in enumerate(zip(texts, contexts)):
         department = (judges.departments or shipped_department_model()).refine(

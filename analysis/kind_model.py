@@ -15,13 +15,14 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from analysis.kind import KIND_NAMES, KindResult, classify_kind
 from analysis.normalize import clean_text, post_text
 from analysis.sentiment.base import SentimentResult
 from analysis.sentiment.datasets import DOMAIN_CSV, read_rows
-from analysis.sentiment.features import hash_tokens, readable_columns, tokens
+from analysis.sentiment.features import hash_tokens, plain_matrix, readable_columns, tokens, with_tokens
 from analysis.sentiment.registry import get_sentiment_model
 from analysis.sentiment.training import training_stamp
 
@@ -34,10 +35,16 @@ PIPELINE_THRESHOLDS = {"negative_below": 0.4, "positive_above": 0.6}
 SENTIMENT_BINS = 5
 
 
+def kind_extras(rule: str, positive: float) -> set[str]:
+    """The kind model's tokens besides the text's own: the rules' verdict and which fifth of the
+    probability-of-positive range its sentiment falls in."""
+    return {f"rule:{rule}", f"sent:{min(int(positive * SENTIMENT_BINS), SENTIMENT_BINS - 1)}"}
+
+
 def kind_tokens(text: str, rule: str, positive: float) -> frozenset[str]:
-    """The feature tokens of a text for the kind model: its words and n-grams, the rules'
-    verdict and which fifth of the probability-of-positive range its sentiment falls in."""
-    return tokens(text).plain | {f"rule:{rule}", f"sent:{min(int(positive * SENTIMENT_BINS), SENTIMENT_BINS - 1)}"}
+    """The feature tokens of a text for the kind model: its context-free words and n-grams and
+    ``kind_extras``."""
+    return tokens(text).plain | kind_extras(rule, positive)
 
 
 @dataclass
@@ -104,14 +111,23 @@ class KindModel:
         kind with the words that decided it and what the rules had said."""
         return self.classify_all([text], [sentiment])[0]
 
+    @property
+    def width(self) -> int:
+        """The number of hashed feature columns the weights read."""
+        return int(self._params.weights.shape[1])
+
     def classify_all(self, texts: Sequence[str], sentiments: Sequence[SentimentResult],
-                     rules: Sequence[KindResult] | None = None) -> list[KindResult]:
+                     rules: Sequence[KindResult] | None = None, plain: sparse.csr_matrix | None = None) -> list[KindResult]:
         """``classify`` for many posts, hashing them in one batch (``rules``: the rules' verdicts,
-        when the caller has them already)."""
+        ``plain``: the texts' ``plain_matrix``, when the caller has them already)."""
+        if not texts:
+            return []
         if rules is None:
             rules = [classify_kind(text, sentiment) for text, sentiment in zip(texts, sentiments)]
-        found = [kind_tokens(text, rule.kind, sentiment.positive) for text, rule, sentiment in zip(texts, rules, sentiments)]
-        scores = np.asarray(hash_tokens(found, self._params.weights.shape[1]) @ self._params.weights.T)
+        if plain is None or plain.shape[1] != self.width:
+            plain = plain_matrix(texts, self.width)
+        matrix = with_tokens(plain, [kind_extras(rule.kind, sentiment.positive) for rule, sentiment in zip(rules, sentiments)])
+        scores = np.asarray(matrix @ self._params.weights.T)
         return [self._settle(rule, text, row + self._params.intercepts)
                 for rule, text, row in zip(rules, texts, scores)]
 

@@ -19,10 +19,11 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 from analysis.kind_model import KindWeights
 from analysis.sentiment.base import SentimentResult
-from analysis.sentiment.features import hash_tokens, tokens
+from analysis.sentiment.features import hash_tokens, plain_matrix, tokens, with_tokens
 
 DEFAULT_STANCE_MODEL = Path(__file__).parent / "model" / "stance.npz"
 STANCE_FEATURES = 2**18
@@ -46,13 +47,20 @@ class StanceResult:
         return STANCE_NAMES[self.stance]
 
 
-def stance_tokens(text: str, sentiment: SentimentResult, rule_kind: str, board: bool) -> frozenset[str]:
-    """The stance model's feature tokens for a cleaned text."""
+def stance_extras(sentiment: SentimentResult, rule_kind: str, board: bool) -> set[str]:
+    """The stance model's tokens besides the text's own: its sentiment in tenths, the kind rules'
+    verdict and whether it sits on a board."""
     tenth = min(int(sentiment.positive * SENTIMENT_BINS), SENTIMENT_BINS - 1)
     extra = {f"sent:{tenth}", f"rule:{rule_kind}"}
     if board:
         extra |= {"src:board", f"src:board:{rule_kind}"}
-    return tokens(text).plain | extra
+    return extra
+
+
+def stance_tokens(text: str, sentiment: SentimentResult, rule_kind: str, board: bool) -> frozenset[str]:
+    """The stance model's feature tokens for a cleaned text: its context-free words and n-grams and
+    ``stance_extras``."""
+    return tokens(text).plain | stance_extras(sentiment, rule_kind, board)
 
 
 class StanceModel:
@@ -69,7 +77,9 @@ class StanceModel:
 
     def probabilities(self, token_sets: Sequence[AbstractSet[str]]) -> np.ndarray:
         """Rows of (negative, neutral, positive) probabilities."""
-        matrix = hash_tokens(token_sets, self._params.weights.shape[1])
+        return self._probabilities(hash_tokens(token_sets, self._params.weights.shape[1]))
+
+    def _probabilities(self, matrix: sparse.csr_matrix) -> np.ndarray:
         scores = np.asarray(matrix @ self._params.weights.T) + self._params.intercepts
         scores = scores[:, self._order]
         scores -= scores.max(axis=1, keepdims=True)
@@ -77,13 +87,17 @@ class StanceModel:
         return exp / exp.sum(axis=1, keepdims=True)
 
     def predict(self, texts: Sequence[str], sentiments: Sequence[SentimentResult], rule_kinds: Sequence[str],
-                boards: Sequence[bool]) -> list[StanceResult]:
-        """The stance of each cleaned text, given its sentiment, the kind rules' verdict and its source."""
+                boards: Sequence[bool], plain: sparse.csr_matrix | None = None) -> list[StanceResult]:
+        """The stance of each cleaned text, given its sentiment, the kind rules' verdict and its source
+        (``plain``: the texts' ``plain_matrix``, when the caller has it already)."""
         if not texts:
             return []
-        token_sets = [stance_tokens(*row) for row in zip(texts, sentiments, rule_kinds, boards)]
+        width = self._params.weights.shape[1]
+        if plain is None or plain.shape[1] != width:
+            plain = plain_matrix(texts, width)
+        matrix = with_tokens(plain, [stance_extras(*row) for row in zip(sentiments, rule_kinds, boards)])
         return [self._result(row, sentiment, board)
-                for row, sentiment, board in zip(self.probabilities(token_sets), sentiments, boards)]
+                for row, sentiment, board in zip(self._probabilities(matrix), sentiments, boards)]
 
     def _result(self, row: np.ndarray, sentiment: SentimentResult, board: bool) -> StanceResult:
         negative, neutral, positive = (float(p) for p in row)

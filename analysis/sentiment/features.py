@@ -115,6 +115,19 @@ def hash_tokens(token_sets: Iterable[Iterable[str]], n_features: int = N_FEATURE
     return matrix
 
 
+def plain_matrix(texts: Iterable[str], n_features: int) -> sparse.csr_matrix:
+    """The binary matrix of each text's context-free tokens, the part the kind and stance models
+    share, hashed once for both."""
+    return hash_tokens((tokens(text).plain for text in texts), n_features)
+
+
+def with_tokens(matrix: sparse.csr_matrix, extra: Iterable[Iterable[str]]) -> sparse.csr_matrix:
+    """The binary matrix with each row's extra tokens set too."""
+    joined = (matrix + hash_tokens(extra, matrix.shape[1])).tocsr()
+    joined.data = np.ones_like(joined.data)
+    return joined
+
+
 def feature_matrix(texts: Iterable[str], n_features: int = N_FEATURES) -> sparse.csr_matrix:
     """A binary sparse matrix, one row per text."""
     return hash_tokens((tokens(text) for text in texts), n_features)

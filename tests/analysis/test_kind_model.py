@@ -7,6 +7,7 @@ import pytest
 from analysis.kind import classify_kind
 from analysis.kind_model import KindModel, KindWeights, shipped_kind_model, train_kind
 from analysis.sentiment import SentimentResult
+from analysis.sentiment.features import plain_matrix
 
 CALM = SentimentResult(0.5, "neutral", [])
 SORE = SentimentResult(0.2, "negative", [])
@@ -46,6 +47,15 @@ def test_where_the_model_overrules_the_rules_it_says_what_the_rules_said(desk_mo
 def test_where_both_agree_the_rules_reasons_are_kept(desk_model):
     text = "请问临时救助怎么申请？"
     assert desk_model.classify(text, CALM) == classify_kind(text, CALM)
+
+
+def test_a_batch_on_a_shared_matrix_judges_as_one_by_one(desk_model):
+    texts = [text for text, _, _ in EXAMPLES] + ["养老补贴还没到账，请问啥时候发？"]
+    sentiments = [sentiment for _, _, sentiment in EXAMPLES] + [SORE]
+    shared = plain_matrix(texts, desk_model.width)
+    assert desk_model.classify_all(texts, sentiments, plain=shared) == [
+        desk_model.classify(text, sentiment) for text, sentiment in zip(texts, sentiments)]
+    assert desk_model.classify_all([], []) == []
 
 
 def test_weights_round_trip(desk_model, tmp_path):
