@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -138,12 +137,13 @@ class KindModel:
         if kind == rule.kind:
             return rule
         found = tokens(text)
-        words = self._deciding_words(found.named & found.plain, kind, rule.kind)
+        words = self._deciding_words({token: shown for token, shown in found.shown.items() if token in found.plain},
+                                     kind, rule.kind)
         because = f"，依据“{'、'.join(words)}”" if words else ""
         said = f"（规则原判为{'；'.join(rule.reasons)}）"
         return KindResult(kind, [f"{KIND_NAMES[kind]}：类别模型据本局标注样本判断{because}{said}"])  # type: ignore[arg-type]
 
-    def _deciding_words(self, found: AbstractSet[str], kind: str, rule_kind: str) -> list[str]:
+    def _deciding_words(self, found: Mapping[str, str], kind: str, rule_kind: str) -> list[str]:
         """Readable tokens that pushed most toward ``kind`` over the rules' kind."""
         weights, kinds = self._params.weights, self._params.kinds
         toward, away = weights[kinds.index(kind)], weights[kinds.index(rule_kind)]

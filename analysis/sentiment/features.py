@@ -6,7 +6,7 @@ Hashing keeps the shipped parameters free of any text fragment."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import jieba
@@ -61,18 +61,19 @@ def forget_cuts() -> None:
 
 
 class TokenSet(frozenset):
-    """A text's feature tokens, knowing which of them are words, pairs, emoticons or cues
-    (``named``: the tokens a reason can show) and which carry no context prefix (``plain``)."""
+    """A text's feature tokens, knowing the readable text of those a reason can show (``shown``:
+    words, pairs, emoticons and cues, as ``readable`` gives it) and which tokens carry no context
+    prefix (``plain``)."""
 
-    __slots__ = ("named", "plain")
+    __slots__ = ("shown", "plain")
 
-    named: frozenset[str]
+    shown: dict[str, str]
     plain: frozenset[str]
 
-    def __new__(cls, found: Iterable[str] = (), named: frozenset[str] = frozenset(),
+    def __new__(cls, found: Iterable[str] = (), shown: dict[str, str] | None = None,
                 plain: frozenset[str] = frozenset()) -> TokenSet:
         made = super().__new__(cls, found)
-        made.named, made.plain = named, plain
+        made.shown, made.plain = shown or {}, plain
         return made
 
 
@@ -82,23 +83,33 @@ def tokens(text: str) -> TokenSet:
     return _tokens(text)
 
 
+_NOT_SHOWN = ("any", "many")
+
+
 @lru_cache(maxsize=CUT_CACHE)
 def _tokens(text: str) -> TokenSet:
     prepared = prepare(text)
     grams = {"c:" + prepared[i:i + n] for n in CHAR_NGRAMS for i in range(len(prepared) - n + 1)}
     word_list = words(prepared)
-    named = {"w:" + word for word in word_list}
-    named.update(f"b:{first} {second}" for first, second in zip(word_list, word_list[1:]))
-    named.update("e:" + emoticon for emoticon in _EMOTICON.findall(prepared))
+    pairs = list(zip(word_list, word_list[1:]))
+    emoticons = _EMOTICON.findall(prepared)
     cues = find_cues(prepared)
-    named.update(cue.token for cue in cues)
-    named.update(summary_tokens(cues))
+    named = {"w:" + word for word in word_list}
+    named.update(f"b:{first} {second}" for first, second in pairs)
+    named.update("e:" + emoticon for emoticon in emoticons)
+    marks = {cue.token for cue in cues} | summary_tokens(cues)
+    named |= marks
+    shown = {"w:" + word: word for word in word_list if len(word) > 1 and word not in _NOT_SHOWN}
+    shown.update({f"b:{first} {second}": first + second for first, second in pairs
+                  if len(first) > 1 and len(second) > 1})
+    shown.update({"e:" + emoticon: emoticon for emoticon in emoticons})
+    shown.update({token: text for token in marks if (text := readable(token))})
     plain = frozenset(grams | named)
     if not in_context(prepared):
-        return TokenSet(plain, frozenset(named), plain)
-    plain |= {CONTEXT_TOKEN}
-    named.update([CONTEXT_PREFIX + token for token in named])
-    return TokenSet(plain | {CONTEXT_PREFIX + token for token in grams} | named, frozenset(named), plain)
+        return TokenSet(plain, shown, plain)
+    shown.update({CONTEXT_PREFIX + token: text for token, text in list(shown.items())})
+    context = {CONTEXT_PREFIX + token for token in (*grams, *named)}
+    return TokenSet(plain | context | {CONTEXT_TOKEN}, shown, plain | {CONTEXT_TOKEN})
 
 
 @lru_cache(maxsize=TOKEN_CACHE)
@@ -153,8 +164,11 @@ _NGRAMS = ("c:", CONTEXT_PREFIX + "c:")
 """Character n-grams and their context copies: most of a text's tokens, and never readable."""
 
 
-def readable_columns(found: Iterable[str], n_features: int = N_FEATURES) -> list[tuple[int, str]]:
-    """The column and the readable text of each token that can be shown as a reason."""
-    candidates = found.named if isinstance(found, TokenSet) else (t for t in found if not t.startswith(_NGRAMS))
-    shown = ((token, readable(token)) for token in candidates)
-    return [(token_index(token, n_features), text) for token, text in shown if text]
+def readable_columns(found: Iterable[str] | Mapping[str, str], n_features: int = N_FEATURES) -> list[tuple[int, str]]:
+    """The column and the readable text of each token that can be shown as a reason (``found``: a
+    text's tokens, or readable texts by token as ``TokenSet.shown`` holds them)."""
+    if isinstance(found, TokenSet):
+        found = found.shown
+    pairs = found.items() if isinstance(found, Mapping) else (
+        (token, readable(token)) for token in found if not token.startswith(_NGRAMS))
+    return [(token_index(token, n_features), text) for token, text in pairs if text]

@@ -95,13 +95,13 @@ def test_readable_columns_are_the_readable_tokens_where_the_hasher_puts_them():
     assert "低保金" in {text for _, text in expected}
 
 
-def test_a_texts_tokens_know_their_words_and_their_context_free_part():
+def test_a_texts_tokens_know_what_a_reason_can_show_and_their_context_free_part():
     found = tokens("低保金还没到账")
-    assert found.named <= found and found.plain <= found and not found.named & {"c:低", "x|c:低"}
-    assert {"w:低保金", "x|w:低保金"} <= found.named
+    assert found.shown == {token: readable(token) for token in found if readable(token)}
+    assert found.shown["w:低保金"] == found.shown["x|w:低保金"] == "低保金"
     assert found.plain == {token for token in found if not token.startswith("x|")}
     copied = pickle.loads(pickle.dumps(found))
-    assert copied == found and copied.named == found.named and copied.plain == found.plain
+    assert copied == found and copied.shown == found.shown and copied.plain == found.plain
 
 
 def test_context_bias_moves_only_service_texts_toward_negative(tmp_path):
