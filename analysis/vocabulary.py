@@ -57,10 +57,19 @@ class Vocabulary:
         than on its first post."""
         _tokenizer(self.terms)
 
-    def boundaries(self, text: str) -> frozenset[int]:
-        """Offsets where jieba's cut (knowing every term) starts or ends a word."""
-        cuts = _tokenizer(self.terms).tokenize(text.lower(), HMM=False)
-        return frozenset(offset for _, start, end in cuts for offset in (start, end))
+    def word_starts(self, text: str, offsets: Iterable[int]) -> frozenset[int]:
+        """Those of the offsets where jieba's cut of the (lower-case) text starts a word. jieba cuts
+        each run of Chinese characters, letters and digits on its own and every other character
+        alone, so only the runs that hold an offset are cut."""
+        wanted = set(offsets)
+        starts = set(wanted)
+        for run in jieba.re_han_default.finditer(text):
+            inside = {offset for offset in wanted if run.start() <= offset < run.end()}
+            if not inside:
+                continue
+            cuts = _tokenizer(self.terms).tokenize(run.group(), HMM=False)
+            starts -= inside - {run.start() + start for _, start, _ in cuts}
+        return frozenset(starts)
 
     def find(self, text: str) -> list[Hit]:
         """Every term in the text starting at a word boundary, the longest where several start at
@@ -71,8 +80,8 @@ class Vocabulary:
         found = [Hit(m.group(0), m.start()) for m in self._pattern.finditer(lowered)]
         if not found:
             return []
-        bounds = self.boundaries(lowered)
-        return [hit for hit in found if hit.start in bounds]
+        starts = self.word_starts(lowered, (hit.start for hit in found))
+        return [hit for hit in found if hit.start in starts]
 
 
 def mask(text: str, spans: Iterable[tuple[int, int]], fill: str = "\u3000") -> str:
