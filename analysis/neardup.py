@@ -139,15 +139,26 @@ class MinHashIndex:
     def __contains__(self, key: str) -> bool:
         return key in self._rows
 
-    def add(self, key: str, sig: np.ndarray) -> None:
-        """Index one signature under a key; re-adding a known key does nothing."""
+    def add(self, key: str, sig: np.ndarray, bands: np.ndarray | None = None) -> None:
+        """Index one signature under a key (``bands``: its ``band_keys`` row, when known); re-adding a
+        known key does nothing."""
         if key in self._rows:
             return
         row = self._append([key], sig[None, :])[0]
-        for band_key in band_keys(sig[None, :])[0].tolist():
+        for band_key in (band_keys(sig[None, :])[0] if bands is None else bands).tolist():
             self._pending.setdefault(band_key, []).append(row)
         if len(self._pending) >= self._merge_every * BANDS:
             self._merge_pending()
+
+    def best_or_add(self, key: str, sig: np.ndarray) -> tuple[str, float] | None:
+        """The most similar indexed key at or above the threshold; when there is none, the signature
+        is indexed under ``key`` and None is returned."""
+        bands = band_keys(sig[None, :])[0]
+        hits = self.query(sig, bands)
+        if hits:
+            return hits[0]
+        self.add(key, sig, bands)
+        return None
 
     def add_many(self, keys: list[str], sigs: np.ndarray) -> None:
         """Index many signatures at once (bulk loading)."""
@@ -158,9 +169,9 @@ class MinHashIndex:
         chunks = [band_keys(sigs[fresh[i:i + 65536]]).ravel() for i in range(0, len(fresh), 65536)]
         self._insert_sorted(np.concatenate(chunks), np.repeat(rows, BANDS))
 
-    def candidates(self, sig: np.ndarray) -> np.ndarray:
-        """Rows sharing at least one band with the signature."""
-        query = band_keys(sig[None, :])[0]
+    def candidates(self, sig: np.ndarray, bands: np.ndarray | None = None) -> np.ndarray:
+        """Rows sharing at least one band with the signature (``bands``: its ``band_keys`` row, when known)."""
+        query = band_keys(sig[None, :])[0] if bands is None else bands
         keys, total = self._sorted_keys, len(self._sorted_keys)
         found: set[int] = set()
         if total:
@@ -174,9 +185,10 @@ class MinHashIndex:
             found.update(self._pending.get(band_key, ()))
         return np.fromiter(found, dtype=np.int64, count=len(found))
 
-    def query(self, sig: np.ndarray) -> list[tuple[str, float]]:
-        """Indexed keys whose estimated similarity reaches the threshold, most similar first."""
-        rows = self.candidates(sig)
+    def query(self, sig: np.ndarray, bands: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Indexed keys whose estimated similarity reaches the threshold, most similar first
+        (``bands``: the signature's ``band_keys`` row, when known)."""
+        rows = self.candidates(sig, bands)
         if not len(rows):
             return []
         scores = (self._sigs[rows] == sig[None, :]).mean(axis=1)

@@ -70,11 +70,10 @@ class NearCopyPipeline:
         if len(matching_text(text)) < MIN_CHARS:
             return item
         sig = signature(text)
-        hit = self.index.best(sig)
+        hit = self.index.best_or_add(item.dedup_key, sig)
         if hit:
             item.duplicate_of_key = hit[0]
             self.crawler.stats.inc_value("yuqing/near_copies")
         else:
-            self.index.add(item.dedup_key, sig)
             item.extra["minhash"] = encode_signature(sig)
         return item

@@ -45,6 +45,13 @@ def test_index_finds_the_original_of_a_near_copy_among_many():
     assert len(index) == 5002 and "news:1" in index
 
 
+def test_best_or_add_answers_a_copy_and_indexes_a_new_story():
+    index = MinHashIndex()
+    assert index.best_or_add("news:1", signature(ARTICLE)) is None and "news:1" in index
+    assert index.best_or_add("news:9", signature(SYNONYMS))[0] == "news:1" and "news:9" not in index
+    assert index.best_or_add("news:2", signature(OTHER)) is None and len(index) == 2
+
+
 def test_pending_rows_are_found_before_and_after_merging():
     index = MinHashIndex(merge_every=3)
     for i in range(5):

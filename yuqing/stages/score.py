@@ -41,18 +41,15 @@ class Scorer:
     def duplicate_of(self, text: str) -> int | None:
         """The earlier row (1-based) this text copies or nearly copies; remembers this row."""
         self.rows += 1
-        key = hash(matching_text(text))
+        matching = matching_text(text)
+        key = hash(matching)
         if key in self.exact:
             return self.exact[key]
         self.exact[key] = self.rows
-        if len(matching_text(text)) < NEAR_COPY_MIN_CHARS:
+        if len(matching) < NEAR_COPY_MIN_CHARS:
             return None
-        sig = signature(text)
-        hit = self.index.best(sig)
-        if hit:
-            return int(hit[0])
-        self.index.add(str(self.rows), sig)
-        return None
+        hit = self.index.best_or_add(str(self.rows), signature(text))
+        return int(hit[0]) if hit else None
 
     def context(self, row: dict[str, str], title: str) -> SourceContext:
         """The row's source context: its title and, when ``source`` names one, that source's kind."""
