@@ -21,7 +21,7 @@ from analysis.kind import KIND_NAMES, KindResult, classify_kind
 from analysis.normalize import clean_text, post_text
 from analysis.sentiment.base import SentimentResult
 from analysis.sentiment.datasets import DOMAIN_CSV, read_rows
-from analysis.sentiment.features import hash_tokens, plain_matrix, readable_columns, tokens, with_tokens
+from analysis.sentiment.features import hash_tokens, readable_columns, tokens, with_tokens
 from analysis.sentiment.registry import get_sentiment_model
 from analysis.sentiment.training import training_stamp
 
@@ -123,9 +123,8 @@ class KindModel:
             return []
         if rules is None:
             rules = [classify_kind(text, sentiment) for text, sentiment in zip(texts, sentiments)]
-        if plain is None or plain.shape[1] != self.width:
-            plain = plain_matrix(texts, self.width)
-        matrix = with_tokens(plain, [kind_extras(rule.kind, sentiment.positive) for rule, sentiment in zip(rules, sentiments)])
+        matrix = with_tokens(texts, [kind_extras(rule.kind, sentiment.positive) for rule, sentiment in zip(rules, sentiments)],
+                             self.width, plain)
         scores = np.asarray(matrix @ self._params.weights.T)
         return [self._settle(rule, text, row + self._params.intercepts)
                 for rule, text, row in zip(rules, texts, scores)]

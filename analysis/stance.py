@@ -13,7 +13,6 @@ sarcasm and rhetorical questions read as negative, because that is what the labe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,7 +22,7 @@ from scipy import sparse
 
 from analysis.kind_model import KindWeights
 from analysis.sentiment.base import SentimentResult
-from analysis.sentiment.features import hash_tokens, plain_matrix, tokens, with_tokens
+from analysis.sentiment.features import tokens, with_tokens
 
 DEFAULT_STANCE_MODEL = Path(__file__).parent / "model" / "stance.npz"
 STANCE_FEATURES = 2**18
@@ -75,11 +74,8 @@ class StanceModel:
         self.negative_at_board = float(self._params.info.get("negative_at_board", self.negative_at))
         self._order = [self._params.kinds.index(stance) for stance in STANCES]
 
-    def probabilities(self, token_sets: Sequence[AbstractSet[str]]) -> np.ndarray:
-        """Rows of (negative, neutral, positive) probabilities."""
-        return self._probabilities(hash_tokens(token_sets, self._params.weights.shape[1]))
-
-    def _probabilities(self, matrix: sparse.csr_matrix) -> np.ndarray:
+    def probabilities(self, matrix: sparse.csr_matrix) -> np.ndarray:
+        """Rows of (negative, neutral, positive) probabilities for rows of hashed features."""
         scores = np.asarray(matrix @ self._params.weights.T) + self._params.intercepts
         scores = scores[:, self._order]
         scores -= scores.max(axis=1, keepdims=True)
@@ -92,12 +88,10 @@ class StanceModel:
         (``plain``: the texts' ``plain_matrix``, when the caller has it already)."""
         if not texts:
             return []
-        width = self._params.weights.shape[1]
-        if plain is None or plain.shape[1] != width:
-            plain = plain_matrix(texts, width)
-        matrix = with_tokens(plain, [stance_extras(*row) for row in zip(sentiments, rule_kinds, boards)])
+        matrix = with_tokens(texts, [stance_extras(*row) for row in zip(sentiments, rule_kinds, boards)],
+                             self._params.weights.shape[1], plain)
         return [self._result(row, sentiment, board)
-                for row, sentiment, board in zip(self._probabilities(matrix), sentiments, boards)]
+                for row, sentiment, board in zip(self.probabilities(matrix), sentiments, boards)]
 
     def _result(self, row: np.ndarray, sentiment: SentimentResult, board: bool) -> StanceResult:
         negative, neutral, positive = (float(p) for p in row)

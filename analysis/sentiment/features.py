@@ -6,7 +6,7 @@ Hashing keeps the shipped parameters free of any text fragment."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import jieba
@@ -132,9 +132,13 @@ def plain_matrix(texts: Iterable[str], n_features: int) -> sparse.csr_matrix:
     return hash_tokens((tokens(text).plain for text in texts), n_features)
 
 
-def with_tokens(matrix: sparse.csr_matrix, extra: Iterable[Iterable[str]]) -> sparse.csr_matrix:
-    """The binary matrix with each row's extra tokens set too."""
-    joined = (matrix + hash_tokens(extra, matrix.shape[1])).tocsr()
+def with_tokens(texts: Sequence[str], extra: Iterable[Iterable[str]], n_features: int,
+                plain: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
+    """The binary matrix of each text's context-free tokens and its extra tokens; ``plain`` is the
+    texts' ``plain_matrix`` when the caller has it at this width already."""
+    if plain is None or plain.shape[1] != n_features:
+        plain = plain_matrix(texts, n_features)
+    joined = (plain + hash_tokens(extra, n_features)).tocsr()
     joined.data = np.ones_like(joined.data)
     return joined
 
