@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
-import jieba
 import numpy as np
+import rjieba
 from scipy import sparse
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.utils import murmurhash3_32
@@ -29,8 +29,6 @@ _MARKUP = re.compile(r"\{%#?|#?%\}|https?://\S+")
 _EMOTICON = re.compile(r"\[[^\[\]\s]{1,8}\]")
 _PUNCT_OR_SPACE = re.compile(r"^[\s\W_]+$")
 
-jieba.setLogLevel(60)
-
 
 def prepare(text: str) -> str:
     """The text as the model reads it: Weibo topic markup and links removed, lower case."""
@@ -38,20 +36,22 @@ def prepare(text: str) -> str:
 
 
 def load_dictionary() -> None:
-    """Load jieba's own dictionary now (a second or more), not when the first text is cut."""
-    jieba.initialize()
+    """Load the word cutter's dictionary now, not when the first text is cut."""
+    rjieba.cut("预热", hmm=False)
 
 
 def words(text: str) -> list[str]:
-    """jieba words of a prepared text, without punctuation and spaces."""
+    """jieba's words of a prepared text, without punctuation and spaces."""
     return list(_cut(text))
 
 
 @lru_cache(maxsize=CUT_CACHE)
 def _cut(text: str) -> tuple[str, ...]:
     """The cut itself, remembered for recent texts: sentiment and kind both read each post's
-    words, and jieba is the dearest step of either."""
-    return tuple(word for word in jieba.lcut(text, HMM=False) if not _PUNCT_OR_SPACE.match(word))
+    words. rjieba (jieba's algorithm and dictionary in Rust) cuts as ``jieba.lcut(text, HMM=False)``
+    does, about ten times faster; the two differ only in how they break ties between equally likely
+    cuts of a repeated character (哈哈哈哈哈哈哈)."""
+    return tuple(word for word in rjieba.cut(text, hmm=False) if not _PUNCT_OR_SPACE.match(word))
 
 
 def forget_cuts() -> None:

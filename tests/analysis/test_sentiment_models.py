@@ -131,3 +131,15 @@ def test_remembered_cuts_are_copies_and_can_be_forgotten():
     assert words("低保金还没到账") == first[:-1]
     forget_cuts()
     assert words("低保金还没到账") == first[:-1]
+
+
+@pytest.mark.parametrize("text", [
+    "榆东区的低保申请交上去四十天了，还是没有结果",
+    "请问离婚冷静期从哪天开始算？谢谢 [微笑]",
+    "养老院的护工态度很好，apple watch 也能预约 2024年",
+    "第一行\r\n第二行\t空格  结尾",
+])
+def test_words_are_jiebas_cut_without_its_hmm(text):
+    import jieba
+    expected = [w for w in jieba.lcut(text, HMM=False) if w.strip() and not all(not c.isalnum() for c in w)]
+    assert words(text) == expected
