@@ -163,7 +163,8 @@ def assess_texts(texts: Sequence[str], judges: Judges, contexts: Sequence[Source
             text, context.title, judge_department(text, judges.business, context.title, government=context.addressed))
         mention = _mention(joined[i], title_end(context.title, text), judges, department, context)
         flag = mentioned[i] if mentioned is not None else (mention is not None or judges.scheme is None)
-        kind = settle_kind(first[i], joined[i], stances[i].stance)
+        about_us = mention is not None if mentioned is None else mentioned[i]
+        kind = settle_kind(first[i], joined[i], stances[i].stance, about_us)
         actionable, why = is_actionable(kind.kind, context.addressed)
         out.append(TextAssessment(results[i], kind, department.topic, flag, stances[i], department, actionable, why, mention))
     return out

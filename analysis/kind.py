@@ -52,6 +52,10 @@ def _consultation(text: str, negative: bool) -> list[str]:
     return []
 
 
+def _is_news(text: str) -> bool:
+    return bool(_NEWS.search(text)) and not _FIRST_PERSON.search(text)
+
+
 def classify_kind(text: str, sentiment: SentimentResult) -> KindResult:
     """The post's kind from its wording and its sentiment (a question counts even when neutral)."""
     negative = sentiment.label == "negative"
@@ -67,7 +71,7 @@ def classify_kind(text: str, sentiment: SentimentResult) -> KindResult:
     asked = _consultation(text, negative)
     if asked:
         return KindResult("consultation", asked)
-    if _NEWS.search(text) and not _FIRST_PERSON.search(text):
+    if _is_news(text):
         return KindResult("other", ["其他：新闻报道或通报，按事件与等级处理"])
     if negative or grievances:
         found = "、".join(dict.fromkeys(cue.text for cue in grievances)) or "、".join(sentiment.cues[:3])
@@ -80,10 +84,13 @@ def classify_kind(text: str, sentiment: SentimentResult) -> KindResult:
     return KindResult("other", ["其他：无投诉、咨询、传闻或表扬特征"])
 
 
-def settle_kind(kind: KindResult, text: str, stance: str) -> KindResult:
-    """The kind once the stance is known: praise that reads negative is a complaint (sarcasm),
-    praise that reads neutral is none (方便 in a report is not thanks); a complaint that reads
-    calm and asks for something is a request."""
+def settle_kind(kind: KindResult, text: str, stance: str, about_us: bool = False) -> KindResult:
+    """The kind once the stance and the mention are known: praise that reads negative is a
+    complaint (sarcasm), praise that reads neutral is none (方便 in a report is not thanks); a
+    complaint that reads calm and asks for something is a request; a negative post about the bureau
+    (``about_us``) that is neither news nor another kind is a complaint (排队排到冻死, 局长的话你信吗)."""
+    if kind.kind == "other" and stance == "negative" and about_us and not _is_news(text):
+        return KindResult("complaint", ["投诉：谈及本局且立场负面，不是新闻报道"])
     if kind.kind == "praise" and stance == "negative":
         return KindResult("complaint", ["投诉：表扬用语但立场负面（反讽）"])
     if kind.kind == "praise" and stance == "neutral":

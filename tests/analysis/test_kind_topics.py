@@ -6,7 +6,7 @@ import pytest
 
 from analysis.assess import Judges, assess_texts
 from analysis.department import BusinessVocabulary, judge_department
-from analysis.kind import classify_kind, is_actionable, settle_kind
+from analysis.kind import KindResult, classify_kind, is_actionable, settle_kind
 from analysis.mention import MonitoringScheme
 from analysis.sentiment import SentimentResult, get_sentiment_model
 from analysis.topics import Topic
@@ -80,6 +80,17 @@ def test_requests_without_a_grievance_are_requests():
 def test_sarcastic_praise_settles_as_a_complaint():
     praise = classify_kind("真是好效率[微笑]，三个月还没批", SentimentResult(0.8, "positive", []))
     assert settle_kind(praise, "真是好效率[微笑]，三个月还没批", "negative").kind == "complaint"
+
+
+@pytest.mark.parametrize("text, about_us, expected", [
+    ("北湖区民政局门口排了一上午，冻得脚都麻了", True, "complaint"),
+    ("北湖区民政局门口排了一上午，冻得脚都麻了", False, "other"),
+    ("【快讯】北湖区一家养老院昨夜失火，老人已全部转移", True, "other"),
+])
+def test_a_negative_post_about_us_that_is_no_news_settles_as_a_complaint(text, about_us, expected):
+    other = KindResult("other", ["其他：无投诉、咨询、传闻或表扬特征"])
+    assert settle_kind(other, text, "negative", about_us).kind == expected
+    assert settle_kind(other, text, "neutral", about_us).kind == "other"
 
 
 @pytest.mark.parametrize("kind, board, expected", [

@@ -27,3 +27,16 @@ def test_short_forms_find_their_topic(vocab, text, topic):
 
 def test_another_departments_registry_is_not_the_marriage_registry(vocab):
     assert judge_department("不动产登记处排队三小时", vocab).department == "自然资源"
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("榆川mz的窗口中午也不休息了，给个赞", "region+subject"),
+    ("榆东区那个民政菊又上热搜了", "region+subject"),
+])
+def test_shipped_evasive_names_count_with_the_city(vocab, text, rule):
+    from analysis.mention import MonitoringScheme, find_mention
+    from yuqing.core.config.scheme import scheme_lists
+
+    scheme = MonitoringScheme.build(**scheme_lists(load_settings(default_config_dir())))
+    found = find_mention(text, scheme, judge_department(text, vocab))
+    assert found is not None and found.rule == rule
