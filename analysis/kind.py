@@ -86,14 +86,19 @@ def classify_kind(text: str, sentiment: SentimentResult) -> KindResult:
 
 def settle_kind(kind: KindResult, text: str, stance: str, about_us: bool = False) -> KindResult:
     """The kind once the stance and the mention are known: praise that reads negative is a
-    complaint (sarcasm), praise that reads neutral is none (方便 in a report is not thanks); a
-    complaint that reads calm and asks for something is a request; a negative post about the bureau
-    (``about_us``) that is neither news nor another kind is a complaint (排队排到冻死, 局长的话你信吗)."""
+    complaint (sarcasm); praise that reads neutral is a request or a question that says thanks,
+    else none (方便 in a report is not thanks); a complaint that reads calm and asks for something
+    is a request; a negative post about the bureau (``about_us``) that is neither news nor another
+    kind is a complaint (排队排到冻死, 局长的话你信吗)."""
     if kind.kind == "other" and stance == "negative" and about_us and not _is_news(text):
         return KindResult("complaint", ["投诉：谈及本局且立场负面，不是新闻报道"])
     if kind.kind == "praise" and stance == "negative":
         return KindResult("complaint", ["投诉：表扬用语但立场负面（反讽）"])
     if kind.kind == "praise" and stance == "neutral":
+        if request := _REQUEST.search(text):
+            return KindResult("request", [f"诉求：提出请求“{request.group(0)}”，致谢用语不是表扬"])
+        if asked := _consultation(text, False):
+            return KindResult("consultation", [*asked, "致谢用语不是表扬"])
         return KindResult("other", ["其他：含表扬用语但立场中性"])
     if kind.kind == "complaint" and stance != "negative" and (request := _REQUEST.search(text)):
         return KindResult("request", [f"诉求：提出请求“{request.group(0)}”，立场不负面"])

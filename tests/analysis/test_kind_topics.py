@@ -82,6 +82,16 @@ def test_sarcastic_praise_settles_as_a_complaint():
     assert settle_kind(praise, "真是好效率[微笑]，三个月还没批", "negative").kind == "complaint"
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("建议把敬老院的探视时间延长到晚上八点，谢谢", "request"),
+    ("请问补办结婚证要带户口本吗？谢谢", "consultation"),
+    ("窗口的大姐讲得很清楚，谢谢", "other"),
+])
+def test_thanks_that_read_neutral_settle_as_what_they_ask(text, expected):
+    thanks = KindResult("praise", ["表扬：含“谢谢”且情感不负面"])
+    assert settle_kind(thanks, text, "neutral").kind == expected
+
+
 @pytest.mark.parametrize("text, about_us, expected", [
     ("北湖区民政局门口排了一上午，冻得脚都麻了", True, "complaint"),
     ("北湖区民政局门口排了一上午，冻得脚都麻了", False, "other"),
