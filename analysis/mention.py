@@ -14,8 +14,8 @@ The rules, first that holds (exclusions are blanked out first):
 3. ``region+subject`` / ``local+subject``: an evasive name (民政菊) with a region word anywhere in
    the post, a subject word (generic name, a unit of the bureau) with one in the same sentence,
    or either on the city's own source (a forum post that names another city and not ours does not
-   count there; a letter to the city's board always does); there a
-   weak subject (a unit, the bare 民政) counts only in the title or when the post is civil-affairs
+   count there; a letter to the city's board always does); in a letter to the board a weak
+   subject (a unit, the bare 民政) counts only in the title or when the letter is civil-affairs
    business, since a housing complaint may name a nearby 敬老院 in passing;
 4. ``region+event`` / ``local+event``: the post is civil-affairs business by its event words (the
    department judgement says 民政), with a region word or on the city's own source;
@@ -227,7 +227,7 @@ def find_mention(text: str, scheme: MonitoringScheme, business: DepartmentMatch 
     if where is None:
         return None
     ours = business is not None and business.ours
-    weak = [h for h in _of(hits, scheme.weak) if not local or ours or h.start < title_end]
+    weak = [h for h in _of(hits, scheme.weak) if not addressed or ours or h.start < title_end]
     near = [h for h in [*_of(hits, scheme.subjects), *weak]
             if (local or _same_sentence(lowered, h, regions)) and not _foreign(lowered, h, scheme.regions)]
     subjects = [*_of(hits, scheme.evasive), *near]

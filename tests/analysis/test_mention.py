@@ -94,8 +94,13 @@ def test_words_before_the_city_level_are_not_other_cities():
 
 def test_a_unit_named_in_passing_on_the_board_does_not_count(scheme, vocab):
     text = "小区旁边敬老院门口的物业停车乱收费"
-    assert mention(text, scheme, vocab, local=True) is None
-    assert mention(text, scheme, vocab, local=True, title_end=5).label == "local+subject:敬老院"
+    assert mention(text, scheme, vocab, local=True, addressed=True) is None
+    assert mention(text, scheme, vocab, local=True, addressed=True, title_end=5).label == "local+subject:敬老院"
+
+
+def test_a_unit_named_on_the_citys_forum_counts_beside_another_departments_words(scheme, vocab):
+    text = "敬老院门口的物业停车乱收费，老人出门都难"
+    assert mention(text, scheme, vocab, local=True).label == "local+subject:敬老院"
 
 
 def test_every_kept_post_names_its_rule(scheme, vocab):
