@@ -40,3 +40,12 @@ def test_shipped_evasive_names_count_with_the_city(vocab, text, rule):
     scheme = MonitoringScheme.build(**scheme_lists(load_settings(default_config_dir())))
     found = find_mention(text, scheme, judge_department(text, vocab))
     assert found is not None and found.rule == rule
+
+
+@pytest.mark.parametrize("text, department", [
+    ("路口的红绿灯只给行人十秒，老人根本走不过去", "公安"),
+    ("楼下新开的酒吧每晚噪音扰民到两点", "生态环境"),
+    ("有人把杂物堆在消防通道里，火灾隐患很大", "其他"),
+])
+def test_shipped_departments_follow_the_guideline(vocab, text, department):
+    assert judge_department(text, vocab).department == department
