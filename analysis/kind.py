@@ -21,6 +21,10 @@ _ASKING = re.compile(r"请问|咨询一下|咨询：|咨询:|想问|想了解|(?
 _QUESTION = re.compile(r"(?:怎么|怎麼|如何|哪里|哪裡|哪个|哪些|多少|多久|几|幾|什么|什麼|啥|是否|能不能|可不可以"
                        r"|可以.{0,12}吗|需要.{0,12}吗|吗|嗎|呢|还是|是不是|有没有|算不算|(\w)不\1|不)[^。！!？?]{0,12}[？?]")
 _PRAISE_WORDS = re.compile(r"表扬|夸一下|夸夸|要夸|推荐|公道话|没得说|做得(?:好|不错|还行|很好)|值得|很好|挺好|不错|暖|\[(?:赞|鼓掌|心|good)\]")
+_UNMARKED_QUESTION = re.compile(r"(?:吗|嗎|什么|什麼|啥|哪里|哪裡|哪儿|多少|几点|怎么办|咋办|咩|边度|邊度|有冇|点算|點算)"
+                                r"[\s~～。.…]*$|(?:咩|边度|邊度|有冇|系咪|係咪|点样|點樣|几时|幾時|啥子|咋个)[^。！!]{0,20}[？?]"
+                                r"|\b(?:how|what|where|when|which|who|can|could|is|are|does|do)\b[^.!?。！？]*\?", re.IGNORECASE)
+"""A question without a question mark (民政局周六上班吗), in Cantonese or other dialect words, or in English."""
 _NEWS = re.compile(r"^.{0,12}讯|据.{0,8}报道|记者|通报|热搜|新闻|发布会|^【.{2,30}】")
 _FIRST_PERSON = re.compile(r"我|俺|咱")
 _REQUEST = re.compile(r"建议|希望|恳请|恳求|请求|呼吁|盼望|期盼|望.{0,4}(?:尽快|早日|能够|予以)|请.{0,8}(?:解决|处理|落实|安排|增设|"
@@ -88,10 +92,13 @@ def settle_kind(kind: KindResult, text: str, stance: str, about_us: bool = False
     """The kind once the stance and the mention are known: praise that reads negative is a
     complaint (sarcasm); praise that reads neutral is a request or a question that says thanks,
     else none (方便 in a report is not thanks); a complaint that reads calm and asks for something
-    is a request; a negative post about the bureau (``about_us``) that is neither news nor another
-    kind is a complaint (排队排到冻死, 局长的话你信吗)."""
+    is a request; a post about the bureau (``about_us``) that is of no other kind is a complaint
+    when it reads negative and is no news (排队排到冻死, 局长的话你信吗), a consultation when it asks
+    without a question mark, in dialect or in English (民政局周六上班吗)."""
     if kind.kind == "other" and stance == "negative" and about_us and not _is_news(text):
         return KindResult("complaint", ["投诉：谈及本局且立场负面，不是新闻报道"])
+    if kind.kind == "other" and stance != "negative" and about_us and (asked := _UNMARKED_QUESTION.search(text)):
+        return KindResult("consultation", [f"咨询：向本局提问“{asked.group(0).strip()}”"])
     if kind.kind == "praise" and stance == "negative":
         return KindResult("complaint", ["投诉：表扬用语但立场负面（反讽）"])
     if kind.kind == "praise" and stance == "neutral":

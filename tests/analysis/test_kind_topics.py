@@ -82,6 +82,18 @@ def test_sarcastic_praise_settles_as_a_complaint():
     assert settle_kind(praise, "真是好效率[微笑]，三个月还没批", "negative").kind == "complaint"
 
 
+@pytest.mark.parametrize("text, about_us, expected", [
+    ("北湖区婚姻登记处中午休息吗", True, "consultation"),
+    ("想问下北湖区殡仪馆喺边度？", True, "consultation"),
+    ("Where do I apply for 低保 in 北湖区? Thanks", True, "consultation"),
+    ("北湖区婚姻登记处中午休息吗", False, "other"),
+    ("北湖区婚姻登记处门口的银杏叶黄了", True, "other"),
+])
+def test_a_question_to_us_without_a_question_mark_settles_as_a_consultation(text, about_us, expected):
+    other = KindResult("other", ["其他：无投诉、咨询、传闻或表扬特征"])
+    assert settle_kind(other, text, "neutral", about_us).kind == expected
+
+
 @pytest.mark.parametrize("text, expected", [
     ("建议把敬老院的探视时间延长到晚上八点，谢谢", "request"),
     ("请问补办结婚证要带户口本吗？谢谢", "consultation"),
