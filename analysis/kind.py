@@ -97,8 +97,8 @@ def settle_kind(kind: KindResult, text: str, stance: str, about_us: bool = False
     without a question mark, in dialect or in English (民政局周六上班吗)."""
     if kind.kind == "other" and stance == "negative" and about_us and not _is_news(text):
         return KindResult("complaint", ["投诉：谈及本局且立场负面，不是新闻报道"])
-    if kind.kind == "other" and stance != "negative" and about_us and (asked := _UNMARKED_QUESTION.search(text)):
-        return KindResult("consultation", [f"咨询：向本局提问“{asked.group(0).strip()}”"])
+    if kind.kind == "other" and stance != "negative" and about_us and (question := _UNMARKED_QUESTION.search(text)):
+        return KindResult("consultation", [f"咨询：向本局提问“{question.group(0).strip()}”"])
     if kind.kind == "praise" and stance == "negative":
         return KindResult("complaint", ["投诉：表扬用语但立场负面（反讽）"])
     if kind.kind == "praise" and stance == "neutral":
