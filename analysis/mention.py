@@ -200,7 +200,7 @@ def _foreign(text: str, hit: Hit, regions: tuple[str, ...]) -> bool:
         return False
     stem = before[-2:-1]
     return bool(stem) and (stem.isascii() and stem.isalnum() or "\u4e00" <= stem <= "\u9fff"
-                           and stem not in _NOT_PLACE_CHARS and _place_stem(before[-3:-1]))
+                           and _place_stem(before[-3:-1]))
 
 
 def find_mention(text: str, scheme: MonitoringScheme, business: DepartmentMatch | None = None,

@@ -154,9 +154,8 @@ class MinHashIndex:
         """The most similar indexed key at or above the threshold; when there is none, the signature
         is indexed under ``key`` and None is returned."""
         bands = band_keys(sig[None, :])[0]
-        hits = self.query(sig, bands)
-        if hits:
-            return hits[0]
+        if hit := self.best(sig, bands):
+            return hit
         self.add(key, sig, bands)
         return None
 
@@ -195,9 +194,10 @@ class MinHashIndex:
         order = np.argsort(-scores, kind="stable")
         return [(self._keys[rows[i]], float(scores[i])) for i in order if scores[i] >= self.threshold]
 
-    def best(self, sig: np.ndarray) -> tuple[str, float] | None:
-        """The most similar indexed key at or above the threshold, or None."""
-        hits = self.query(sig)
+    def best(self, sig: np.ndarray, bands: np.ndarray | None = None) -> tuple[str, float] | None:
+        """The most similar indexed key at or above the threshold, or None (``bands``: the signature's
+        ``band_keys`` row, when known)."""
+        hits = self.query(sig, bands)
         return hits[0] if hits else None
 
     def _append(self, keys: list[str], sigs: np.ndarray) -> list[int]:

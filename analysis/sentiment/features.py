@@ -84,6 +84,7 @@ def tokens(text: str) -> TokenSet:
 
 
 _NOT_SHOWN = ("any", "many")
+"""Token bodies never shown as a reason: the cue summaries' (g:any, g:many, p:any), and so the words too."""
 
 
 @lru_cache(maxsize=CUT_CACHE)
@@ -157,7 +158,7 @@ def readable(token: str) -> str:
     (n-grams, the context token, other models' own tokens), one-character words and pairs with a
     one-character side (such as "了 三个"), which read as fragments."""
     kind, _, body = token.removeprefix(CONTEXT_PREFIX).partition(":")
-    if kind not in _READABLE_KINDS or body in ("any", "many") or (kind == "w" and len(body) < 2):
+    if kind not in _READABLE_KINDS or body in _NOT_SHOWN or (kind == "w" and len(body) < 2):
         return ""
     if kind == "b" and min(len(part) for part in body.split(" ")) < 2:
         return ""

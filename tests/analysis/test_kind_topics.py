@@ -82,18 +82,6 @@ def test_sarcastic_praise_settles_as_a_complaint():
     assert settle_kind(praise, "真是好效率[微笑]，三个月还没批", "negative").kind == "complaint"
 
 
-@pytest.mark.parametrize("text, about_us, expected", [
-    ("北湖区婚姻登记处中午休息吗", True, "consultation"),
-    ("想问下北湖区殡仪馆喺边度？", True, "consultation"),
-    ("Where do I apply for 低保 in 北湖区? Thanks", True, "consultation"),
-    ("北湖区婚姻登记处中午休息吗", False, "other"),
-    ("北湖区婚姻登记处门口的银杏叶黄了", True, "other"),
-])
-def test_a_question_to_us_without_a_question_mark_settles_as_a_consultation(text, about_us, expected):
-    other = KindResult("other", ["其他：无投诉、咨询、传闻或表扬特征"])
-    assert settle_kind(other, text, "neutral", about_us).kind == expected
-
-
 @pytest.mark.parametrize("text, expected", [
     ("建议把敬老院的探视时间延长到晚上八点，谢谢", "request"),
     ("请问补办结婚证要带户口本吗？谢谢", "consultation"),
@@ -104,15 +92,28 @@ def test_thanks_that_read_neutral_settle_as_what_they_ask(text, expected):
     assert settle_kind(thanks, text, "neutral").kind == expected
 
 
-@pytest.mark.parametrize("text, about_us, expected", [
-    ("北湖区民政局门口排了一上午，冻得脚都麻了", True, "complaint"),
-    ("北湖区民政局门口排了一上午，冻得脚都麻了", False, "other"),
-    ("【快讯】北湖区一家养老院昨夜失火，老人已全部转移", True, "other"),
+QUEUE = "北湖区民政局门口排了一上午，冻得脚都麻了"
+FIRE_NEWS = "【快讯】北湖区一家养老院昨夜失火，老人已全部转移"
+OPENING_HOURS = "北湖区婚姻登记处中午休息吗"
+
+
+@pytest.mark.parametrize("text, stance, about_us, expected", [
+    (QUEUE, "negative", True, "complaint"),
+    (QUEUE, "negative", False, "other"),
+    (FIRE_NEWS, "negative", True, "other"),
+    (QUEUE, "neutral", True, "other"),
+    (QUEUE, "neutral", False, "other"),
+    (FIRE_NEWS, "neutral", True, "other"),
+    (OPENING_HOURS, "neutral", True, "consultation"),
+    ("想问下北湖区殡仪馆喺边度？", "neutral", True, "consultation"),
+    ("Where do I apply for 低保 in 北湖区? Thanks", "neutral", True, "consultation"),
+    (OPENING_HOURS, "neutral", False, "other"),
+    ("北湖区婚姻登记处门口的银杏叶黄了", "neutral", True, "other"),
 ])
-def test_a_negative_post_about_us_that_is_no_news_settles_as_a_complaint(text, about_us, expected):
+def test_a_post_about_us_of_no_kind_settles_as_a_complaint_or_a_question_by_its_stance(text, stance, about_us, expected):
+    """Negative and no news: a complaint; a question without a question mark, in dialect or in English: a consultation."""
     other = KindResult("other", ["其他：无投诉、咨询、传闻或表扬特征"])
-    assert settle_kind(other, text, "negative", about_us).kind == expected
-    assert settle_kind(other, text, "neutral", about_us).kind == "other"
+    assert settle_kind(other, text, stance, about_us).kind == expected
 
 
 @pytest.mark.parametrize("kind, board, expected", [
