@@ -2,7 +2,8 @@
 
 For each untouched set it prints mention precision and recall, negative precision and recall,
 actionable recall and precision, the share of actionable posts called positive, department accuracy (civil
-affairs or not; which department for the others), topic accuracy on civil-affairs posts, kind accuracy:
+affairs or not; which department for the others; on the real sets also the exact department of every
+post, where an empty one is no government business), topic accuracy on civil-affairs posts, kind accuracy:
 - real board messages labelled by hand, ``test`` split, scored as messages on the city's own
   board (the profile's first ``board`` source), and the ``random`` sample alone;
 - real Weibo posts labelled by hand, ``test`` split, scored as open-web posts;
@@ -64,8 +65,10 @@ def _ratio(hits: int, total: int) -> str:
     return f"{hits / total:.3f} ({hits}/{total})" if total else "—"
 
 
-def measure(truths: Sequence[Truth], rows: Sequence[dict[str, str]]) -> list[tuple[str, str]]:
-    """The figures of one set: truths against the score rows of the same posts."""
+def measure(truths: Sequence[Truth], rows: Sequence[dict[str, str]], none_labelled: bool = False) -> list[tuple[str, str]]:
+    """The figures of one set: truths against the score rows of the same posts; ``none_labelled``: an
+    empty department in the labels means no government business at all (real labels), so the exact
+    department over every post is measured too."""
     def pairs(when: Callable[[Truth, dict[str, str]], bool]) -> list[tuple[Truth, dict[str, str]]]:
         return [(t, r) for t, r in zip(truths, rows) if when(t, r)]
 
@@ -89,6 +92,8 @@ def measure(truths: Sequence[Truth], rows: Sequence[dict[str, str]]) -> list[tup
         ("民政/非民政", _ratio(sum((t.department == "民政") == (r["department"] == "民政") for t, r in departed),
                                len(departed))),
         ("其他部门建议", _ratio(sum(t.department == r["department"] for t, r in others), len(others))),
+        *([("部门（含无）", _ratio(sum(t.department == r["department"] for t, r in zip(truths, rows)), len(truths)))]
+          if none_labelled else []),
         ("民政主题", _ratio(sum(t.topic == r["topic"] for t, r in civil), len(civil))),
         ("类别", _ratio(sum(t.kind == r["kind"] for t, r in zip(truths, rows)), len(truths))),
     ]
@@ -200,11 +205,11 @@ def main(argv: list[str] | None = None) -> None:
     tests = board_posts("test")
     truths = real_truths(tests, board)
     rows = score_rows(scorer, truths)
-    print_set(f"真实留言板标注 test（{len(truths)} 条，按本市留言板计）", measure(truths, rows))
+    print_set(f"真实留言板标注 test（{len(truths)} 条，按本市留言板计）", measure(truths, rows, True))
     randoms = [(t, r) for t, r, p in zip(truths, rows, tests) if p.sample == "random"]
-    print_set(f"其中随机抽样部分（{len(randoms)} 条）", measure(*zip(*randoms)))
+    print_set(f"其中随机抽样部分（{len(randoms)} 条）", measure(*zip(*randoms), True))
     weibo = real_truths(weibo_posts("test"), "")
-    print_set(f"真实微博标注 test（{len(weibo)} 条）", measure(weibo, score_rows(scorer, weibo)))
+    print_set(f"真实微博标注 test（{len(weibo)} 条）", measure(weibo, score_rows(scorer, weibo), True))
     domain = domain_truths(read_rows(DOMAIN_CSV, "test"), forum)
     print_set(f"民政领域测试集 test（{len(domain)} 条）", measure(domain, score_rows(scorer, domain)))
     if not args.no_lowo:
