@@ -157,16 +157,19 @@ def assess_texts(texts: Sequence[str], judges: Judges, contexts: Sequence[Source
     first = kinds.classify_all(joined, results, rules, plain)
     stances = (judges.stance or shipped_stance_model()).predict(
         joined, results, [rule.kind for rule in rules], [c.addressed for c in contexts], plain)
+    matches = [judge_department(text, judges.business, c.title, government=c.addressed) for text, c in zip(texts, contexts)]
+    mentions = [_mention(joined[i], title_end(c.title, text), judges, matches[i], c)
+                for i, (text, c) in enumerate(zip(texts, contexts))]
+    about = [mention is not None for mention in mentions] if mentioned is None else list(mentioned)
+    departments = (judges.departments or shipped_department_model()).refine_all(
+        texts, [c.title for c in contexts], matches, [not about_us for about_us in about])
     out = []
-    for i, (text, context) in enumerate(zip(texts, contexts)):
-        department = (judges.departments or shipped_department_model()).refine(
-            text, context.title, judge_department(text, judges.business, context.title, government=context.addressed))
-        mention = _mention(joined[i], title_end(context.title, text), judges, department, context)
-        flag = mentioned[i] if mentioned is not None else (mention is not None or judges.scheme is None)
-        about_us = mention is not None if mentioned is None else mentioned[i]
-        kind = settle_kind(first[i], joined[i], stances[i].stance, about_us)
+    for i, context in enumerate(contexts):
+        flag = about[i] or (mentioned is None and judges.scheme is None)
+        kind = settle_kind(first[i], joined[i], stances[i].stance, about[i])
         actionable, why = is_actionable(kind.kind, context.addressed)
-        out.append(TextAssessment(results[i], kind, department.topic, flag, stances[i], department, actionable, why, mention))
+        out.append(TextAssessment(results[i], kind, departments[i].topic, flag, stances[i], departments[i], actionable, why,
+                                  mentions[i]))
     return out
 
 

@@ -5,8 +5,10 @@ tells civil affairs apart well, and its words are the reasons). Among the other 
 is weaker, because real letters name a housing estate, a road and a shop in one breath; here a
 linear support-vector classifier (one against the rest) over the vocabulary's scores and the
 title's and opening's words and character n-grams, trained on the hand-labelled real board letters and Weibo posts (``train`` split), picks the
-department to suggest for transfer (转办). Train with ``yuqing train-department`` (the profile gives
-the vocabulary).
+department to suggest for transfer (转办). When the vocabulary finds no department's words in an
+open-web post that is not about the bureau, the model is asked too, and it may answer that the post
+is no government business at all (the empty class, learned from Weibo chatter). Train with
+``yuqing train-department`` (the profile gives the vocabulary).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sklearn.svm import LinearSVC
 
 from analysis.department import CIVIL_AFFAIRS, BusinessVocabulary, DepartmentMatch, judge_department
 from analysis.kind_model import KindWeights
-from analysis.sentiment.features import prepare, token_index, words
+from analysis.sentiment.features import prepare, words
 
 DEFAULT_DEPARTMENT_MODEL = Path(__file__).parent / "model" / "department.npz"
 DEPARTMENT_FEATURES = 2**18
@@ -55,22 +57,38 @@ class DepartmentModel:
 
     def __init__(self, model_path: str | Path | None = None) -> None:
         self._params = KindWeights.load(Path(model_path) if model_path else DEFAULT_DEPARTMENT_MODEL)
-        self._allowed = np.array([name not in (CIVIL_AFFAIRS, "") for name in self._params.kinds])
+        self._departments = np.array([name not in (CIVIL_AFFAIRS, "") for name in self._params.kinds])
+        self._departments_or_none = np.array([name != CIVIL_AFFAIRS for name in self._params.kinds])
 
-    def refine(self, text: str, title: str, match: DepartmentMatch) -> DepartmentMatch:
-        """The vocabulary's match, with the other department replaced by the model's choice."""
-        if match.ours or not match.department:
-            return match
-        found = department_features(text, title, match)
-        columns = [token_index(name, self._params.weights.shape[1]) for name in found]
-        scores = self._params.weights[:, columns] @ np.fromiter(found.values(), np.float32, len(found)) \
-            + self._params.intercepts
-        name = self._params.kinds[int(np.argmax(np.where(self._allowed, scores, -np.inf)))]
+    def refine(self, text: str, title: str, match: DepartmentMatch, guess: bool = False) -> DepartmentMatch:
+        """The vocabulary's match, with the other department replaced by the model's choice; with
+        ``guess`` (a post not about the bureau), also a match that found no department's words, which
+        the model may leave with none."""
+        return self.refine_all([text], [title], [match], [guess])[0]
+
+    def refine_all(self, texts: Sequence[str], titles: Sequence[str], matches: Sequence[DepartmentMatch],
+                   guesses: Sequence[bool] | None = None) -> list[DepartmentMatch]:
+        """``refine`` for many posts, hashed in one batch."""
+        guesses = guesses if guesses is not None else [False] * len(matches)
+        refined = list(matches)
+        asked = [i for i, (match, guess) in enumerate(zip(matches, guesses))
+                 if not match.ours and (match.department or guess)]
+        if not asked:
+            return refined
+        rows = _matrix([department_features(texts[i], titles[i], matches[i]) for i in asked], self._params.weights.shape[1])
+        scores = np.asarray(rows @ self._params.weights.T) + self._params.intercepts
+        for i, row in zip(asked, scores):
+            refined[i] = self._choose(matches[i], row)
+        return refined
+
+    def _choose(self, match: DepartmentMatch, scores: np.ndarray) -> DepartmentMatch:
+        allowed = self._departments if match.department else self._departments_or_none
+        name = self._params.kinds[int(np.argmax(np.where(allowed, scores, -np.inf)))]
         if name == match.department:
             return match
-        said = f"（用语判断原为{match.department}）"
+        said = f"（用语判断原为{match.department}）" if match.department else "（未命中部门用语）"
         return DepartmentMatch(name, match.topic, match.words, match.scores,
-                               [f"属{name}业务：部门模型据真实留言标注判断{said}，建议转办{name}"])
+                               [f"属{name}业务：部门模型据真实标注判断{said}，建议转办{name}"])
 
     @property
     def version(self) -> str:
@@ -85,9 +103,14 @@ def shipped_department_model() -> DepartmentModel:
 
 
 def train_department(texts: Sequence[str], titles: Sequence[str], departments: Sequence[str],
-                     vocab: BusinessVocabulary, c: float = SHIPPED_C, info: dict | None = None) -> KindWeights:
-    """Fit the model on posts, their titles and their hand-labelled departments."""
-    rows = [department_features(text, title, judge_department(text, vocab, title)) for text, title in zip(texts, titles)]
+                     vocab: BusinessVocabulary, c: float = SHIPPED_C, info: dict | None = None,
+                     governments: Sequence[bool] | None = None) -> KindWeights:
+    """Fit the model on cleaned posts, their titles and their hand-labelled departments (the empty one
+    for no government business); ``governments`` says which posts address a government body (board
+    letters), as ``judge_department`` reads it, all when not given."""
+    governments = [True] * len(texts) if governments is None else governments
+    rows = [department_features(text, title, judge_department(text, vocab, title, government=government))
+            for text, title, government in zip(texts, titles, governments)]
     matrix = _matrix(rows, DEPARTMENT_FEATURES)
     model = LinearSVC(C=c, max_iter=20000).fit(matrix, list(departments))
     return KindWeights.fitted(model, matrix, {"c": c, "rows": len(rows), **(info or {})})
@@ -95,11 +118,14 @@ def train_department(texts: Sequence[str], titles: Sequence[str], departments: S
 
 def train_shipped(vocab: BusinessVocabulary, out: Path = DEFAULT_DEPARTMENT_MODEL) -> Path:
     """Train on the real labels' train split (board letters and Weibo posts) with ``vocab`` and save to ``out``."""
+    from analysis.normalize import clean_text
     from analysis.real_labels import board_posts, weibo_posts
     from analysis.sentiment.training import training_stamp
 
-    posts = [p for p in [*board_posts("train"), *weibo_posts("train")] if p.department]
+    letters, weibo = board_posts("train"), weibo_posts("train")
+    posts = [*letters, *weibo]
     sources = ["analysis/data/labels/board.csv split=train", "analysis/data/labels/weibo.csv split=train"]
-    weights = train_department([p.text for p in posts], [p.title for p in posts], [p.department for p in posts],
-                               vocab, info={"trained": training_stamp(), "sources": sources})
+    weights = train_department([clean_text(p.text) for p in posts], [p.title for p in posts],
+                               [p.department for p in posts], vocab, info={"trained": training_stamp(), "sources": sources},
+                               governments=[True] * len(letters) + [False] * len(weibo))
     return weights.save(out)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from analysis.assess import AnalysisRules, Judges, PostFacts, SourceContext, assess_post, assess_texts
 from analysis.department import BusinessVocabulary, Department
 from analysis.hotness import Snapshot
@@ -64,6 +66,28 @@ def test_another_departments_matter_naming_the_bureau_is_kept_for_transfer():
     result = assessed("江南市民政局说我妈的养老保险归人社管，退休金到底找谁？")
     assert result.mentioned and result.department_name == "人社" and result.owner == ""
     assert any("建议转办人社" in reason for reason in result.reasons)
+
+
+@pytest.fixture(scope="module")
+def guessing_judges(tmp_path_factory) -> Judges:
+    """JUDGES with a department model that learned estate complaints (words the vocabulary lacks) and chatter."""
+    from dataclasses import replace
+
+    from analysis.department_model import DepartmentModel, train_department
+
+    posts = [(f"{place}{text}", department) for place in ("东苑", "西苑", "南苑", "北苑")
+             for text, department in (("小区物业又乱收停车费", "住建"), ("今天的晚霞真好看", ""))]
+    weights = train_department([t for t, _ in posts], [""] * len(posts), [d for _, d in posts], JUDGES.business,
+                               governments=[False] * len(posts))
+    return replace(JUDGES, departments=DepartmentModel(weights.save(tmp_path_factory.mktemp("dept") / "d.npz")))
+
+
+def test_a_post_with_no_departments_words_is_guessed_only_when_not_about_the_bureau(guessing_judges):
+    text = "江南中苑小区物业又乱收停车费"
+    elsewhere, under_our_post = assess_texts([text, text], guessing_judges,
+                                             [SourceContext(), SourceContext(own_thread="weibo:1")])
+    assert not elsewhere.mentioned and elsewhere.department_name == "住建"
+    assert under_our_post.mentioned and under_our_post.department_name == ""
 
 
 def test_a_comment_under_the_bureaus_post_is_a_mention_without_a_city():

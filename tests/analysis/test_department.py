@@ -67,3 +67,36 @@ def test_learned_choice_reads_character_grams_of_words_it_never_met(vocab, tmp_p
     model = DepartmentModel(weights.save(tmp_path / "d.npz"))
     for title, department in (("新苑架空层面漏水", "住建"), ("新苑垃圾站点太臭", "城管")):
         assert model.refine("", title, judge_department("", vocab, title)).department == department
+
+
+@pytest.fixture(scope="module")
+def open_web_model(vocab, tmp_path_factory):
+    """A department model that learned open-web posts with no department's words: some are a
+    department's business, the rest no government business at all."""
+    from analysis.department_model import DepartmentModel, train_department
+
+    posts = [(f"{place}{text}", department) for place in ("东城", "西城", "南城", "北城", "中城")
+             for text, department in (("疫苗第二针还没通知接种", "卫健"), ("这家店的蛋糕过期了还在卖", "市场监管"),
+                                      ("今天的晚霞好美", ""))]
+    weights = train_department([t for t, _ in posts], [""] * len(posts), [d for _, d in posts], vocab,
+                               governments=[False] * len(posts))
+    return DepartmentModel(weights.save(tmp_path_factory.mktemp("dept") / "d.npz"))
+
+
+@pytest.mark.parametrize("text, department", [
+    ("新城疫苗第二针什么时候通知", "卫健"),
+    ("新城那家店的蛋糕过期了", "市场监管"),
+    ("新城的晚霞好美", ""),
+])
+def test_a_post_with_no_departments_words_gets_the_models_guess_or_none(vocab, open_web_model, text, department):
+    match = judge_department(text, vocab, government=False)
+    assert match.department == ""
+    guessed = open_web_model.refine(text, "", match, guess=True)
+    assert guessed.department == department
+    if department:
+        assert "未命中部门用语" in guessed.reasons[0] and f"建议转办{department}" in guessed.reasons[0]
+
+
+def test_a_post_about_the_bureau_is_never_guessed_away(vocab, open_web_model):
+    match = judge_department("新城疫苗第二针什么时候通知", vocab, government=False)
+    assert open_web_model.refine("新城疫苗第二针什么时候通知", "", match).department == ""
