@@ -205,11 +205,11 @@ def main(argv: list[str] | None = None) -> None:
     tests = board_posts("test")
     truths = real_truths(tests, board)
     rows = score_rows(scorer, truths)
-    print_set(f"真实留言板标注 test（{len(truths)} 条，按本市留言板计）", measure(truths, rows, True))
+    print_set(f"真实留言板标注 test（{len(truths)} 条，按本市留言板计）", measure(truths, rows, none_labelled=True))
     randoms = [(t, r) for t, r, p in zip(truths, rows, tests) if p.sample == "random"]
-    print_set(f"其中随机抽样部分（{len(randoms)} 条）", measure(*zip(*randoms), True))
+    print_set(f"其中随机抽样部分（{len(randoms)} 条）", measure(*zip(*randoms), none_labelled=True))
     weibo = real_truths(weibo_posts("test"), "")
-    print_set(f"真实微博标注 test（{len(weibo)} 条）", measure(weibo, score_rows(scorer, weibo), True))
+    print_set(f"真实微博标注 test（{len(weibo)} 条）", measure(weibo, score_rows(scorer, weibo), none_labelled=True))
     domain = domain_truths(read_rows(DOMAIN_CSV, "test"), forum)
     print_set(f"民政领域测试集 test（{len(domain)} 条）", measure(domain, score_rows(scorer, domain)))
     if not args.no_lowo:

@@ -69,17 +69,13 @@ def test_another_departments_matter_naming_the_bureau_is_kept_for_transfer():
 
 
 @pytest.fixture(scope="module")
-def guessing_judges(tmp_path_factory) -> Judges:
+def guessing_judges(department_model_from) -> Judges:
     """JUDGES with a department model that learned estate complaints (words the vocabulary lacks) and chatter."""
     from dataclasses import replace
 
-    from analysis.department_model import DepartmentModel, train_department
-
     posts = [(f"{place}{text}", department) for place in ("东苑", "西苑", "南苑", "北苑")
              for text, department in (("小区物业又乱收停车费", "住建"), ("今天的晚霞真好看", ""))]
-    weights = train_department([t for t, _ in posts], [""] * len(posts), [d for _, d in posts], JUDGES.business,
-                               governments=[False] * len(posts))
-    return replace(JUDGES, departments=DepartmentModel(weights.save(tmp_path_factory.mktemp("dept") / "d.npz")))
+    return replace(JUDGES, departments=department_model_from(posts, JUDGES.business, open_web=True))
 
 
 def test_a_post_with_no_departments_words_is_guessed_only_when_not_about_the_bureau(guessing_judges):

@@ -57,30 +57,23 @@ def test_what_a_letter_asks_to_have_done_weighs_twice(vocab):
     assert judge_department("社保和退休金都在外地，这里的低保标准是多少？", vocab).department == "人社"
 
 
-def test_learned_choice_reads_character_grams_of_words_it_never_met(vocab, tmp_path):
-    from analysis.department_model import DepartmentModel, train_department
-
+def test_learned_choice_reads_character_grams_of_words_it_never_met(vocab, department_model_from):
     letters = [(f"{place}楼下的{thing}{n}号又坏了", department)
                for n, place in enumerate(["东苑", "西苑", "南苑", "北苑", "中苑"])
                for thing, department in (("架空层", "住建"), ("垃圾站", "城管"))]
-    weights = train_department([t for t, _ in letters], [t for t, _ in letters], [d for _, d in letters], vocab)
-    model = DepartmentModel(weights.save(tmp_path / "d.npz"))
+    model = department_model_from(letters, vocab, titles=[text for text, _ in letters])
     for title, department in (("新苑架空层面漏水", "住建"), ("新苑垃圾站点太臭", "城管")):
         assert model.refine("", title, judge_department("", vocab, title)).department == department
 
 
 @pytest.fixture(scope="module")
-def open_web_model(vocab, tmp_path_factory):
+def open_web_model(vocab, department_model_from):
     """A department model that learned open-web posts with no department's words: some are a
     department's business, the rest no government business at all."""
-    from analysis.department_model import DepartmentModel, train_department
-
     posts = [(f"{place}{text}", department) for place in ("东城", "西城", "南城", "北城", "中城")
              for text, department in (("疫苗第二针还没通知接种", "卫健"), ("这家店的蛋糕过期了还在卖", "市场监管"),
                                       ("今天的晚霞好美", ""))]
-    weights = train_department([t for t, _ in posts], [""] * len(posts), [d for _, d in posts], vocab,
-                               governments=[False] * len(posts))
-    return DepartmentModel(weights.save(tmp_path_factory.mktemp("dept") / "d.npz"))
+    return department_model_from(posts, vocab, open_web=True)
 
 
 @pytest.mark.parametrize("text, department", [
@@ -97,6 +90,6 @@ def test_a_post_with_no_departments_words_gets_the_models_guess_or_none(vocab, o
         assert "未命中部门用语" in guessed.reasons[0] and f"建议转办{department}" in guessed.reasons[0]
 
 
-def test_a_post_about_the_bureau_is_never_guessed_away(vocab, open_web_model):
+def test_without_guess_a_match_with_no_departments_words_is_left_alone(vocab, open_web_model):
     match = judge_department("新城疫苗第二针什么时候通知", vocab, government=False)
     assert open_web_model.refine("新城疫苗第二针什么时候通知", "", match).department == ""
