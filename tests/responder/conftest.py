@@ -14,7 +14,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.smtp import smtp_server as running_smtp_server
-from yuqing.shell.demo.mailsink import free_port
 from yuqing.core.storage.db import transaction
 from yuqing.core.storage.models import Assessment, Event, Post
 
@@ -72,7 +71,7 @@ class Receiver:
         self.replies: list[dict] = []
         self.hang = False
         self.release = threading.Event()
-        self.port = free_port()
+        self.port = 0
         self.server: ThreadingHTTPServer | None = None
 
     @property
@@ -81,7 +80,7 @@ class Receiver:
         return f"http://127.0.0.1:{self.port}/hook"
 
     def start(self) -> None:
-        """Listen (again) on the fixed port."""
+        """Listen: the first time on a port the system picks, again on that same port."""
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -104,6 +103,7 @@ class Receiver:
 
         ThreadingHTTPServer.allow_reuse_address = True
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
