@@ -62,18 +62,20 @@ def forget_cuts() -> None:
 
 class TokenSet(frozenset):
     """A text's feature tokens, knowing the readable text of those a reason can show (``shown``:
-    words, pairs, emoticons and cues, as ``readable`` gives it) and which tokens carry no context
-    prefix (``plain``)."""
+    words, pairs, emoticons and cues, as ``readable`` gives it), which tokens carry no context
+    prefix (``plain``) and, once ``token_matrix`` has hashed them, the columns at ``N_FEATURES``
+    of the plain tokens and of the others (``columns``)."""
 
-    __slots__ = ("shown", "plain")
+    __slots__ = ("shown", "plain", "columns")
 
     shown: dict[str, str]
     plain: frozenset[str]
+    columns: tuple[np.ndarray, np.ndarray] | None
 
     def __new__(cls, found: Iterable[str] = (), shown: dict[str, str] | None = None,
                 plain: frozenset[str] = frozenset()) -> TokenSet:
         made = super().__new__(cls, found)
-        made.shown, made.plain = shown or {}, plain
+        made.shown, made.plain, made.columns = shown or {}, plain, None
         return made
 
 
@@ -127,10 +129,40 @@ def hash_tokens(token_sets: Iterable[Iterable[str]], n_features: int = N_FEATURE
     return matrix
 
 
+def _hash_columns(token_sets: Sequence[TokenSet]) -> None:
+    """Give every token set that lacks them its columns at ``N_FEATURES``, hashed in one batch."""
+    missing = [found for found in token_sets if found.columns is None]
+    if not missing:
+        return
+    rest = [found - found.plain if len(found) > len(found.plain) else () for found in missing]
+    hashed = hash_tokens([*(found.plain for found in missing), *rest], N_FEATURES)
+    indices, starts = hashed.indices, hashed.indptr
+    for i, found in enumerate(missing):
+        j = i + len(missing)
+        found.columns = (indices[starts[i]:starts[i + 1]], indices[starts[j]:starts[j + 1]])
+
+
+def token_matrix(token_sets: Sequence[TokenSet], n_features: int = N_FEATURES, plain: bool = False) -> sparse.csr_matrix:
+    """``hash_tokens`` of token sets made by ``tokens`` (of their context-free tokens alone when
+    ``plain``). At a width that divides ``N_FEATURES`` each text is hashed once, whatever the width
+    and the part: a token's column at a narrower width is its column at ``N_FEATURES`` modulo it."""
+    if N_FEATURES % n_features:
+        return hash_tokens((found.plain if plain else found for found in token_sets), n_features)
+    _hash_columns(token_sets)
+    rows = [found.columns[0] if plain else np.concatenate(found.columns) for found in token_sets]  # type: ignore[index]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(row) for row in rows], out=indptr[1:])
+    indices = np.concatenate(rows) % n_features if rows else np.zeros(0, dtype=np.int32)
+    matrix = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), n_features))
+    matrix.sum_duplicates()
+    matrix.data = np.ones_like(matrix.data)
+    return matrix
+
+
 def plain_matrix(texts: Iterable[str], n_features: int) -> sparse.csr_matrix:
     """The binary matrix of each text's context-free tokens, the part the kind and stance models
     share, hashed once for both."""
-    return hash_tokens((tokens(text).plain for text in texts), n_features)
+    return token_matrix([tokens(text) for text in texts], n_features, plain=True)
 
 
 def with_tokens(texts: Sequence[str], extra: Iterable[Iterable[str]], n_features: int,

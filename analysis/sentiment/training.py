@@ -14,7 +14,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from analysis.sentiment.features import CONTEXT_TOKEN, N_FEATURES, feature_matrix, hash_tokens
+from analysis.sentiment.features import CONTEXT_TOKEN, N_FEATURES, TokenSet, feature_matrix, token_matrix
 
 
 def training_stamp(at: datetime | None = None) -> str:
@@ -54,10 +54,10 @@ class LinearWeights:
         )
         return Path(path)
 
-    def log_odds(self, token_sets: Sequence[AbstractSet[str]], shifted: bool = True) -> np.ndarray:
-        """Log-odds of positive for texts given as token sets, with the context shift unless
+    def log_odds(self, token_sets: Sequence[TokenSet], shifted: bool = True) -> np.ndarray:
+        """Log-odds of positive for texts given as their ``tokens``, with the context shift unless
         ``shifted`` is false."""
-        scores = hash_tokens(token_sets, self.weights.size) @ self.weights + self.intercept
+        scores = token_matrix(token_sets, self.weights.size) @ self.weights + self.intercept
         return scores - self.context_shift(token_sets) if shifted else scores
 
     def context_shift(self, token_sets: Sequence[AbstractSet[str]]) -> np.ndarray:

@@ -8,7 +8,8 @@ import pytest
 
 from analysis.sentiment import UnknownSentimentModel, get_sentiment_model, label_for, model_names
 from analysis.sentiment.features import (
-    CONTEXT_TOKEN, forget_cuts, readable, readable_columns, token_index, tokens, words,
+    CONTEXT_TOKEN, N_FEATURES, forget_cuts, hash_tokens, readable, readable_columns, token_index, token_matrix, tokens,
+    words,
 )
 from analysis.sentiment.lexicon import find_cues, in_context
 from analysis.sentiment.linear import DEFAULT_MODEL, LinearSentiment
@@ -93,6 +94,18 @@ def test_readable_columns_are_the_readable_tokens_where_the_hasher_puts_them():
     assert sorted(readable_columns(found, 2**12)) == expected
     assert sorted(readable_columns(set(found), 2**12)) == expected
     assert "低保金" in {text for _, text in expected}
+
+
+@pytest.mark.parametrize("width", [N_FEATURES, 2**18, 2**12, 1000])
+def test_token_matrix_is_the_hashers_matrix_at_any_width_and_part(width):
+    forget_cuts()
+    texts = ["低保金还没到账", "今天天气不错", "", "低保金还没到账"]
+    found = [tokens(text) for text in texts]
+    token_matrix(found[:1], 2**16)
+    for plain in (False, True):
+        expected = hash_tokens([f.plain if plain else f for f in found], width)
+        assert (token_matrix(found, width, plain) != expected).nnz == 0
+    assert found[0].columns is not None and found[0] is found[3]
 
 
 def test_a_texts_tokens_know_what_a_reason_can_show_and_their_context_free_part():
