@@ -149,7 +149,7 @@ def token_matrix(token_sets: Sequence[TokenSet], n_features: int = N_FEATURES, p
     if N_FEATURES % n_features:
         return hash_tokens((found.plain if plain else found for found in token_sets), n_features)
     _hash_columns(token_sets)
-    rows = [found.columns[0] if plain else np.concatenate(found.columns) for found in token_sets]  # type: ignore[index]
+    rows = [found.columns[0] if plain else np.concatenate(found.columns) for found in token_sets]
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum([len(row) for row in rows], out=indptr[1:])
     indices = np.concatenate(rows) % n_features if rows else np.zeros(0, dtype=np.int32)
